@@ -1,0 +1,19 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Deps } from './deps.ts';
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    /** The client's address as the runtime sees it, for the evidence; null when unknown. */
+    ip: string | null;
+  };
+}
+
+export type AppContext = Context<AppEnv>;
+
+export interface AppOptions {
+  /** The runtime's way of knowing the peer (Node: the socket; Workers: CF-Connecting-IP). */
+  clientIp?: (c: Context) => string | null;
+  /** Serves /static/* (Node: files from disk; Workers: the assets binding). */
+  staticFiles?: MiddlewareHandler;
+}

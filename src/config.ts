@@ -1,0 +1,158 @@
+// Parses the environment once into a frozen, typed Config. A bad value throws a ConfigError that
+// names the variable, so a misconfigured server never starts half-right.
+
+export interface TokenKey {
+  kid: string;
+  secret: string;
+}
+
+export interface Config {
+  port: number;
+  baseUrl: string;
+  databasePath: string;
+  /** The first key signs; every key verifies (rotation without breaking mailed links). */
+  tokenSecrets: readonly TokenKey[];
+  /** Keys the HMAC of normalised addresses; changing it orphans every contact lookup. */
+  lookupKey: string;
+  resendApiKey: string | null;
+  mailFrom: string;
+  adminApiKey: string | null;
+  confirmTtlSeconds: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Secrets the Node entry generated and persisted because the environment had none. */
+export interface GeneratedSecrets {
+  TOKEN_SECRETS: string;
+  LOOKUP_KEY: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_MAIL_FROM = 'assent <onboarding@resend.dev>';
+const MIN_SECRET_LENGTH = 32;
+const MIN_ADMIN_KEY_LENGTH = 16;
+
+export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
+  const port = parsePort(value(env, 'PORT') ?? '3000');
+  return Object.freeze({
+    port,
+    baseUrl: parseBaseUrl(value(env, 'BASE_URL') ?? `http://localhost:${port}`),
+    databasePath: value(env, 'DATABASE_PATH') ?? './data/consent.db',
+    tokenSecrets: Object.freeze(
+      parseTokenSecrets(required(env, 'TOKEN_SECRETS', generated?.TOKEN_SECRETS)),
+    ),
+    lookupKey: parseSecret('LOOKUP_KEY', required(env, 'LOOKUP_KEY', generated?.LOOKUP_KEY)),
+    resendApiKey: value(env, 'RESEND_API_KEY') ?? null,
+    mailFrom: parseMailFrom(value(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM),
+    adminApiKey: parseAdminKey(value(env, 'ADMIN_API_KEY')),
+    confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
+  });
+}
+
+/** An empty variable counts as unset, as shells and .env files tend to produce them. */
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function required(env: Env, name: string, fallback: string | undefined): string {
+  const found = value(env, name) ?? fallback;
+  if (!found) throw new ConfigError(name, 'is required');
+  return found;
+}
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError('PORT', `must be a whole number from 1 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('BASE_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('BASE_URL', `must use http or https, got "${url.protocol}"`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('BASE_URL', 'must not carry a query, fragment or credentials');
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseTokenSecrets(raw: string): TokenKey[] {
+  const keys = raw.split(',').map((pair, index) => {
+    const colon = pair.indexOf(':');
+    const kid = pair.slice(0, colon).trim();
+    const secret = pair.slice(colon + 1).trim();
+    if (colon < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) {
+      throw new ConfigError(
+        'TOKEN_SECRETS',
+        `entry ${index + 1} must be "kid:secret" with a kid of letters, digits, "-" or "_"`,
+      );
+    }
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(
+        'TOKEN_SECRETS',
+        `the secret of "${kid}" must be at least ${MIN_SECRET_LENGTH} characters`,
+      );
+    }
+    return { kid, secret };
+  });
+  const kids = new Set(keys.map((key) => key.kid));
+  if (kids.size !== keys.length) throw new ConfigError('TOKEN_SECRETS', 'each kid must be unique');
+  return keys;
+}
+
+function parseSecret(name: string, raw: string): string {
+  if (raw.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return raw;
+}
+
+function parseAdminKey(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (raw.length < MIN_ADMIN_KEY_LENGTH) {
+    throw new ConfigError('ADMIN_API_KEY', `must be at least ${MIN_ADMIN_KEY_LENGTH} characters`);
+  }
+  return raw;
+}
+
+function parseMailFrom(raw: string): string {
+  // "Name <a@b.example>" or a bare address; no line breaks (header injection).
+  if (!/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw)) {
+    throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
+  }
+  return raw;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Seconds, or a number with s/m/h/d: "3600", "90m", "48h", "2d". */
+export function parseDuration(name: string, raw: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(raw);
+  const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > 30 * 86400) {
+    throw new ConfigError(
+      name,
+      `must be a duration from 60s to 30d (seconds, or a number with s/m/h/d), got "${raw}"`,
+    );
+  }
+  return seconds;
+}

@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { ConsentRow, ConsentStatus, Database } from './schema.ts';
+
+export function listConsents(db: Kysely<Database>, contactId: string): Promise<ConsentRow[]> {
+  return db
+    .selectFrom('consents')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('category_key')
+    .execute();
+}
+
+/** category key -> status, for the email channel. */
+export async function emailConsentStatuses(
+  db: Kysely<Database>,
+  contactId: string,
+): Promise<Map<string, ConsentStatus>> {
+  const rows = await listConsents(db, contactId);
+  return new Map(rows.filter((r) => r.channel === 'email').map((r) => [r.category_key, r.status]));
+}

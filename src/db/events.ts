@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** A contact's ledger in ledger order, each event with the wording it points at. */
+export function listEventsWithText(db: Kysely<Database>, contactId: string) {
+  return db
+    .selectFrom('consent_events as e')
+    .leftJoin('consent_texts as t', 't.sha256', 'e.consent_text_sha256')
+    .selectAll('e')
+    .select('t.text as consent_text')
+    .where('e.contact_id', '=', contactId)
+    .orderBy('e.id')
+    .execute();
+}
+
+/** The wording shown with the latest request for each of these categories. */
+export async function latestRequestTexts(
+  db: Kysely<Database>,
+  contactId: string,
+  categoryKeys: readonly string[],
+): Promise<Map<string, { sha256: string | null; policyVersion: string | null; sourceUrl: string | null }>> {
+  if (categoryKeys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('consent_events')
+    .select(['category_key', 'consent_text_sha256', 'policy_version', 'source_url'])
+    .where('contact_id', '=', contactId)
+    .where('action', '=', 'requested')
+    .where('category_key', 'in', categoryKeys)
+    .orderBy('id')
+    .execute();
+  const latest = new Map<string, { sha256: string | null; policyVersion: string | null; sourceUrl: string | null }>();
+  for (const row of rows) {
+    latest.set(row.category_key, {
+      sha256: row.consent_text_sha256,
+      policyVersion: row.policy_version,
+      sourceUrl: row.source_url,
+    });
+  }
+  return latest;
+}

@@ -1,0 +1,151 @@
+// Row types as better-sqlite3 and D1 really return them (Kysely converts nothing):
+// text as string, integers as number, JSON columns as their text.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type ConsentStatus = 'pending' | 'granted' | 'withdrawn';
+export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn';
+export type CategoryKind = 'opt_in' | 'exempt';
+export type Channel = 'email';
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  legal_name: string;
+  postal_address: string;
+  inquiry_contact: string;
+  sender_address: string | null;
+  privacy_policy_url: string;
+  privacy_policy_version: string;
+  default_locale: string;
+  time_zone: string;
+  created_at: string;
+}
+
+export interface CategoriesTable {
+  site_id: string;
+  key: string;
+  kind: CategoryKind;
+  position: number;
+  created_at: string;
+}
+
+export interface CategoryTranslationsTable {
+  site_id: string;
+  category_key: string;
+  locale: string;
+  name: string;
+  description: string;
+  purpose: string;
+  frequency: string;
+}
+
+export interface ContactsTable {
+  id: string;
+  site_id: string;
+  email: string;
+  email_hash: string;
+  name: string | null;
+  locale: string;
+  confirmed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsentTextsTable {
+  sha256: string;
+  text: string;
+  locale: string;
+  policy_version: string;
+  created_at: string;
+}
+
+export interface ConsentEventsTable {
+  id: Generated<number>;
+  site_id: string;
+  contact_id: string;
+  category_key: string;
+  channel: Channel;
+  action: ConsentAction;
+  method: string;
+  occurred_at: string;
+  source_url: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  consent_text_sha256: string | null;
+  policy_version: string | null;
+  locale: string;
+}
+
+export interface ConsentsTable {
+  contact_id: string;
+  category_key: string;
+  channel: Channel;
+  site_id: string;
+  status: ConsentStatus;
+  updated_at: string;
+}
+
+export interface ConfirmationsTable {
+  id: string;
+  site_id: string;
+  contact_id: string;
+  categories: string;
+  created_at: string;
+  expires_at: string;
+  spent_at: string | null;
+}
+
+export type OutboxStatus = 'queued' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: string;
+  site_id: string | null;
+  contact_id: string | null;
+  kind: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: string;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DevMailboxTable {
+  id: string;
+  from_address: string;
+  to_addresses: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: string;
+  created_at: string;
+}
+
+export interface Database {
+  sites: SitesTable;
+  categories: CategoriesTable;
+  category_translations: CategoryTranslationsTable;
+  contacts: ContactsTable;
+  consent_texts: ConsentTextsTable;
+  consent_events: ConsentEventsTable;
+  consents: ConsentsTable;
+  confirmations: ConfirmationsTable;
+  outbox: OutboxTable;
+  dev_mailbox: DevMailboxTable;
+}
+
+export type SiteRow = Selectable<SitesTable>;
+export type ContactRow = Selectable<ContactsTable>;
+export type ConsentRow = Selectable<ConsentsTable>;
+export type ConsentEventRow = Selectable<ConsentEventsTable>;
+export type NewConsentEvent = Insertable<ConsentEventsTable>;
+export type ConfirmationRow = Selectable<ConfirmationsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type DevMailRow = Selectable<DevMailboxTable>;

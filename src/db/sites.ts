@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { CategoryKind, Database, SiteRow } from './schema.ts';
+
+export interface LocalisedCategory {
+  key: string;
+  kind: CategoryKind;
+  name: string;
+  description: string;
+  purpose: string;
+  frequency: string;
+}
+
+export function findSite(db: Kysely<Database>, siteId: string): Promise<SiteRow | undefined> {
+  return db.selectFrom('sites').selectAll().where('id', '=', siteId).executeTakeFirst();
+}
+
+export async function countSites(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('sites').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A site's categories in position order, each in `locale` if translated, else in the site's
+ * default locale, else in whatever translation exists.
+ */
+export async function listCategories(
+  db: Kysely<Database>,
+  site: SiteRow,
+  locale: string,
+): Promise<LocalisedCategory[]> {
+  const rows = await db
+    .selectFrom('categories as c')
+    .innerJoin('category_translations as t', (join) =>
+      join.onRef('t.site_id', '=', 'c.site_id').onRef('t.category_key', '=', 'c.key'),
+    )
+    .select(['c.key', 'c.kind', 'c.position', 't.locale', 't.name', 't.description', 't.purpose', 't.frequency'])
+    .where('c.site_id', '=', site.id)
+    .orderBy('c.position')
+    .orderBy('c.key')
+    .execute();
+  const rank = (l: string) => (l === locale ? 0 : l === site.default_locale ? 1 : 2);
+  const best = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const current = best.get(row.key);
+    if (!current || rank(row.locale) < rank(current.locale)) best.set(row.key, row);
+  }
+  return [...best.values()].map(({ key, kind, name, description, purpose, frequency }) => ({
+    key,
+    kind,
+    name,
+    description,
+    purpose,
+    frequency,
+  }));
+}

@@ -1,0 +1,32 @@
+// What the app needs from its runtime. node.ts and worker.ts build it; tests build it with an
+// in-memory database, a memory mailer and a fixed clock.
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { Config } from './config.ts';
+import type { Database } from './db/schema.ts';
+import type { Tokens } from './domain/tokens.ts';
+import type { Mailer } from './mail/mailer.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface Deps {
+  db: Kysely<Database>;
+  /** Runs the compiled queries all or nothing (D1: DB.batch; Node: a better-sqlite3 transaction). */
+  atomic(queries: readonly CompiledQuery[]): Promise<void>;
+  mailer: Mailer;
+  clock: Clock;
+  tokens: Tokens;
+  config: Config;
+  log: Logger;
+  /** A new opaque identifier (random). */
+  newId(): string;
+  /** Tells the outbox sender that mail was queued, so it need not wait for its next poll. */
+  mailQueued(): void;
+}

@@ -1,0 +1,45 @@
+// The exact wording a signup form shows, as one canonical text. The page renders the same pieces;
+// the form carries the SHA-256 of this text and every ledger event points at it, so the
+// evidence says word for word what the person agreed to.
+import type { LocalisedCategory } from '../db/sites.ts';
+import type { SiteRow } from '../db/schema.ts';
+import type { Locale, Messages } from '../i18n/index.ts';
+import { sha256Hex } from './ids.ts';
+
+export interface ConsentWording {
+  text: string;
+  sha256: string;
+  locale: Locale;
+  policyVersion: string;
+}
+
+export async function buildConsentWording(
+  site: SiteRow,
+  categories: readonly LocalisedCategory[],
+  t: Messages,
+  locale: Locale,
+): Promise<ConsentWording> {
+  const s = t.signup;
+  const optIn = categories.filter((c) => c.kind === 'opt_in');
+  const exempt = categories.filter((c) => c.kind === 'exempt');
+  const lines = [
+    s.title(site.name),
+    s.intro(site.name),
+    '',
+    s.choose,
+    ...optIn.map(
+      (c) => `[ ] ${c.name}: ${c.description} ${s.purpose}: ${c.purpose} ${s.frequency}: ${c.frequency}`,
+    ),
+  ];
+  if (exempt.length > 0) {
+    lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}: ${c.description}`));
+  }
+  lines.push(
+    '',
+    s.consentHeading,
+    s.consent(site.legal_name),
+    `${s.privacy(site.privacy_policy_version)}: ${site.privacy_policy_url}`,
+  );
+  const text = lines.join('\n');
+  return { text, sha256: await sha256Hex(text), locale, policyVersion: site.privacy_policy_version };
+}

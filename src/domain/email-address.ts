@@ -1,0 +1,35 @@
+// Address rules shared by every entry point.
+import { hmacSha256Hex } from './ids.ts';
+
+export const MAX_EMAIL_LENGTH = 254;
+
+/** The form the lookup key is computed from: trimmed, Unicode NFC, lower-cased. */
+export function normaliseEmail(typed: string): string {
+  return typed.trim().normalize('NFC').toLowerCase();
+}
+
+// One "@", a non-empty local part of at most 64 characters, a dotted domain of letters, digits
+// and hyphens (Unicode letters allowed for internationalised domains), no spaces or controls.
+const LOCAL = /^[^\s@"(),:;<>[\\\]\p{Cc}]{1,64}$/u;
+const DOMAIN = /^(?=.{1,253}$)([\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}]{2,63}$/u;
+
+export type EmailProblem = 'missing' | 'too_long' | 'invalid';
+
+export function checkEmail(typed: string): EmailProblem | null {
+  const trimmed = typed.trim();
+  if (!trimmed) return 'missing';
+  if (trimmed.length > MAX_EMAIL_LENGTH) return 'too_long';
+  const at = trimmed.lastIndexOf('@');
+  if (at < 1 || trimmed.indexOf('@') !== at) return 'invalid';
+  const local = trimmed.slice(0, at);
+  const domain = trimmed.slice(at + 1);
+  if (!LOCAL.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
+    return 'invalid';
+  }
+  return DOMAIN.test(domain) ? null : 'invalid';
+}
+
+/** The per-site lookup key: HMAC-SHA256 of the normalised address. */
+export function emailLookupHash(lookupKey: string, typed: string): Promise<string> {
+  return hmacSha256Hex(lookupKey, normaliseEmail(typed));
+}

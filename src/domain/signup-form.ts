@@ -1,0 +1,41 @@
+// Validation of a signup submission, shared by every signup entry point.
+import type { LocalisedCategory } from '../db/sites.ts';
+import { checkEmail } from './email-address.ts';
+
+export const MAX_NAME_LENGTH = 100;
+
+export interface SignupFields {
+  email: string;
+  name: string;
+  categories: string[];
+}
+
+export type SignupErrors = Partial<
+  Record<
+    'email' | 'name' | 'categories',
+    | 'emailMissing'
+    | 'emailInvalid'
+    | 'emailTooLong'
+    | 'nameTooLong'
+    | 'nameInvalid'
+    | 'categoriesMissing'
+    | 'categoriesUnknown'
+  >
+>;
+
+const EMAIL_ERRORS = { missing: 'emailMissing', invalid: 'emailInvalid', too_long: 'emailTooLong' } as const;
+
+export function validateSignup(fields: SignupFields, categories: readonly LocalisedCategory[]): SignupErrors {
+  const errors: SignupErrors = {};
+  const emailProblem = checkEmail(fields.email);
+  if (emailProblem) errors.email = EMAIL_ERRORS[emailProblem];
+
+  const name = fields.name.trim();
+  if (name.length > MAX_NAME_LENGTH) errors.name = 'nameTooLong';
+  else if (/\p{Cc}/u.test(name)) errors.name = 'nameInvalid';
+
+  const optIn = new Set(categories.filter((c) => c.kind === 'opt_in').map((c) => c.key));
+  if (fields.categories.length === 0) errors.categories = 'categoriesMissing';
+  else if (fields.categories.some((key) => !optIn.has(key))) errors.categories = 'categoriesUnknown';
+  return errors;
+}

@@ -1,0 +1,130 @@
+// Signup: records a `requested` event per chosen category that is not already granted and queues
+// a confirmation email. The caller answers the same way whatever happened here, so the form
+// cannot be used to learn who is subscribed.
+import type { CompiledQuery } from 'kysely';
+import { findContactByEmailHash } from '../db/contacts.ts';
+import { emailConsentStatuses } from '../db/consents.ts';
+import { appendEventQuery, setConsentQuery, type StatusGuard } from '../db/ledger.ts';
+import type { ContactRow, SiteRow } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import type { Locale } from '../i18n/index.ts';
+import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
+import type { ConsentWording } from './consent-wording.ts';
+import { emailLookupHash } from './email-address.ts';
+
+export interface SubscribeInput {
+  site: SiteRow;
+  locale: Locale;
+  /** Validated: syntax checked, keys are opt-in categories of the site. */
+  email: string;
+  name: string;
+  categories: readonly string[];
+  wording: ConsentWording;
+  method: 'signup_form' | 'embedded_form';
+  sourceUrl: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type SubscribeOutcome = 'requested' | 'already_granted' | 'throttled';
+
+export async function subscribe(deps: Deps, input: SubscribeInput): Promise<SubscribeOutcome> {
+  try {
+    return await attempt(deps, input);
+  } catch (error) {
+    // Two first signups for one address at once: the loser's contact insert hits the unique
+    // key and its whole batch rolls back. Once more finds the winner's contact.
+    if (!isUniqueViolation(error)) throw error;
+    return attempt(deps, input);
+  }
+}
+
+async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutcome> {
+  const { db } = deps;
+  const now = deps.clock.now().toISOString();
+  const emailHash = await emailLookupHash(deps.config.lookupKey, input.email);
+  const existing = await findContactByEmailHash(db, input.site.id, emailHash);
+  const statuses = existing ? await emailConsentStatuses(db, existing.id) : new Map();
+  const toRequest = input.categories.filter((key) => statuses.get(key) !== 'granted');
+  if (toRequest.length === 0) return 'already_granted';
+
+  const name = input.name.trim() || null;
+  const contact: ContactRow = existing ?? {
+    id: deps.newId(),
+    site_id: input.site.id,
+    email: input.email.trim(),
+    email_hash: emailHash,
+    name,
+    locale: input.locale,
+    confirmed_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const queries: CompiledQuery[] = [
+    db
+      .insertInto('consent_texts')
+      .values({
+        sha256: input.wording.sha256,
+        text: input.wording.text,
+        locale: input.wording.locale,
+        policy_version: input.wording.policyVersion,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .compile(),
+  ];
+  if (!existing) {
+    queries.push(db.insertInto('contacts').values(contact).compile());
+  } else if (!existing.confirmed_at) {
+    // Until someone confirms, the latest submission's name and language stand; after that,
+    // a form anyone can fill in must not rename a confirmed contact.
+    contact.name = name ?? existing.name;
+    contact.locale = input.locale;
+    queries.push(
+      db
+        .updateTable('contacts')
+        .set({ name: contact.name, locale: contact.locale, updated_at: now })
+        .where('id', '=', existing.id)
+        .where('confirmed_at', 'is', null)
+        .compile(),
+    );
+  }
+  for (const key of toRequest) queries.push(...requestQueries(deps, input, contact.id, key, now));
+
+  const pending = [...new Set([...toRequest, ...[...statuses].filter(([, s]) => s === 'pending').map(([k]) => k)])];
+  const mayMail = !existing || (await mayMailConfirmation(deps, existing.id));
+  if (mayMail) queries.push(...(await confirmationMailQueries(deps, input.site, contact, pending)));
+
+  await deps.atomic(queries);
+  if (mayMail) deps.mailQueued();
+  return mayMail ? 'requested' : 'throttled';
+}
+
+/** The event and the state change, both guarded so a granted consent is never lowered. */
+function requestQueries(deps: Deps, input: SubscribeInput, contactId: string, key: string, now: string) {
+  const notGranted: StatusGuard = { notIn: ['granted'] };
+  const target = { siteId: input.site.id, contactId, categoryKey: key, channel: 'email' } as const;
+  return [
+    appendEventQuery(
+      deps.db,
+      {
+        ...target,
+        action: 'requested',
+        method: input.method,
+        occurredAt: now,
+        sourceUrl: input.sourceUrl,
+        ip: input.ip,
+        userAgent: input.userAgent,
+        consentTextSha256: input.wording.sha256,
+        policyVersion: input.wording.policyVersion,
+        locale: input.locale,
+      },
+      notGranted,
+    ),
+    setConsentQuery(deps.db, target, 'pending', now, notGranted),
+  ];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed/i.test(error.message);
+}

@@ -1,0 +1,95 @@
+// Signed link tokens: jose JWTs, HS256, a `kid` header naming the key (several keys verify, the
+// first signs) and a purpose claim, so a token minted for one route is refused by every other.
+import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { TokenKey } from '../config.ts';
+import type { Clock } from '../deps.ts';
+
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+
+export interface TokenClaims {
+  purpose: TokenPurpose;
+  /** Contact id. */
+  subject: string;
+  site: string;
+  /** Unique token id (the confirmation row for confirm tokens). */
+  jti?: string;
+  categories?: string[];
+}
+
+export type VerifyResult =
+  | { ok: true; claims: TokenClaims }
+  /** Signature good, purpose right, but past its expiry: the claims can still be trusted. */
+  | { ok: false; reason: 'expired'; claims: TokenClaims }
+  | { ok: false; reason: 'invalid' | 'wrong_purpose' };
+
+export interface Tokens {
+  sign(claims: TokenClaims, expiresInSeconds?: number): Promise<string>;
+  verify(token: string, purpose: TokenPurpose): Promise<VerifyResult>;
+}
+
+const ALGORITHM = 'HS256';
+
+export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
+  const secrets = new Map(keys.map((key) => [key.kid, new TextEncoder().encode(key.secret)]));
+  const signer = keys[0];
+  if (!signer) throw new Error('at least one token key is required');
+
+  return {
+    async sign(claims, expiresInSeconds) {
+      const nowSeconds = Math.floor(clock.now().getTime() / 1000);
+      const jwt = new SignJWT({ pur: claims.purpose, site: claims.site, cats: claims.categories })
+        .setProtectedHeader({ alg: ALGORITHM, kid: signer.kid })
+        .setSubject(claims.subject)
+        .setIssuedAt(nowSeconds);
+      if (claims.jti) jwt.setJti(claims.jti);
+      if (expiresInSeconds !== undefined) jwt.setExpirationTime(nowSeconds + expiresInSeconds);
+      return jwt.sign(secrets.get(signer.kid)!);
+    },
+
+    async verify(token, purpose) {
+      let kid: unknown;
+      try {
+        kid = decodeProtectedHeader(token).kid;
+      } catch {
+        return { ok: false, reason: 'invalid' };
+      }
+      const secret = typeof kid === 'string' ? secrets.get(kid) : undefined;
+      if (!secret) return { ok: false, reason: 'invalid' };
+      try {
+        const { payload } = await jwtVerify(token, secret, {
+          algorithms: [ALGORITHM],
+          currentDate: clock.now(),
+        });
+        const claims = readClaims(payload);
+        if (!claims) return { ok: false, reason: 'invalid' };
+        return claims.purpose === purpose ? { ok: true, claims } : { ok: false, reason: 'wrong_purpose' };
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) {
+          const claims = readClaims(error.payload);
+          if (!claims) return { ok: false, reason: 'invalid' };
+          if (claims.purpose !== purpose) return { ok: false, reason: 'wrong_purpose' };
+          return { ok: false, reason: 'expired', claims };
+        }
+        return { ok: false, reason: 'invalid' };
+      }
+    },
+  };
+}
+
+const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe'] satisfies TokenPurpose[];
+
+function readClaims(payload: JWTPayload): TokenClaims | null {
+  const { pur, site, cats, sub, jti } = payload;
+  if (typeof pur !== 'string' || !PURPOSES.includes(pur)) return null;
+  if (typeof sub !== 'string' || typeof site !== 'string') return null;
+  if (cats !== undefined && !(Array.isArray(cats) && cats.every((c) => typeof c === 'string'))) {
+    return null;
+  }
+  return {
+    purpose: pur as TokenPurpose,
+    subject: sub,
+    site,
+    jti: typeof jti === 'string' ? jti : undefined,
+    categories: cats as string[] | undefined,
+  };
+}

@@ -1,0 +1,53 @@
+import { en, type Messages } from './en.ts';
+import { ja } from './ja.ts';
+
+export type { Messages };
+export const LOCALES = ['en', 'ja'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const catalogs: Record<Locale, Messages> = { en, ja };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export function messages(locale: Locale): Messages {
+  return catalogs[locale];
+}
+
+/** `?lang=` wins, then the browser's Accept-Language (by q), then the site's default. */
+export function resolveLocale(
+  requested: string | undefined,
+  acceptLanguage: string | undefined,
+  siteDefault: string,
+): Locale {
+  if (isLocale(requested)) return requested;
+  const preferred = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { base: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((entry) => entry.q > 0 && isLocale(entry.base))
+    .sort((a, b) => b.q - a.q)[0];
+  if (preferred) return preferred.base as Locale;
+  return isLocale(siteDefault) ? siteDefault : 'en';
+}
+
+/** A duration in its largest whole unit: "2 days", "90 minutes". */
+export function formatDuration(t: Messages, seconds: number): string {
+  if (seconds % 86400 === 0) return t.duration.days(seconds / 86400);
+  if (seconds % 3600 === 0) return t.duration.hours(seconds / 3600);
+  return t.duration.minutes(Math.round(seconds / 60));
+}
+
+/** A moment in the site's time zone, in the reader's language. */
+export function formatDateTime(locale: Locale, timeZone: string, at: Date): string {
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(at);
+}

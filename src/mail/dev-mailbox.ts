@@ -1,0 +1,64 @@
+// The mailer used when RESEND_API_KEY is unset: messages are kept in the database and shown at
+// /dev/mailbox, so a fresh install can be tried end to end without an email provider.
+import type { Kysely } from 'kysely';
+import type { Database, DevMailRow } from '../db/schema.ts';
+import type { Clock } from '../deps.ts';
+import type { Mailer } from './mailer.ts';
+
+export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
+  return {
+    async send(mail) {
+      // Keyed by the idempotency key, like a provider: a retried message is stored once.
+      await db
+        .insertInto('dev_mailbox')
+        .values({
+          id: mail.id,
+          from_address: mail.from,
+          to_addresses: JSON.stringify(mail.to),
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          headers: JSON.stringify(mail.headers),
+          created_at: clock.now().toISOString(),
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      return { ok: true, providerId: mail.id };
+    },
+  };
+}
+
+export interface DevMail {
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  createdAt: string;
+}
+
+export async function listDevMail(db: Kysely<Database>, limit = 200): Promise<DevMail[]> {
+  const rows = await db
+    .selectFrom('dev_mailbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('rowid' as never, 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toDevMail);
+}
+
+function toDevMail(row: DevMailRow): DevMail {
+  return {
+    id: row.id,
+    from: row.from_address,
+    to: JSON.parse(row.to_addresses) as string[],
+    subject: row.subject,
+    html: row.html,
+    text: row.text,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,36 @@
+// Resend adapter. The SDK never throws on HTTP or network failures; it returns { error } with
+// statusCode null for a network error. It reads RESEND_BASE_URL when constructed.
+import { Resend } from 'resend';
+import type { Mailer } from './mailer.ts';
+
+export function resendMailer(options: { apiKey: string; baseUrl?: string }): Mailer {
+  const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+  return {
+    async send(mail) {
+      try {
+        const { data, error } = await resend.emails.send(
+          {
+            from: mail.from,
+            to: mail.to,
+            subject: mail.subject,
+            html: mail.html,
+            text: mail.text,
+            headers: mail.headers,
+          },
+          { idempotencyKey: mail.id },
+        );
+        if (error) {
+          const status = typeof error.statusCode === 'number' ? error.statusCode : null;
+          return {
+            ok: false,
+            retryable: status === null || status === 429 || status >= 500,
+            error: `${status ?? 'network'} ${error.name}: ${error.message}`,
+          };
+        }
+        return { ok: true, providerId: data?.id ?? null };
+      } catch (error) {
+        return { ok: false, retryable: true, error: `unexpected: ${String(error)}` };
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Node entry: the embedded SQLite database, migrations, the HTTP server, static files and the
+// outbox sender. Runs with no configuration at all.
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.tsx';
+import { ConfigError, parseConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openSqlite } from './db/sqlite.ts';
+import type { Deps, Logger } from './deps.ts';
+import { randomId } from './domain/ids.ts';
+import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
+import { createTokens } from './domain/tokens.ts';
+import { devMailbox } from './mail/dev-mailbox.ts';
+import { startOutboxLoop } from './mail/outbox-loop.ts';
+import { resendMailer } from './mail/resend-mailer.ts';
+import { loadOrCreateSecrets } from './secrets-file.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const log: Logger = {
+  info: (message) => console.log(message),
+  warn: (message) => console.warn(`warning: ${message}`),
+  error: (message, error) => console.error(`error: ${message}`, error ?? ''),
+};
+
+async function main() {
+  const env = process.env;
+  const databasePath = env.DATABASE_PATH?.trim() || './data/consent.db';
+  const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, log));
+
+  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  const applied = migrate(sqlite);
+  if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
+
+  const clock = { now: () => new Date() };
+  const mailer = config.resendApiKey ? resendMailer({ apiKey: config.resendApiKey }) : devMailbox(db, clock);
+  let wakeOutbox = () => {};
+  const deps: Deps = {
+    db,
+    atomic,
+    mailer,
+    clock,
+    tokens: createTokens(config.tokenSecrets, clock),
+    config,
+    log,
+    newId: randomId,
+    mailQueued: () => wakeOutbox(),
+  };
+  await seedDemoSiteIfEmpty(deps);
+
+  const outbox = startOutboxLoop(deps);
+  wakeOutbox = outbox.wake;
+
+  const app = createApp(() => deps, {
+    clientIp: (c) => normaliseIp(getConnInfo(c).remote.address),
+    staticFiles: serveStatic({ root: PROJECT_ROOT }),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port }, () => {
+    log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
+    log.info(`Signup page: ${config.baseUrl}/s/demo`);
+    if (!config.resendApiKey) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+  });
+
+  const shutdown = async () => {
+    server.close();
+    await outbox.stop();
+    sqlite.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** IPv4 peers arrive as ::ffff:127.0.0.1 on a dual-stack socket. */
+function normaliseIp(address: string | undefined): string | null {
+  if (!address) return null;
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`);
+  } else {
+    console.error('assent failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+// The operator API. Bearer ADMIN_API_KEY; JSON in and out; errors as {"error": {code, message}}.
+// With ADMIN_API_KEY unset the whole API does not exist (404).
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../app-env.ts';
+import { findContact, findContactByEmailHash } from '../db/contacts.ts';
+import { listConsents } from '../db/consents.ts';
+import { listEventsWithText } from '../db/events.ts';
+import { findSite } from '../db/sites.ts';
+import { emailLookupHash, MAX_EMAIL_LENGTH } from '../domain/email-address.ts';
+import { secretsEqual } from '../domain/ids.ts';
+
+export const apiRoutes = new Hono<AppEnv>();
+
+type ErrorCode = 'unauthorized' | 'invalid_request' | 'not_found';
+const STATUS = { unauthorized: 401, invalid_request: 400, not_found: 404 } as const;
+
+export function apiError(c: Context, code: ErrorCode, message: string) {
+  return c.json({ error: { code, message } }, STATUS[code]);
+}
+
+apiRoutes.use('*', async (c, next) => {
+  const key = c.var.deps.config.adminApiKey;
+  if (!key) return apiError(c, 'not_found', 'There is no API on this server (ADMIN_API_KEY is not set).');
+  const match = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '');
+  if (!match || !(await secretsEqual(match[1]!.trim(), key))) {
+    c.header('WWW-Authenticate', 'Bearer');
+    return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <ADMIN_API_KEY>".');
+  }
+  await next();
+});
+
+const LookupBody = z.object({ email: z.string().trim().min(1).max(MAX_EMAIL_LENGTH) });
+
+apiRoutes.post('/sites/:site/contacts/lookup', async (c) => {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, c.req.param('site'));
+  if (!site) return apiError(c, 'not_found', 'No site with this id.');
+  const parsed = LookupBody.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    return apiError(c, 'invalid_request', 'Send a JSON body {"email": "..."} with an address of at most 254 characters.');
+  }
+  const hash = await emailLookupHash(deps.config.lookupKey, parsed.data.email);
+  const contact = await findContactByEmailHash(deps.db, site.id, hash);
+  if (!contact) return apiError(c, 'not_found', 'No contact with this address on this site.');
+  const consents = await listConsents(deps.db, contact.id);
+  return c.json({
+    contact: {
+      id: contact.id,
+      email: contact.email,
+      locale: contact.locale,
+      consents: consents.map((row) => ({
+        category: row.category_key,
+        channel: row.channel,
+        status: row.status,
+        updatedAt: row.updated_at,
+      })),
+    },
+  });
+});
+
+apiRoutes.get('/sites/:site/contacts/:id/events', async (c) => {
+  const { db } = c.var.deps;
+  const site = await findSite(db, c.req.param('site'));
+  const contact = site && (await findContact(db, site.id, c.req.param('id')));
+  if (!contact) return apiError(c, 'not_found', site ? 'No contact with this id on this site.' : 'No site with this id.');
+  const events = await listEventsWithText(db, contact.id);
+  return c.json({
+    events: events.map((e) => ({
+      id: e.id,
+      category: e.category_key,
+      channel: e.channel,
+      action: e.action,
+      method: e.method,
+      occurredAt: e.occurred_at,
+      sourceUrl: e.source_url,
+      ip: e.ip,
+      userAgent: e.user_agent,
+      policyVersion: e.policy_version,
+      locale: e.locale,
+      consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
+    })),
+  });
+});
+
+apiRoutes.all('*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

@@ -1,0 +1,33 @@
+// The dev mailbox, only while no email provider is configured.
+import { Hono } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import { listDevMail } from '../mail/dev-mailbox.ts';
+import { messages } from '../i18n/index.ts';
+import { MailboxPage } from '../../views/pages/mailbox.tsx';
+import { notFoundPage, page, requestLocale } from './render.tsx';
+
+export const devMailboxRoutes = new Hono<AppEnv>();
+
+devMailboxRoutes.use('*', async (c, next) => {
+  if (c.var.deps.config.resendApiKey) return notFoundPage(c);
+  await next();
+});
+
+devMailboxRoutes.get('/mailbox.json', async (c) => c.json(await listDevMail(c.var.deps.db)));
+
+devMailboxRoutes.get('/mailbox', async (c) => {
+  const locale = requestLocale(c, 'en');
+  return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={await listDevMail(c.var.deps.db)} />);
+});
+
+/** One message's HTML part as a mail client would show it (inline styles allowed, no scripts). */
+devMailboxRoutes.get('/mailbox/:id', async (c) => {
+  const mail = await c.var.deps.db
+    .selectFrom('dev_mailbox')
+    .select('html')
+    .where('id', '=', c.req.param('id'))
+    .executeTakeFirst();
+  if (!mail) return notFoundPage(c);
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
+  return c.html(mail.html);
+});

@@ -1,0 +1,30 @@
+// Helpers every page route uses: render a page with a status, and the language of a request.
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppContext } from '../app-env.ts';
+import { LOCALES, messages, resolveLocale, type Locale } from '../i18n/index.ts';
+import { MessagePage } from '../../views/pages/message.tsx';
+
+export async function page(c: AppContext, status: ContentfulStatusCode, body: Child) {
+  return c.html('<!doctype html>' + (await (body as { toString(): string | Promise<string> }).toString()), status);
+}
+
+/** `?lang=`, then Accept-Language, then the given default. */
+export function requestLocale(c: AppContext, fallback: string): Locale {
+  return resolveLocale(c.req.query('lang'), c.req.header('Accept-Language'), fallback);
+}
+
+/** Links to the same page in every other language. */
+export function languageLinks(path: string, current: Locale): [string, string][] {
+  return LOCALES.filter((l) => l !== current).map((l) => [messages(l).languageName, `${path}?lang=${l}`]);
+}
+
+export function notFoundPage(c: AppContext) {
+  const locale = requestLocale(c, 'en');
+  const t = messages(locale);
+  return page(
+    c,
+    404,
+    <MessagePage lang={locale} title={t.errors.notFoundTitle} paragraphs={[t.errors.notFoundBody]} tone="error" />,
+  );
+}

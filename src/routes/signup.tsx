@@ -1,0 +1,122 @@
+// The hosted signup page: GET shows the form, POST validates and records the request.
+import { Hono } from 'hono';
+import type { AppContext, AppEnv } from '../app-env.ts';
+import type { SiteRow } from '../db/schema.ts';
+import { findSite, listCategories } from '../db/sites.ts';
+import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
+import { validateSignup, type SignupErrors, type SignupFields } from '../domain/signup-form.ts';
+import { subscribe } from '../domain/subscribe.ts';
+import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
+import { SignupPage } from '../../views/pages/signup.tsx';
+import { MessagePage } from '../../views/pages/message.tsx';
+import { languageLinks, notFoundPage, page, requestLocale } from './render.tsx';
+
+export const signupRoutes = new Hono<AppEnv>();
+
+signupRoutes.get('/:site', async (c) => {
+  const site = await findSite(c.var.deps.db, c.req.param('site'));
+  if (!site) return notFoundPage(c);
+  const form = await loadForm(c, site, requestLocale(c, site.default_locale));
+  return renderForm(c, 200, form, { email: '', name: '', categories: [] }, {});
+});
+
+signupRoutes.post('/:site', async (c) => {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, c.req.param('site'));
+  if (!site) return notFoundPage(c);
+  const body = await c.req.parseBody({ all: true });
+  const lang = field(body.lang);
+  const form = await loadForm(c, site, isLocale(lang) ? lang : requestLocale(c, site.default_locale));
+  const fields: SignupFields = {
+    email: field(body.email),
+    name: field(body.name),
+    categories: [body.categories ?? []].flat().filter((v): v is string => typeof v === 'string'),
+  };
+  const errors = validateSignup(fields, form.categories);
+  if (Object.keys(errors).length > 0) return renderForm(c, 400, form, fields, errors);
+
+  // The form carries the hash of the wording it showed; if that is not what we would show now,
+  // we cannot prove what this person read, so they must read it again.
+  const shown = field(body.consent);
+  if (shown !== form.wording.sha256) {
+    return renderForm(c, shown ? 409 : 400, form, fields, {}, form.t.signup.errors.wordingChanged);
+  }
+
+  await subscribe(deps, {
+    site,
+    locale: form.locale,
+    email: fields.email,
+    name: fields.name,
+    categories: [...new Set(fields.categories)],
+    wording: form.wording,
+    method: 'signup_form',
+    sourceUrl: `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
+    ip: c.var.ip,
+    userAgent: c.req.header('User-Agent') ?? null,
+  });
+  // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited.
+  const t = form.t;
+  return page(
+    c,
+    200,
+    <MessagePage
+      lang={form.locale}
+      title={t.checkInbox.title}
+      paragraphs={[t.checkInbox.body, t.checkInbox.expiry(formatDuration(t, deps.config.confirmTtlSeconds)), t.checkInbox.already]}
+    />,
+  );
+});
+
+interface LoadedForm {
+  site: SiteRow;
+  locale: Locale;
+  t: ReturnType<typeof messages>;
+  categories: Awaited<ReturnType<typeof listCategories>>;
+  wording: ConsentWording;
+}
+
+async function loadForm(c: AppContext, site: SiteRow, locale: Locale): Promise<LoadedForm> {
+  const t = messages(locale);
+  const categories = await listCategories(c.var.deps.db, site, locale);
+  const wording = await buildConsentWording(site, categories, t, locale);
+  return { site, locale, t, categories, wording };
+}
+
+function renderForm(
+  c: AppContext,
+  status: 200 | 400 | 409,
+  form: LoadedForm,
+  values: SignupFields,
+  errors: SignupErrors,
+  notice?: string,
+) {
+  const path = `/s/${form.site.id}`;
+  return page(
+    c,
+    status,
+    <SignupPage
+      t={form.t}
+      lang={form.locale}
+      action={path}
+      languages={languageLinks(path, form.locale)}
+      site={{
+        name: form.site.name,
+        legalName: form.site.legal_name,
+        privacyPolicyUrl: form.site.privacy_policy_url,
+        privacyPolicyVersion: form.site.privacy_policy_version,
+      }}
+      optIn={form.categories.filter((cat) => cat.kind === 'opt_in')}
+      exempt={form.categories.filter((cat) => cat.kind === 'exempt')}
+      consentSha256={form.wording.sha256}
+      values={values}
+      errors={errors}
+      notice={notice}
+    />,
+  );
+}
+
+/** A single text field; a file or a repeated field reads as its first text value. */
+function field(value: unknown): string {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
+}

@@ -1,0 +1,37 @@
+// The frame of every page. Pages work without JavaScript; htmx only adds smoothness later.
+import type { Child } from 'hono/jsx';
+
+export interface LayoutProps {
+  lang: string;
+  title: string;
+  /** Links to this page in the other languages: [label, href]. */
+  languages?: [string, string][];
+  languageLabel?: string;
+  children: Child;
+}
+
+export function Layout(props: LayoutProps) {
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <main class="card">
+          {props.children}
+        </main>
+        {props.languages && props.languages.length > 0 ? (
+          <nav class="languages" aria-label={props.languageLabel}>
+            {props.languages.map(([label, href]) => (
+              <a href={href}>{label}</a>
+            ))}
+          </nav>
+        ) : null}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,53 @@
+// The page a confirmation link opens. It only shows; the button's POST confirms, because mail
+// security scanners open every link in a message.
+import type { Messages } from '../../src/i18n/index.ts';
+import { Layout } from '../layout.tsx';
+
+interface ConfirmPageProps {
+  t: Messages;
+  lang: string;
+  siteName: string;
+  categoryNames: string[];
+  action: string;
+}
+
+export function ConfirmPage(props: ConfirmPageProps) {
+  const c = props.t.confirm;
+  return (
+    <Layout lang={props.lang} title={c.title}>
+      <h1>{c.title}</h1>
+      <p>{c.intro(props.siteName)}</p>
+      <ul class="chosen">
+        {props.categoryNames.map((name) => (
+          <li>{name}</li>
+        ))}
+      </ul>
+      <form method="post" action={props.action}>
+        <button type="submit">{c.button}</button>
+      </form>
+      <p class="hint">{c.nothingYet}</p>
+    </Layout>
+  );
+}
+
+export function ConfirmedPage(props: Omit<ConfirmPageProps, 'action'>) {
+  const c = props.t.confirm;
+  return (
+    <Layout lang={props.lang} title={c.doneTitle}>
+      <h1 class="tone-success">{c.doneTitle}</h1>
+      {props.categoryNames.length > 0 ? (
+        <>
+          <p>{c.doneIntro(props.siteName)}</p>
+          <ul class="chosen">
+            {props.categoryNames.map((name) => (
+              <li>{name}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>{c.doneNone}</p>
+      )}
+      <p>{c.doneOutro}</p>
+    </Layout>
+  );
+}

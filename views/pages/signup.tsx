@@ -1,0 +1,141 @@
+// The hosted signup form: one unticked checkbox per opt-in category with its purpose and
+// frequency, exempt categories as information, and the consent wording the ledger will cite.
+import type { LocalisedCategory } from '../../src/db/sites.ts';
+import type { SignupErrors } from '../../src/domain/signup-form.ts';
+import type { Messages } from '../../src/i18n/index.ts';
+import { Layout } from '../layout.tsx';
+
+export interface SignupPageProps {
+  t: Messages;
+  lang: string;
+  action: string;
+  languages: [string, string][];
+  site: { name: string; legalName: string; privacyPolicyUrl: string; privacyPolicyVersion: string };
+  optIn: LocalisedCategory[];
+  exempt: LocalisedCategory[];
+  consentSha256: string;
+  values: { email: string; name: string; categories: string[] };
+  errors: SignupErrors;
+  /** A form-level problem, such as wording that changed while the page was open. */
+  notice?: string;
+}
+
+export function SignupPage(props: SignupPageProps) {
+  const { t, errors, values } = props;
+  const s = t.signup;
+  const hasErrors = Object.keys(errors).length > 0;
+  const chosen = new Set(values.categories);
+  return (
+    <Layout lang={props.lang} title={s.title(props.site.name)} languages={props.languages} languageLabel={t.common.switchLanguage}>
+      <h1>{s.title(props.site.name)}</h1>
+      <p>{s.intro(props.site.name)}</p>
+      {props.notice ? (
+        <p class="alert" role="alert">
+          {props.notice}
+        </p>
+      ) : hasErrors ? (
+        <p class="alert" role="alert">
+          {s.errorSummary}
+        </p>
+      ) : null}
+      <form method="post" action={props.action} novalidate>
+        <input type="hidden" name="lang" value={props.lang} />
+        <input type="hidden" name="consent" value={props.consentSha256} />
+        <fieldset class={errors.categories ? 'field invalid' : 'field'} aria-describedby={errors.categories ? 'categories-error' : undefined}>
+          <legend>{s.choose}</legend>
+          {errors.categories ? (
+            <p class="error" id="categories-error">
+              {s.errors[errors.categories]}
+            </p>
+          ) : null}
+          {props.optIn.map((category) => (
+            <div class="category">
+              <input
+                type="checkbox"
+                name="categories"
+                value={category.key}
+                id={`category-${category.key}`}
+                checked={chosen.has(category.key)}
+                aria-describedby={`category-${category.key}-details`}
+              />
+              <label for={`category-${category.key}`}>
+                <strong>{category.name}</strong>
+              </label>
+              <div class="details" id={`category-${category.key}-details`}>
+                <p>{category.description}</p>
+                <dl>
+                  <dt>{s.purpose}</dt>
+                  <dd>{category.purpose}</dd>
+                  <dt>{s.frequency}</dt>
+                  <dd>{category.frequency}</dd>
+                </dl>
+              </div>
+            </div>
+          ))}
+        </fieldset>
+        {props.exempt.length > 0 ? (
+          <section class="exempt">
+            <h2>{s.exemptHeading}</h2>
+            <p>{s.exemptIntro}</p>
+            <ul>
+              {props.exempt.map((category) => (
+                <li>
+                  <strong>{category.name}</strong>: {category.description}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <div class={errors.email ? 'field invalid' : 'field'}>
+          <label for="email">{s.email}</label>
+          {errors.email ? (
+            <p class="error" id="email-error">
+              {s.errors[errors.email]}
+            </p>
+          ) : null}
+          <input
+            type="email"
+            name="email"
+            id="email"
+            value={values.email}
+            autocomplete="email"
+            maxlength={254}
+            required
+            aria-invalid={errors.email ? 'true' : undefined}
+            aria-describedby={errors.email ? 'email-error' : undefined}
+          />
+        </div>
+        <div class={errors.name ? 'field invalid' : 'field'}>
+          <label for="name">
+            {s.name} <span class="optional">{s.optional}</span>
+          </label>
+          {errors.name ? (
+            <p class="error" id="name-error">
+              {s.errors[errors.name]}
+            </p>
+          ) : null}
+          <input
+            type="text"
+            name="name"
+            id="name"
+            value={values.name}
+            autocomplete="name"
+            maxlength={100}
+            aria-invalid={errors.name ? 'true' : undefined}
+            aria-describedby={errors.name ? 'name-error' : undefined}
+          />
+        </div>
+        <section class="consent">
+          <h2>{s.consentHeading}</h2>
+          <p>{s.consent(props.site.legalName)}</p>
+          <p>
+            <a href={props.site.privacyPolicyUrl} rel="noopener" target="_blank">
+              {s.privacy(props.site.privacyPolicyVersion)}
+            </a>
+          </p>
+        </section>
+        <button type="submit">{s.submit}</button>
+      </form>
+    </Layout>
+  );
+}
