@@ -45,8 +45,11 @@ export function formatDuration(t: Messages, seconds: number): string {
 /** A moment in the site's time zone, in the reader's language. */
 export function formatDateTime(locale: Locale, timeZone: string, at: Date): string {
   return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   }).format(at);

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, parseDuration } from '../src/config.ts';
+
+const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32) };
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig({ ...SECRETS, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has defaults for everything but the secrets', () => {
+    const config = parseConfig(SECRETS);
+    expect(config).toMatchObject({
+      port: 3000,
+      baseUrl: 'http://localhost:3000',
+      databasePath: './data/consent.db',
+      resendApiKey: null,
+      adminApiKey: null,
+      confirmTtlSeconds: 48 * 3600,
+      mailFrom: 'assent <onboarding@resend.dev>',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('builds the default BASE_URL from PORT and strips a trailing slash from a given one', () => {
+    expect(parseConfig({ ...SECRETS, PORT: '8080' }).baseUrl).toBe('http://localhost:8080');
+    expect(parseConfig({ ...SECRETS, BASE_URL: 'https://consent.example.com/' }).baseUrl).toBe(
+      'https://consent.example.com',
+    );
+  });
+
+  it('uses generated secrets only when the environment has none', () => {
+    const generated = { TOKEN_SECRETS: 'gen:' + 'g'.repeat(32), LOOKUP_KEY: 'k'.repeat(32) };
+    expect(parseConfig({}, generated).tokenSecrets).toEqual([{ kid: 'gen', secret: 'g'.repeat(32) }]);
+    expect(parseConfig(SECRETS, generated).tokenSecrets[0]!.kid).toBe('k1');
+  });
+
+  it('reads several token keys; the first one signs', () => {
+    const config = parseConfig({ ...SECRETS, TOKEN_SECRETS: `new:${'n'.repeat(32)}, old:${'o'.repeat(40)}` });
+    expect(config.tokenSecrets.map((k) => k.kid)).toEqual(['new', 'old']);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ BASE_URL: 'not a url' }, 'BASE_URL'],
+    [{ BASE_URL: 'ftp://example.com' }, 'BASE_URL'],
+    [{ BASE_URL: 'https://example.com/?x=1' }, 'BASE_URL'],
+    [{ TOKEN_SECRETS: 'k1:tooshort' }, 'TOKEN_SECRETS'],
+    [{ TOKEN_SECRETS: 'no-colon-' + 'x'.repeat(32) }, 'TOKEN_SECRETS'],
+    [{ TOKEN_SECRETS: `a:${'x'.repeat(32)},a:${'y'.repeat(32)}` }, 'TOKEN_SECRETS'],
+    [{ LOOKUP_KEY: 'short' }, 'LOOKUP_KEY'],
+    [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+    [{ MAIL_FROM: 'a@b.example\r\nBcc: x@y.example' }, 'MAIL_FROM'],
+    [{ CONFIRM_TTL: 'soon' }, 'CONFIRM_TTL'],
+    [{ CONFIRM_TTL: '10s' }, 'CONFIRM_TTL'],
+    [{ CONFIRM_TTL: '90d' }, 'CONFIRM_TTL'],
+  ])('refuses %o naming %s', (env, variable) => {
+    const error = errorOf(env as Record<string, string>);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+  });
+
+  it('refuses a start without token secrets when none were generated', () => {
+    expect(() => parseConfig({ LOOKUP_KEY: 'l'.repeat(32) })).toThrow(/TOKEN_SECRETS/);
+  });
+
+  it.each([
+    ['3600', 3600],
+    ['90m', 5400],
+    ['48h', 172800],
+    ['2d', 172800],
+  ])('reads the duration %s as %i seconds', (raw, seconds) => {
+    expect(parseDuration('CONFIRM_TTL', raw)).toBe(seconds);
+  });
+});

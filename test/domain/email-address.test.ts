@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { checkEmail, emailLookupHash, normaliseEmail } from '../../src/domain/email-address.ts';
+
+describe('addresses', () => {
+  it('normalise by trimming, NFC and lower case', () => {
+    expect(normaliseEmail('  Alice@Example.COM ')).toBe('alice@example.com');
+    expect(normaliseEmail('Jose\u0301@example.com')).toBe('jos\u00e9@example.com');
+  });
+
+  it('hash the normalised form with the key', async () => {
+    const a = await emailLookupHash('k'.repeat(32), 'Alice@Example.com');
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(await emailLookupHash('k'.repeat(32), ' alice@example.COM')).toBe(a);
+    expect(await emailLookupHash('j'.repeat(32), 'alice@example.com')).not.toBe(a);
+  });
+
+  it.each(['a@example.com', 'first.last+tag@sub.example.co.jp', 'ユーザー@例え.jp', "o'neil@example.ie"])('accept %s', (address) => {
+    expect(checkEmail(address)).toBeNull();
+  });
+
+  it.each([
+    ['', 'missing'],
+    ['   ', 'missing'],
+    ['plain', 'invalid'],
+    ['a@b', 'invalid'],
+    ['a@@example.com', 'invalid'],
+    ['a b@example.com', 'invalid'],
+    ['.a@example.com', 'invalid'],
+    ['a..b@example.com', 'invalid'],
+    ['a@-example.com', 'invalid'],
+    ['a@example.com\r\nBcc: x@y.com', 'invalid'],
+    ['a\u0000@example.com', 'invalid'],
+    [`${'a'.repeat(65)}@example.com`, 'invalid'],
+    [`a@${'b'.repeat(250)}.com`, 'too_long'],
+  ])('refuse %j as %s', (address, problem) => {
+    expect(checkEmail(address)).toBe(problem);
+  });
+});

@@ -1,0 +1,142 @@
+// Builds the real app on in-memory SQLite with a memory mailer and a clock the test controls.
+import { createApp } from '../../src/app.tsx';
+import { parseConfig, type Env } from '../../src/config.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { openSqlite } from '../../src/db/sqlite.ts';
+import type { Deps, Logger } from '../../src/deps.ts';
+import { randomId } from '../../src/domain/ids.ts';
+import { seedDemoSiteIfEmpty } from '../../src/domain/seed-demo.ts';
+import { createTokens } from '../../src/domain/tokens.ts';
+import { deliverDueMail } from '../../src/mail/outbox.ts';
+import type { Mailer, OutgoingMail, SendResult } from '../../src/mail/mailer.ts';
+
+export const BASE_URL = 'https://assent.test';
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const TEST_SECRET = 'k1:' + 'a'.repeat(40);
+export const TEST_IP = '203.0.113.7';
+
+export interface FixedClock {
+  now(): Date;
+  set(iso: string): void;
+  advance(ms: number): void;
+}
+
+export function fixedClock(startIso = '2026-11-01T09:00:00.000Z'): FixedClock {
+  let current = new Date(startIso).getTime();
+  return {
+    now: () => new Date(current),
+    set: (iso) => {
+      current = new Date(iso).getTime();
+    },
+    advance: (ms) => {
+      current += ms;
+    },
+  };
+}
+
+export interface MemoryMailer extends Mailer {
+  sent: OutgoingMail[];
+  /** Results to return for the next sends, in order; afterwards every send succeeds. */
+  script: SendResult[];
+}
+
+export function memoryMailer(): MemoryMailer {
+  const mailer: MemoryMailer = {
+    sent: [],
+    script: [],
+    async send(mail) {
+      const next = mailer.script.shift();
+      if (next && !next.ok) return next;
+      mailer.sent.push(mail);
+      return { ok: true, providerId: `mem-${mailer.sent.length}` };
+    },
+  };
+  return mailer;
+}
+
+export const silentLog: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error) };
+
+export async function makeTestApp(env: Env = {}) {
+  const { sqlite, db, atomic } = openSqlite(':memory:');
+  migrate(sqlite);
+  const clock = fixedClock();
+  const mailer = memoryMailer();
+  const config = parseConfig({
+    TOKEN_SECRETS: TEST_SECRET,
+    LOOKUP_KEY: 'l'.repeat(40),
+    BASE_URL,
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...env,
+  });
+  let queued = 0;
+  const deps: Deps = {
+    db,
+    atomic,
+    mailer,
+    clock,
+    tokens: createTokens(config.tokenSecrets, clock),
+    config,
+    log: silentLog,
+    newId: randomId,
+    mailQueued: () => {
+      queued++;
+    },
+  };
+  await seedDemoSiteIfEmpty(deps);
+  const app = createApp(() => deps, { clientIp: () => TEST_IP });
+
+  const request = (path: string, init?: RequestInit) => app.request(path, init);
+
+  /** Submits the signup form as a browser would: the page's own consent hash, form-encoded. */
+  async function signup(fields: { email: string; name?: string; categories: string[]; lang?: string }, site = 'demo') {
+    const pageHtml = await (await request(`/s/${site}${fields.lang ? `?lang=${fields.lang}` : ''}`)).text();
+    const consent = /name="consent" value="([0-9a-f]{64})"/.exec(pageHtml)?.[1] ?? '';
+    const form = new URLSearchParams({ email: fields.email, name: fields.name ?? '', consent, lang: fields.lang ?? 'en' });
+    for (const key of fields.categories) form.append('categories', key);
+    return request(`/s/${site}`, {
+      method: 'POST',
+      body: form,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'TestBrowser/1.0' },
+    });
+  }
+
+  /** Runs the outbox sender once, as the loop would, and returns what the mailer received. */
+  async function deliver() {
+    const before = mailer.sent.length;
+    await deliverDueMail(deps);
+    return mailer.sent.slice(before);
+  }
+
+  function consents(email: string) {
+    return db
+      .selectFrom('consents')
+      .innerJoin('contacts', 'contacts.id', 'consents.contact_id')
+      .select(['consents.category_key', 'consents.status'])
+      .where('contacts.email', '=', email)
+      .orderBy('consents.category_key')
+      .execute()
+      .then((rows) => Object.fromEntries(rows.map((r) => [r.category_key, r.status])));
+  }
+
+  function events(email: string) {
+    return db
+      .selectFrom('consent_events')
+      .innerJoin('contacts', 'contacts.id', 'consent_events.contact_id')
+      .selectAll('consent_events')
+      .where('contacts.email', '=', email)
+      .orderBy('consent_events.id')
+      .execute();
+  }
+
+  return { app, deps, db, sqlite, clock, mailer, request, signup, deliver, consents, events, queuedCount: () => queued };
+}
+
+export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
+
+/** The single URL under BASE_URL in a plain-text email. */
+export function confirmPath(mail: OutgoingMail): string {
+  const urls = mail.text.match(/https?:\/\/\S+/g) ?? [];
+  const ours = urls.filter((url) => url.startsWith(BASE_URL));
+  if (ours.length !== 1) throw new Error(`expected one link, found ${ours.length}`);
+  return ours[0]!.slice(BASE_URL.length);
+}

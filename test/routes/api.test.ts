@@ -1,0 +1,119 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN_KEY, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+
+const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
+const lookup = (body: unknown, headers: Record<string, string> = auth, site = 'demo') =>
+  t.request(`/api/v1/sites/${site}/contacts/lookup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+async function confirmedAlice() {
+  await t.signup({ email: 'Alice@Example.com', categories: ['newsletter', 'offers'] });
+  const [mail] = await t.deliver();
+  t.clock.advance(5 * 60_000);
+  await t.request(confirmPath(mail!), { method: 'POST', headers: { 'User-Agent': 'Phone/1' } });
+}
+
+describe('POST /api/v1/sites/{site}/contacts/lookup', () => {
+  it('finds a contact by address, however it is written, with its consents', async () => {
+    await confirmedAlice();
+    const res = await lookup({ email: ' alice@EXAMPLE.com ' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toEqual({
+      contact: {
+        id: expect.any(String),
+        email: 'Alice@Example.com',
+        locale: 'en',
+        consents: [
+          { category: 'newsletter', channel: 'email', status: 'granted', updatedAt: '2026-11-01T09:05:00.000Z' },
+          { category: 'offers', channel: 'email', status: 'granted', updatedAt: '2026-11-01T09:05:00.000Z' },
+        ],
+      },
+    });
+  });
+
+  it('answers 404 for an unknown address or site', async () => {
+    expect(await (await lookup({ email: 'nobody@example.com' })).json()).toEqual({
+      error: { code: 'not_found', message: expect.any(String) },
+    });
+    expect((await lookup({ email: 'a@example.com' }, auth, 'nope')).status).toBe(404);
+  });
+
+  it.each([['{"email":'], ['[]'], [{}], [{ email: 42 }], [{ email: 'x'.repeat(300) }], ['']])(
+    'answers 400 invalid_request to %o',
+    async (body) => {
+      const res = await lookup(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_request');
+    },
+  );
+
+  it.each([[{}], [{ Authorization: 'Bearer wrong-key-0000000000' }], [{ Authorization: ADMIN_KEY }], [{ Authorization: 'Basic abc' }]])(
+    'answers 401 to %o',
+    async (headers) => {
+      const res = await lookup({ email: 'a@example.com' }, headers);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error.code).toBe('unauthorized');
+    },
+  );
+});
+
+describe('GET /api/v1/sites/{site}/contacts/{id}/events', () => {
+  it('lists the ledger in order with the wording each event points at', async () => {
+    await confirmedAlice();
+    const { contact } = await (await lookup({ email: 'alice@example.com' })).json();
+    const res = await t.request(`/api/v1/sites/demo/contacts/${contact.id}/events`, { headers: auth });
+    expect(res.status).toBe(200);
+    const { events } = await res.json();
+    expect(events.map((e: { category: string; action: string }) => `${e.category}:${e.action}`)).toEqual([
+      'newsletter:requested',
+      'offers:requested',
+      'newsletter:confirmed',
+      'offers:confirmed',
+    ]);
+    expect(events[2]).toEqual({
+      id: expect.any(Number),
+      category: 'newsletter',
+      channel: 'email',
+      action: 'confirmed',
+      method: 'confirmation_link',
+      occurredAt: '2026-11-01T09:05:00.000Z',
+      sourceUrl: 'https://assent.test/s/demo?lang=en',
+      ip: '203.0.113.7',
+      userAgent: 'Phone/1',
+      policyVersion: '2026-01',
+      locale: 'en',
+      consentText: { sha256: events[0].consentText.sha256, text: expect.stringContaining('I agree that Demo Shop K.K.') },
+    });
+    expect(events[0].userAgent).toBe('TestBrowser/1.0');
+  });
+
+  it('answers 404 for an unknown contact or site, 401 without the key', async () => {
+    expect((await t.request('/api/v1/sites/demo/contacts/nope/events', { headers: auth })).status).toBe(404);
+    expect((await t.request('/api/v1/sites/nope/contacts/nope/events', { headers: auth })).status).toBe(404);
+    expect((await t.request('/api/v1/sites/demo/contacts/nope/events')).status).toBe(401);
+  });
+});
+
+describe('without ADMIN_API_KEY', () => {
+  it('every /api/ route is 404', async () => {
+    const bare = await makeTestApp({ ADMIN_API_KEY: '' });
+    for (const [method, path] of [
+      ['POST', '/api/v1/sites/demo/contacts/lookup'],
+      ['GET', '/api/v1/sites/demo/contacts/x/events'],
+      ['GET', '/api/anything'],
+    ] as const) {
+      const res = await bare.request(path, { method, headers: auth });
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe('not_found');
+    }
+  });
+});
