@@ -19,23 +19,14 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     c.set('ip', options.clientIp?.(c) ?? null);
     await next();
   });
-  app.use(
-    '*',
-    secureHeaders({
-      // Tokens travel in URLs: never hand them to another site in a Referer.
-      referrerPolicy: 'no-referrer',
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-      },
-    }),
-  );
+  // Tokens travel in URLs: never hand them to another site in a Referer.
+  app.use('*', secureHeaders({ referrerPolicy: 'no-referrer' }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('Content-Security-Policy')) {
+      c.res.headers.set('Content-Security-Policy', contentSecurityPolicy(c.var.deps.config.baseUrl));
+    }
+  });
 
   if (options.staticFiles) app.use('/static/*', options.staticFiles);
   app.get('/', (c) => c.redirect('/s/demo'));
@@ -56,4 +47,18 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     return page(c, 500, <MessagePage lang={locale} title={t.errors.serverTitle} paragraphs={[t.errors.serverBody]} tone="error" />);
   });
   return app;
+}
+
+/** No inline script or style; forms may post to this origin and to BASE_URL's (behind a proxy). */
+function contentSecurityPolicy(baseUrl: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `form-action 'self' ${new URL(baseUrl).origin}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ');
 }

@@ -1,10 +1,11 @@
 // The frame of every page. Pages work without JavaScript; htmx only adds smoothness later.
 import type { Child } from 'hono/jsx';
+import { useHref } from './base-url.ts';
 
 export interface LayoutProps {
   lang: string;
   title: string;
-  /** Links to this page in the other languages: [label, href]. */
+  /** This page in the other languages: [label, path]. */
   languages?: [string, string][];
   languageLabel?: string;
   children: Child;
@@ -18,7 +19,7 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{props.title}</title>
-        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href={useHref('/static/app.css')} />
       </head>
       <body>
         <main class="card">
@@ -27,7 +28,7 @@ export function Layout(props: LayoutProps) {
         {props.languages && props.languages.length > 0 ? (
           <nav class="languages" aria-label={props.languageLabel}>
             {props.languages.map(([label, href]) => (
-              <a href={href}>{label}</a>
+              <a href={useHref(href)}>{label}</a>
             ))}
           </nav>
         ) : null}

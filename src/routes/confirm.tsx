@@ -11,7 +11,7 @@ import {
   type ConfirmationContext,
 } from '../domain/confirm.ts';
 import { formatDuration, messages, resolveLocale } from '../i18n/index.ts';
-import { ConfirmedPage, ConfirmPage } from '../../views/pages/confirm.tsx';
+import { ConfirmedPage, ConfirmPage, ExpiredPage } from '../../views/pages/confirm.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 import { page, requestLocale } from './render.tsx';
 
@@ -75,15 +75,7 @@ async function confirmedPage(c: AppContext, context: ConfirmationContext) {
 async function expiredLink(c: AppContext, context: ConfirmationContext) {
   const { t, locale } = await describe(c, context);
   const ttl = formatDuration(t, c.var.deps.config.confirmTtlSeconds);
-  return page(
-    c,
-    410,
-    <MessagePage lang={locale} title={t.confirm.expiredTitle} paragraphs={[t.confirm.expiredBody(ttl)]} tone="error">
-      <form method="post" action={`/c/${c.req.param('token')}/resend`}>
-        <button type="submit">{t.confirm.resendButton}</button>
-      </form>
-    </MessagePage>,
-  );
+  return page(c, 410, <ExpiredPage t={t} lang={locale} ttl={ttl} resendAction={`/c/${c.req.param('token')}/resend`} />);
 }
 
 function invalidLink(c: AppContext) {

@@ -3,10 +3,12 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../app-env.ts';
 import { LOCALES, messages, resolveLocale, type Locale } from '../i18n/index.ts';
+import { BaseUrl } from '../../views/base-url.ts';
 import { MessagePage } from '../../views/pages/message.tsx';
 
 export async function page(c: AppContext, status: ContentfulStatusCode, body: Child) {
-  return c.html('<!doctype html>' + (await (body as { toString(): string | Promise<string> }).toString()), status);
+  const html = <BaseUrl.Provider value={c.var.deps.config.baseUrl}>{body}</BaseUrl.Provider>;
+  return c.html('<!doctype html>' + (await html.toString()), status);
 }
 
 /** `?lang=`, then Accept-Language, then the given default. */

@@ -45,6 +45,24 @@ describe('GET /s/{site}', () => {
     expect(fallback).toContain('<html lang="en">');
   });
 
+  it('builds every link from BASE_URL, path prefix included', async () => {
+    const prefixed = await makeTestApp({ BASE_URL: 'https://example.org/consent' });
+    const html = await (await prefixed.request('/s/demo')).text();
+    expect(html).toContain('href="https://example.org/consent/static/app.css"');
+    expect(html).toContain('action="https://example.org/consent/s/demo"');
+    expect(html).toContain('href="https://example.org/consent/s/demo?lang=ja"');
+  });
+
+  it('sends a strict Content-Security-Policy and no-referrer', async () => {
+    const res = await t.request('/s/demo');
+    const csp = res.headers.get('Content-Security-Policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain(`form-action 'self' ${BASE_URL}`);
+    expect(res.headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+  });
+
   it('answers 404 with a page for an unknown site', async () => {
     const res = await t.request('/s/nope');
     expect(res.status).toBe(404);
@@ -53,7 +71,7 @@ describe('GET /s/{site}', () => {
 
   it('works without JavaScript: a plain form posting to itself, no script needed', async () => {
     const html = await (await t.request('/s/demo')).text();
-    expect(html).toContain('<form method="post" action="/s/demo"');
+    expect(html).toContain(`<form method="post" action="${BASE_URL}/s/demo"`);
     expect(html).toContain('<button type="submit">Subscribe</button>');
   });
 });

@@ -1,6 +1,7 @@
 // The page a confirmation link opens. It only shows; the button's POST confirms, because mail
 // security scanners open every link in a message.
 import type { Messages } from '../../src/i18n/index.ts';
+import { useHref } from '../base-url.ts';
 import { Layout } from '../layout.tsx';
 
 interface ConfirmPageProps {
@@ -22,7 +23,7 @@ export function ConfirmPage(props: ConfirmPageProps) {
           <li>{name}</li>
         ))}
       </ul>
-      <form method="post" action={props.action}>
+      <form method="post" action={useHref(props.action)}>
         <button type="submit">{c.button}</button>
       </form>
       <p class="hint">{c.nothingYet}</p>
@@ -48,6 +49,20 @@ export function ConfirmedPage(props: Omit<ConfirmPageProps, 'action'>) {
         <p>{c.doneNone}</p>
       )}
       <p>{c.doneOutro}</p>
+    </Layout>
+  );
+}
+
+/** An expired link: a fresh one goes to the stored address, never to one typed here. */
+export function ExpiredPage(props: { t: Messages; lang: string; ttl: string; resendAction: string }) {
+  const c = props.t.confirm;
+  return (
+    <Layout lang={props.lang} title={c.expiredTitle}>
+      <h1 class="tone-error">{c.expiredTitle}</h1>
+      <p>{c.expiredBody(props.ttl)}</p>
+      <form method="post" action={useHref(props.resendAction)}>
+        <button type="submit">{c.resendButton}</button>
+      </form>
     </Layout>
   );
 }

@@ -1,6 +1,7 @@
 // The dev mailbox: what the server would have sent, readable in the browser.
 import type { DevMail } from '../../src/mail/dev-mailbox.ts';
 import type { Messages } from '../../src/i18n/index.ts';
+import { useHref } from '../base-url.ts';
 import { Layout } from '../layout.tsx';
 
 export function MailboxPage(props: { t: Messages; lang: string; mails: DevMail[] }) {
@@ -14,7 +15,7 @@ export function MailboxPage(props: { t: Messages; lang: string; mails: DevMail[]
         <article class="mail">
           <h2>{mail.subject}</h2>
           <p class="hint">
-            {m.to}: {mail.to.join(', ')} · {m.at}: {mail.createdAt} · <a href={`/dev/mailbox/${mail.id}`}>HTML</a>
+            {m.to}: {mail.to.join(', ')} · {m.at}: {mail.createdAt} · <a href={useHref(`/dev/mailbox/${mail.id}`)}>HTML</a>
           </p>
           <pre>{mail.text}</pre>
         </article>

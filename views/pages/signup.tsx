@@ -3,11 +3,13 @@
 import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { SignupErrors } from '../../src/domain/signup-form.ts';
 import type { Messages } from '../../src/i18n/index.ts';
+import { useHref } from '../base-url.ts';
 import { Layout } from '../layout.tsx';
 
 export interface SignupPageProps {
   t: Messages;
   lang: string;
+  /** Path the form posts to. */
   action: string;
   languages: [string, string][];
   site: { name: string; legalName: string; privacyPolicyUrl: string; privacyPolicyVersion: string };
@@ -38,7 +40,7 @@ export function SignupPage(props: SignupPageProps) {
           {s.errorSummary}
         </p>
       ) : null}
-      <form method="post" action={props.action} novalidate>
+      <form method="post" action={useHref(props.action)} novalidate>
         <input type="hidden" name="lang" value={props.lang} />
         <input type="hidden" name="consent" value={props.consentSha256} />
         <fieldset class={errors.categories ? 'field invalid' : 'field'} aria-describedby={errors.categories ? 'categories-error' : undefined}>
