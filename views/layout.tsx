@@ -2,11 +2,17 @@
 import type { Child } from 'hono/jsx';
 import { useHref } from './base-url.ts';
 
+export interface LanguageLink {
+  locale: string;
+  label: string;
+  path: string;
+}
+
 export interface LayoutProps {
   lang: string;
   title: string;
-  /** This page in the other languages: [label, path]. */
-  languages?: [string, string][];
+  /** This page in the other languages. */
+  languages?: LanguageLink[];
   languageLabel?: string;
   children: Child;
 }
@@ -27,8 +33,10 @@ export function Layout(props: LayoutProps) {
         </main>
         {props.languages && props.languages.length > 0 ? (
           <nav class="languages" aria-label={props.languageLabel}>
-            {props.languages.map(([label, href]) => (
-              <a href={useHref(href)}>{label}</a>
+            {props.languages.map((link) => (
+              <a href={useHref(link.path)} lang={link.locale} hreflang={link.locale}>
+                {link.label}
+              </a>
             ))}
           </nav>
         ) : null}

@@ -4,7 +4,7 @@ export const en = {
   languageName: 'English',
   common: {
     switchLanguage: 'Language',
-    poweredBy: 'Consent managed with assent',
+    opensInNewTab: '(opens in a new tab)',
   },
   duration: {
     days: (n: number) => (n === 1 ? '1 day' : `${n} days`),
@@ -30,6 +30,7 @@ export const en = {
     privacy: (version: string) => `Privacy policy (version ${version})`,
     submit: 'Subscribe',
     errorSummary: 'Please correct the highlighted fields.',
+    errorTitle: (title: string) => `Error: ${title}`,
     errors: {
       emailMissing: 'Enter your email address.',
       emailInvalid: 'Enter an email address like name@example.com.',

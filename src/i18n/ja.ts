@@ -5,7 +5,7 @@ export const ja: Messages = {
   languageName: '日本語',
   common: {
     switchLanguage: '言語',
-    poweredBy: '同意管理: assent',
+    opensInNewTab: '（新しいタブで開きます）',
   },
   duration: {
     days: (n) => `${n}日間`,
@@ -31,6 +31,7 @@ export const ja: Messages = {
     privacy: (version) => `プライバシーポリシー（版: ${version}）`,
     submit: '登録する',
     errorSummary: '入力内容を確認してください。',
+    errorTitle: (title) => `エラー: ${title}`,
     errors: {
       emailMissing: 'メールアドレスを入力してください。',
       emailInvalid: 'name@example.com のような形式のメールアドレスを入力してください。',

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../app-env.ts';
 import { LOCALES, messages, resolveLocale, type Locale } from '../i18n/index.ts';
 import { BaseUrl } from '../../views/base-url.ts';
+import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 
 export async function page(c: AppContext, status: ContentfulStatusCode, body: Child) {
@@ -17,8 +18,8 @@ export function requestLocale(c: AppContext, fallback: string): Locale {
 }
 
 /** Links to the same page in every other language. */
-export function languageLinks(path: string, current: Locale): [string, string][] {
-  return LOCALES.filter((l) => l !== current).map((l) => [messages(l).languageName, `${path}?lang=${l}`]);
+export function languageLinks(path: string, current: Locale): LanguageLink[] {
+  return LOCALES.filter((l) => l !== current).map((l) => ({ locale: l, label: messages(l).languageName, path: `${path}?lang=${l}` }));
 }
 
 export function notFoundPage(c: AppContext) {

@@ -37,6 +37,7 @@ describe('GET /s/{site}', () => {
     expect(byQuery).toContain('<html lang="ja">');
     expect(byQuery).toContain('ニュースレター');
     expect(byQuery).toContain('月1回');
+    expect(byQuery).toContain('<a href="https://assent.test/s/demo?lang=en" lang="en" hreflang="en">English</a>');
     const byHeader = await (await t.request('/s/demo', { headers: { 'Accept-Language': 'ja-JP,ja;q=0.9,en;q=0.5' } })).text();
     expect(byHeader).toContain('<html lang="ja">');
     const queryWins = await (await t.request('/s/demo?lang=en', { headers: { 'Accept-Language': 'ja' } })).text();
@@ -226,6 +227,7 @@ describe('POST /s/{site}', () => {
       const html = await res.text();
       expect(html).toContain('value="broken@"');
       expect(html).toContain('value="Hana 花子"');
+      expect(html).toContain('<title>Error: Subscribe to Demo Shop</title>');
       expect(html).toMatch(/value="offers"[^>]*checked/);
       expect(html).not.toMatch(/value="newsletter"[^>]*checked/);
     });

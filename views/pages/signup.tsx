@@ -4,14 +4,14 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { SignupErrors } from '../../src/domain/signup-form.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
-import { Layout } from '../layout.tsx';
+import { Layout, type LanguageLink } from '../layout.tsx';
 
 export interface SignupPageProps {
   t: Messages;
   lang: string;
   /** Path the form posts to. */
   action: string;
-  languages: [string, string][];
+  languages: LanguageLink[];
   site: { name: string; legalName: string; privacyPolicyUrl: string; privacyPolicyVersion: string };
   optIn: LocalisedCategory[];
   exempt: LocalisedCategory[];
@@ -28,7 +28,7 @@ export function SignupPage(props: SignupPageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const chosen = new Set(values.categories);
   return (
-    <Layout lang={props.lang} title={s.title(props.site.name)} languages={props.languages} languageLabel={t.common.switchLanguage}>
+    <Layout lang={props.lang} title={hasErrors || props.notice ? s.errorTitle(s.title(props.site.name)) : s.title(props.site.name)} languages={props.languages} languageLabel={t.common.switchLanguage}>
       <h1>{s.title(props.site.name)}</h1>
       <p>{s.intro(props.site.name)}</p>
       {props.notice ? (
@@ -133,6 +133,7 @@ export function SignupPage(props: SignupPageProps) {
           <p>
             <a href={props.site.privacyPolicyUrl} rel="noopener" target="_blank">
               {s.privacy(props.site.privacyPolicyVersion)}
+              <span class="visually-hidden"> {t.common.opensInNewTab}</span>
             </a>
           </p>
         </section>
