@@ -65,7 +65,9 @@ async function main() {
 
   const shutdown = async () => {
     server.close();
-    await outbox.stop();
+    // A send in flight gets a few seconds to finish; if cut off, its lease expires and the
+    // next start retries it with the same idempotency key.
+    await Promise.race([outbox.stop(), new Promise((resolve) => setTimeout(resolve, 5000))]);
     sqlite.close();
     process.exit(0);
   };

@@ -3,7 +3,7 @@
 import { Resend } from 'resend';
 import type { Mailer } from './mailer.ts';
 
-export function resendMailer(options: { apiKey: string; baseUrl?: string }): Mailer {
+export function resendMailer(options: { apiKey: string; baseUrl?: string; timeoutMs?: number }): Mailer {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
   return {
     async send(mail) {
@@ -17,7 +17,9 @@ export function resendMailer(options: { apiKey: string; baseUrl?: string }): Mai
             text: mail.text,
             headers: mail.headers,
           },
-          { idempotencyKey: mail.id },
+          // A provider that accepts the connection and never answers must not stall the sender
+          // (or shutdown): give up on the attempt and let the outbox retry it with the same key.
+          { idempotencyKey: mail.id, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) },
         );
         if (error) {
           const status = typeof error.statusCode === 'number' ? error.statusCode : null;

@@ -5,19 +5,15 @@
 //
 // Needs /usr/bin/chromium: run scripts/ensure-chromium.sh first. Screenshots for a human go to
 // /tmp/assent-e2e/*.png.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults, Result as AxeResult } from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
-const AXE_SCRIPT = join(ROOT, 'node_modules/axe-core/axe.min.js');
+const AXE_SCRIPT = join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = '/tmp/assent-e2e';
 
 interface DevMail {
@@ -30,9 +26,7 @@ interface DevMail {
   createdAt: string;
 }
 
-let server: ChildProcess | undefined;
-let serverLog = '';
-let dataDir: string | undefined;
+let server: ServerProcess | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
 let context: BrowserContext;
@@ -47,10 +41,9 @@ let confirmUrl = '';
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with JavaScript disabled', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'assent-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://localhost:${port}`;
-    server = await startServer(port, join(dataDir, 'consent.db'));
+    server = await startServer();
+    // The host the default BASE_URL names, so the browser follows the mailed links as they are.
+    baseUrl = `http://localhost:${server.port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -69,8 +62,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
 
   afterAll(async () => {
     await browser?.close().catch(() => {});
-    await stopServer(server);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await server?.stop();
+    removeTempDirs();
   }, 20_000);
 
   it('shows the signup form with nothing ticked', async () => {
@@ -293,84 +286,7 @@ async function waitForMail(to: string, timeoutMs = 10_000): Promise<DevMail> {
     const mails = (await response.json()) as DevMail[];
     const mail = mails.find((m) => m.to.includes(to));
     if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms\n${serverLog}`);
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms\n${server?.stdout()}${server?.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function startServer(port: number, databasePath: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('RESEND_')) delete env[name];
-  }
-  // Links in the mail must point at this server, whatever the shell had.
-  delete env.BASE_URL;
-  env.PORT = String(port);
-  env.DATABASE_PATH = databasePath;
-
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['src/node.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so tsx and the node it starts stop together.
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stopServer(child);
-      reject(new Error(`the server did not say "assent listening" within 30 s\n${serverLog}`));
-    }, 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      serverLog += chunk.toString();
-      if (serverLog.includes('assent listening')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      serverLog += chunk.toString();
-    });
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (${code ?? signal}) before listening\n${serverLog}`));
-    });
-  });
-}
-
-async function stopServer(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal('SIGTERM');
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000)),
-  ]);
-  if (timedOut) {
-    signal('SIGKILL');
-    await exited;
   }
 }

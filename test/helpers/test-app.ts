@@ -54,7 +54,13 @@ export function memoryMailer(): MemoryMailer {
   return mailer;
 }
 
-export const silentLog: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error) };
+// Quiet by default; ASSENT_TEST_LOG=1 shows what the app logs (a 500's cause, a mail given up on).
+const verbose = Boolean(process.env.ASSENT_TEST_LOG);
+export const silentLog: Logger = {
+  info: (message) => verbose && console.log(message),
+  warn: (message) => verbose && console.warn(message),
+  error: (message, error) => verbose && console.error(message, error),
+};
 
 export async function makeTestApp(env: Env = {}) {
   const { sqlite, db, atomic } = openSqlite(':memory:');
