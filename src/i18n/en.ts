@@ -75,6 +75,7 @@ export const en = {
     serverTitle: 'Something went wrong',
     serverBody: 'Nothing was changed. Please try again in a moment.',
     badRequestTitle: 'That request could not be read',
+    badRequestBody: 'Nothing was changed. Go back, reload the page and try again.',
   },
   email: {
     confirmSubject: (site: string) => `Confirm your subscription to ${site}`,

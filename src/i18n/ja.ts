@@ -75,6 +75,7 @@ export const ja: Messages = {
     serverTitle: '問題が発生しました',
     serverBody: '変更は行われていません。しばらくしてから、もう一度お試しください。',
     badRequestTitle: 'リクエストを読み取れませんでした',
+    badRequestBody: '変更は行われていません。前のページに戻り、再読み込みしてから、もう一度お試しください。',
   },
   email: {
     confirmSubject: (site) => `${site} のメール配信登録の確認`,

@@ -31,3 +31,22 @@ export function notFoundPage(c: AppContext) {
     <MessagePage lang={locale} title={t.errors.notFoundTitle} paragraphs={[t.errors.notFoundBody]} tone="error" />,
   );
 }
+
+/** The submitted form, or null when the body cannot be parsed (a broken multipart body, say). */
+export async function readForm(c: AppContext): Promise<Record<string, string | File | (string | File)[]> | null> {
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    return null;
+  }
+}
+
+export function badRequestPage(c: AppContext) {
+  const locale = requestLocale(c, 'en');
+  const t = messages(locale);
+  return page(
+    c,
+    400,
+    <MessagePage lang={locale} title={t.errors.badRequestTitle} paragraphs={[t.errors.badRequestBody]} tone="error" />,
+  );
+}

@@ -9,7 +9,7 @@ import { subscribe } from '../domain/subscribe.ts';
 import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { SignupPage } from '../../views/pages/signup.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { languageLinks, notFoundPage, page, requestLocale } from './render.tsx';
+import { badRequestPage, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
 
 export const signupRoutes = new Hono<AppEnv>();
 
@@ -24,7 +24,8 @@ signupRoutes.post('/:site', async (c) => {
   const { deps } = c.var;
   const site = await findSite(deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
-  const body = await c.req.parseBody({ all: true });
+  const body = await readForm(c);
+  if (!body) return badRequestPage(c);
   const lang = field(body.lang);
   const form = await loadForm(c, site, isLocale(lang) ? lang : requestLocale(c, site.default_locale));
   const fields: SignupFields = {

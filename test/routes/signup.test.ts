@@ -270,6 +270,16 @@ describe('POST /s/{site}', () => {
     expect(await t.consents('multi@example.com')).toEqual({ newsletter: 'pending' });
   });
 
+  it.each([
+    ['multipart/form-data', 'garbage'],
+    ['multipart/form-data; boundary=x', '--x\r\nbroken'],
+  ])('answers an unreadable %s body with 400 and changes nothing', async (type, body) => {
+    const res = await t.request('/s/demo', { method: 'POST', body, headers: { 'Content-Type': type } });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('That request could not be read');
+    expect(await t.db.selectFrom('contacts').selectAll().execute()).toEqual([]);
+  });
+
   it('answers 404 for an unknown site and a JSON body with 400', async () => {
     expect((await t.signup({ email: 'a@example.com', categories: ['newsletter'] }, 'nope')).status).toBe(404);
     const json = await t.request('/s/demo', {
