@@ -3,13 +3,11 @@ import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
-import { messages } from './i18n/index.ts';
 import { apiError, apiRoutes } from './routes/api.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
-import { notFoundPage, page, requestLocale } from './routes/render.tsx';
+import { notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { signupRoutes } from './routes/signup.tsx';
-import { MessagePage } from '../views/pages/message.tsx';
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -42,9 +40,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     if (c.req.path.startsWith('/api/')) {
       return c.json({ error: { code: 'internal', message: 'Something went wrong; nothing was changed.' } }, 500);
     }
-    const locale = requestLocale(c, 'en');
-    const t = messages(locale);
-    return page(c, 500, <MessagePage lang={locale} title={t.errors.serverTitle} paragraphs={[t.errors.serverBody]} tone="error" />);
+    return serverErrorPage(c);
   });
   return app;
 }

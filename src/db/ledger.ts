@@ -32,35 +32,34 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
     .where('category_key', '=', event.categoryKey)
     .where('channel', '=', event.channel)
     .where('status', 'in', statuses);
+  const row = {
+    site_id: event.siteId,
+    contact_id: event.contactId,
+    category_key: event.categoryKey,
+    channel: event.channel,
+    action: event.action,
+    method: event.method,
+    occurred_at: event.occurredAt,
+    source_url: event.sourceUrl,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    consent_text_sha256: event.consentTextSha256,
+    policy_version: event.policyVersion,
+    locale: event.locale,
+  };
+  const columns = Object.keys(row) as (keyof typeof row)[];
   return db
     .insertInto('consent_events')
-    .columns([
-      'site_id', 'contact_id', 'category_key', 'channel', 'action', 'method', 'occurred_at',
-      'source_url', 'ip', 'user_agent', 'consent_text_sha256', 'policy_version', 'locale',
-    ])
+    .columns(columns)
     .expression(
       db
-        .selectNoFrom((eb) => [
-          eb.val(event.siteId).as('site_id'),
-          eb.val(event.contactId).as('contact_id'),
-          eb.val(event.categoryKey).as('category_key'),
-          eb.val(event.channel).as('channel'),
-          eb.val(event.action).as('action'),
-          eb.val(event.method).as('method'),
-          eb.val(event.occurredAt).as('occurred_at'),
-          eb.val(event.sourceUrl).as('source_url'),
-          eb.val(event.ip).as('ip'),
-          eb.val(event.userAgent).as('user_agent'),
-          eb.val(event.consentTextSha256).as('consent_text_sha256'),
-          eb.val(event.policyVersion).as('policy_version'),
-          eb.val(event.locale).as('locale'),
-        ])
+        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
         .where(({ exists, not }) => ('in' in guard ? exists(matching) : not(exists(matching)))),
     )
     .compile();
 }
 
-/** Sets the consent's status (creating the row if needed) unless its status is in `unless`. */
+/** Sets the consent's status, creating the row if needed; an existing row changes only as `guard` allows. */
 export function setConsentQuery(
   db: Kysely<Database>,
   key: { siteId: string; contactId: string; categoryKey: string; channel: Channel },

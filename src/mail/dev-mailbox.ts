@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, DevMailRow } from '../db/schema.ts';
 import type { Clock } from '../deps.ts';
-import type { Mailer } from './mailer.ts';
+import type { Mailer, OutgoingMail } from './mailer.ts';
 
 export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
   return {
@@ -28,16 +28,8 @@ export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
   };
 }
 
-export interface DevMail {
-  id: string;
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  createdAt: string;
-}
+/** A kept message: what was handed to the mailer, and when. */
+export type DevMail = OutgoingMail & { createdAt: string };
 
 export async function listDevMail(db: Kysely<Database>, limit = 200): Promise<DevMail[]> {
   const rows = await db

@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../app-env.ts';
-import { LOCALES, messages, resolveLocale, type Locale } from '../i18n/index.ts';
+import { LOCALES, messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
 import { BaseUrl } from '../../views/base-url.ts';
 import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
@@ -22,15 +22,17 @@ export function languageLinks(path: string, current: Locale): LanguageLink[] {
   return LOCALES.filter((l) => l !== current).map((l) => ({ locale: l, label: messages(l).languageName, path: `${path}?lang=${l}` }));
 }
 
-export function notFoundPage(c: AppContext) {
+/** An error page in the request's language, for requests that reach no particular contact. */
+function errorPage(c: AppContext, status: 400 | 404 | 500, pick: (t: Messages) => [title: string, body: string]) {
   const locale = requestLocale(c, 'en');
-  const t = messages(locale);
-  return page(
-    c,
-    404,
-    <MessagePage lang={locale} title={t.errors.notFoundTitle} paragraphs={[t.errors.notFoundBody]} tone="error" />,
-  );
+  const [title, body] = pick(messages(locale));
+  return page(c, status, <MessagePage lang={locale} title={title} paragraphs={[body]} tone="error" />);
 }
+
+export const notFoundPage = (c: AppContext) => errorPage(c, 404, (t) => [t.errors.notFoundTitle, t.errors.notFoundBody]);
+export const badRequestPage = (c: AppContext) =>
+  errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]);
+export const serverErrorPage = (c: AppContext) => errorPage(c, 500, (t) => [t.errors.serverTitle, t.errors.serverBody]);
 
 /** The submitted form, or null when the body cannot be parsed (a broken multipart body, say). */
 export async function readForm(c: AppContext): Promise<Record<string, string | File | (string | File)[]> | null> {
@@ -39,14 +41,4 @@ export async function readForm(c: AppContext): Promise<Record<string, string | F
   } catch {
     return null;
   }
-}
-
-export function badRequestPage(c: AppContext) {
-  const locale = requestLocale(c, 'en');
-  const t = messages(locale);
-  return page(
-    c,
-    400,
-    <MessagePage lang={locale} title={t.errors.badRequestTitle} paragraphs={[t.errors.badRequestBody]} tone="error" />,
-  );
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults, Result as AxeResult } from 'axe-core';
+import type { DevMail } from '../../src/mail/dev-mailbox.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
@@ -16,15 +17,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const AXE_SCRIPT = join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = '/tmp/assent-e2e';
 
-interface DevMail {
-  id: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  headers: Record<string, string>;
-  createdAt: string;
-}
 
 let server: ServerProcess | undefined;
 let baseUrl = '';

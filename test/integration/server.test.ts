@@ -2,6 +2,7 @@
 // configuration errors, delivery through a fake Resend API, retries and mail that survives a restart.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { DevMail } from '../../src/mail/dev-mailbox.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   findFreePort,
@@ -26,14 +27,6 @@ afterAll(() => removeTempDirs());
 const ADMIN_KEY = 'integration-admin-key-0123456789';
 const MAIL_FROM = 'Shop <news@shop.example>';
 
-interface DevMail {
-  id: string;
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-}
 
 /** Servers started by a block, stopped in its afterAll whatever happened. */
 function serverPool() {
