@@ -1,11 +1,13 @@
 import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { confirm, loadConfirmation } from '../../src/domain/confirm.ts';
 import { createTokens } from '../../src/domain/tokens.ts';
 import { BASE_URL, TEST_IP, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let path: string;
 const HOUR = 3_600_000;
+const evidence = { ip: TEST_IP, userAgent: 'Racer/1.0' };
 
 beforeEach(async () => {
   t = await makeTestApp();
@@ -71,7 +73,11 @@ describe('POST /c/{token}', () => {
   });
 
   it('two presses at once confirm once', async () => {
-    await Promise.all([post(path), post(path), post(path)]);
+    // Both requests read the link as open before either writes: only the guards stop a double.
+    const token = path.slice('/c/'.length);
+    const [first, second] = await Promise.all([loadConfirmation(t.deps, token), loadConfirmation(t.deps, token)]);
+    if (first.status !== 'open' || second.status !== 'open') throw new Error('expected open links');
+    await Promise.all([confirm(t.deps, first.context, evidence), confirm(t.deps, second.context, evidence)]);
     const confirmed = (await t.events('alice@example.com')).filter((e) => e.action === 'confirmed');
     expect(confirmed).toHaveLength(2);
   });
