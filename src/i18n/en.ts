@@ -93,6 +93,7 @@ export const en = {
     empty: 'No mail yet. Subscribe on a signup page and the confirmation email appears here.',
     to: 'To',
     at: 'Sent',
+    viewHtml: 'View as HTML',
   },
 };
 

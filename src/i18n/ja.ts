@@ -93,5 +93,6 @@ export const ja: Messages = {
     empty: 'まだメールはありません。登録ページで登録すると、確認メールがここに表示されます。',
     to: '宛先',
     at: '送信日時',
+    viewHtml: 'HTML で表示',
   },
 };

@@ -147,7 +147,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
     await page.screenshot({ path: join(SHOTS, 'mailbox.png'), fullPage: true });
 
     // The HTML part, as a mail client shows it, carries the same link.
-    await submitAndWait(page, article.getByRole('link', { name: 'HTML' }));
+    await submitAndWait(page, article.getByRole('link', { name: 'View as HTML' }));
     expect(page.url()).toBe(`${baseUrl}/dev/mailbox/${mail.id}`);
     expect(await page.locator(`a[href="${confirmUrl}"]`).count()).toBeGreaterThan(0);
   });
