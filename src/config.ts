@@ -18,6 +18,8 @@ export interface Config {
   mailFrom: string;
   adminApiKey: string | null;
   confirmTtlSeconds: number;
+  /** Lifetime of manage and unsubscribe links; null: they do not expire (revoke per contact). */
+  linkTtlSeconds: number | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -56,6 +58,7 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     mailFrom: parseMailFrom(value(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM),
     adminApiKey: parseAdminKey(value(env, 'ADMIN_API_KEY')),
     confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
+    linkTtlSeconds: parseLinkTtl(value(env, 'LINK_TTL')),
   });
 }
 
@@ -145,14 +148,25 @@ function parseMailFrom(raw: string): string {
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Seconds, or a number with s/m/h/d: "3600", "90m", "48h", "2d". */
-export function parseDuration(name: string, raw: string): number {
+export function parseDuration(name: string, raw: string, min = 60, max = 30 * 86400): number {
   const match = /^(\d+)\s*([smhd]?)$/.exec(raw);
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > 30 * 86400) {
+  if (!Number.isSafeInteger(seconds) || seconds < min || seconds > max) {
     throw new ConfigError(
       name,
-      `must be a duration from 60s to 30d (seconds, or a number with s/m/h/d), got "${raw}"`,
+      `must be a duration from ${describe(min)} to ${describe(max)} (seconds, or a number with s/m/h/d), got "${raw}"`,
     );
   }
   return seconds;
+}
+
+function describe(seconds: number): string {
+  return seconds % 86400 === 0 ? `${seconds / 86400}d` : `${seconds}s`;
+}
+
+/** CASL wants unsubscribe links to work for 60 days after a send (CAN-SPAM 30): never less. */
+const MIN_LINK_TTL = 60 * 86400;
+
+function parseLinkTtl(raw: string | undefined): number | null {
+  return raw === undefined ? null : parseDuration('LINK_TTL', raw, MIN_LINK_TTL, 100 * 365 * 86400);
 }

@@ -49,6 +49,7 @@ export interface ContactsTable {
   confirmed_at: string | null;
   created_at: string;
   updated_at: string;
+  token_epoch: Generated<number>;
 }
 
 export interface ConsentTextsTable {

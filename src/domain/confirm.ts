@@ -4,11 +4,12 @@ import type { CompiledQuery } from 'kysely';
 import { findContact } from '../db/contacts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { latestRequestTexts } from '../db/events.ts';
-import { appendEventQuery, setConsentQuery, type StatusGuard } from '../db/ledger.ts';
 import type { ConfirmationRow, ContactRow, SiteRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
+import { changeQueries, type Evidence } from './consent-change.ts';
 import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
+import { welcomeMailQuery } from './list-mail.ts';
 import type { TokenClaims } from './tokens.ts';
 
 export interface ConfirmationContext {
@@ -46,11 +47,6 @@ async function contextFor(deps: Deps, claims: TokenClaims): Promise<Confirmation
   return { site, contact, confirmation, categories: JSON.parse(confirmation.categories) as string[] };
 }
 
-export interface Evidence {
-  ip: string | null;
-  userAgent: string | null;
-}
-
 /** Confirms an open link; a spent one is left alone (pressing twice is harmless). */
 export async function confirm(deps: Deps, context: ConfirmationContext, evidence: Evidence): Promise<void> {
   const { db } = deps;
@@ -69,34 +65,25 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
       .compile(),
   ];
   // Two presses at once: the guards let only the first one that still sees "pending" write.
-  const stillPending: StatusGuard = { in: ['pending'] };
   for (const key of pending) {
     const request = requests.get(key);
-    const target = { siteId: site.id, contactId: contact.id, categoryKey: key, channel: 'email' } as const;
     queries.push(
-      appendEventQuery(
-        db,
-        {
-          ...target,
-          action: 'confirmed',
-          method: 'confirmation_link',
-          occurredAt: now,
-          sourceUrl: request?.sourceUrl ?? null,
-          ip: evidence.ip,
-          userAgent: evidence.userAgent,
-          consentTextSha256: request?.sha256 ?? null,
-          policyVersion: request?.policyVersion ?? null,
-          locale: contact.locale,
-        },
-        stillPending,
+      ...changeQueries(
+        deps,
+        context,
+        { key, action: 'confirmed', status: 'granted', method: 'confirmation_link', guard: { in: ['pending'] } },
+        { ...evidence, sourceUrl: request?.sourceUrl ?? null },
+        { sha256: request?.sha256 ?? null, policyVersion: request?.policyVersion ?? null },
+        now,
       ),
-      setConsentQuery(db, target, 'granted', now, stillPending),
     );
   }
   if (pending.length > 0 && !contact.confirmed_at) {
     queries.push(db.updateTable('contacts').set({ confirmed_at: now, updated_at: now }).where('id', '=', contact.id).compile());
   }
+  if (pending.length > 0) queries.push(await welcomeMailQuery(deps, site, contact, confirmation.id, pending));
   await deps.atomic(queries);
+  if (pending.length > 0) deps.mailQueued();
 }
 
 /** Categories of the link that are granted now: what the "you are confirmed" page lists. */

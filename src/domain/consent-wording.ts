@@ -13,20 +13,25 @@ export interface ConsentWording {
   policyVersion: string;
 }
 
+/** Which form the wording is for: the signup form, or the preference page's choices. */
+export type WordingForm = 'signup' | 'preferences';
+
 export async function buildConsentWording(
   site: SiteRow,
   categories: readonly LocalisedCategory[],
   t: Messages,
   locale: Locale,
+  form: WordingForm = 'signup',
 ): Promise<ConsentWording> {
   const s = t.signup;
   const optIn = categories.filter((c) => c.kind === 'opt_in');
   const exempt = categories.filter((c) => c.kind === 'exempt');
+  const heading = form === 'signup' ? [s.title(site.name), s.intro(site.name)] : [t.preferences.title(site.name)];
+  const statement = form === 'signup' ? s.consent(site.legal_name) : t.preferences.statement(site.legal_name);
   const lines = [
-    s.title(site.name),
-    s.intro(site.name),
+    ...heading,
     '',
-    s.choose,
+    form === 'signup' ? s.choose : t.preferences.choose,
     ...optIn.map(
       (c) => `[ ] ${c.name}: ${c.description} ${s.purpose}: ${c.purpose} ${s.frequency}: ${c.frequency}`,
     ),
@@ -37,7 +42,7 @@ export async function buildConsentWording(
   lines.push(
     '',
     s.consentHeading,
-    s.consent(site.legal_name),
+    statement,
     `${s.privacy(site.privacy_policy_version)}: ${site.privacy_policy_url}`,
   );
   const text = lines.join('\n');

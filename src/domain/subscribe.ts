@@ -3,11 +3,12 @@
 // cannot be used to learn who is subscribed.
 import type { CompiledQuery } from 'kysely';
 import { findContactByEmailHash } from '../db/contacts.ts';
+import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
-import { appendEventQuery, setConsentQuery, type StatusGuard } from '../db/ledger.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../i18n/index.ts';
+import { changeQueries } from './consent-change.ts';
 import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { emailLookupHash } from './email-address.ts';
@@ -59,19 +60,10 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
     confirmed_at: null,
     created_at: now,
     updated_at: now,
+    token_epoch: 0,
   };
   const queries: CompiledQuery[] = [
-    db
-      .insertInto('consent_texts')
-      .values({
-        sha256: input.wording.sha256,
-        text: input.wording.text,
-        locale: input.wording.locale,
-        policy_version: input.wording.policyVersion,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('sha256').doNothing())
-      .compile(),
+    storeConsentTextQuery(db, input.wording, now),
   ];
   if (!existing) {
     queries.push(db.insertInto('contacts').values(contact).compile());
@@ -89,7 +81,19 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
         .compile(),
     );
   }
-  for (const key of toRequest) queries.push(...requestQueries(deps, input, contact.id, key, now));
+  // Guarded so that a granted consent is never lowered, even by a concurrent confirmation.
+  for (const key of toRequest) {
+    queries.push(
+      ...changeQueries(
+        deps,
+        { site: input.site, contact },
+        { key, action: 'requested', status: 'pending', method: input.method, guard: { notIn: ['granted'] } },
+        { ip: input.ip, userAgent: input.userAgent, sourceUrl: input.sourceUrl, locale: input.locale },
+        input.wording,
+        now,
+      ),
+    );
+  }
 
   const pending = [...new Set([...toRequest, ...[...statuses].filter(([, s]) => s === 'pending').map(([k]) => k)])];
   const mayMail = !existing || (await mayMailConfirmation(deps, existing.id));
@@ -98,31 +102,6 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
   await deps.atomic(queries);
   if (mayMail) deps.mailQueued();
   return mayMail ? 'requested' : 'throttled';
-}
-
-/** The event and the state change, both guarded so a granted consent is never lowered. */
-function requestQueries(deps: Deps, input: SubscribeInput, contactId: string, key: string, now: string) {
-  const notGranted: StatusGuard = { notIn: ['granted'] };
-  const target = { siteId: input.site.id, contactId, categoryKey: key, channel: 'email' } as const;
-  return [
-    appendEventQuery(
-      deps.db,
-      {
-        ...target,
-        action: 'requested',
-        method: input.method,
-        occurredAt: now,
-        sourceUrl: input.sourceUrl,
-        ip: input.ip,
-        userAgent: input.userAgent,
-        consentTextSha256: input.wording.sha256,
-        policyVersion: input.wording.policyVersion,
-        locale: input.locale,
-      },
-      notGranted,
-    ),
-    setConsentQuery(deps.db, target, 'pending', now, notGranted),
-  ];
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -14,6 +14,10 @@ export interface TokenClaims {
   /** Unique token id (the confirmation row for confirm tokens). */
   jti?: string;
   categories?: string[];
+  /** Manage and unsubscribe links: the contact's token epoch when the link was made. */
+  epoch?: number;
+  /** Unsubscribe links scoped to one category. */
+  category?: string;
 }
 
 export type VerifyResult =
@@ -37,7 +41,13 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
   return {
     async sign(claims, expiresInSeconds) {
       const nowSeconds = Math.floor(clock.now().getTime() / 1000);
-      const jwt = new SignJWT({ pur: claims.purpose, site: claims.site, cats: claims.categories })
+      const jwt = new SignJWT({
+        pur: claims.purpose,
+        site: claims.site,
+        cats: claims.categories,
+        ep: claims.epoch,
+        cat: claims.category,
+      })
         .setProtectedHeader({ alg: ALGORITHM, kid: signer.kid })
         .setSubject(claims.subject)
         .setIssuedAt(nowSeconds);
@@ -79,17 +89,21 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
 const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe'] satisfies TokenPurpose[];
 
 function readClaims(payload: JWTPayload): TokenClaims | null {
-  const { pur, site, cats, sub, jti } = payload;
+  const { pur, site, cats, sub, jti, ep, cat } = payload;
   if (typeof pur !== 'string' || !PURPOSES.includes(pur)) return null;
   if (typeof sub !== 'string' || typeof site !== 'string') return null;
   if (cats !== undefined && !(Array.isArray(cats) && cats.every((c) => typeof c === 'string'))) {
     return null;
   }
+  if (ep !== undefined && !Number.isSafeInteger(ep)) return null;
+  if (cat !== undefined && typeof cat !== 'string') return null;
   return {
     purpose: pur as TokenPurpose,
     subject: sub,
     site,
     jti: typeof jti === 'string' ? jti : undefined,
     categories: cats as string[] | undefined,
+    epoch: ep as number | undefined,
+    category: cat as string | undefined,
   };
 }

@@ -35,6 +35,8 @@ export function enqueueMailQuery(db: Kysely<Database>, mail: QueuedMail, now: Da
       next_attempt_at: now.toISOString(),
       created_at: now.toISOString(),
     })
+    // Queuing the same message id twice (a repeated request) queues it once.
+    .onConflict((oc) => oc.column('id').doNothing())
     .compile();
 }
 

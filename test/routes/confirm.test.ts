@@ -180,6 +180,7 @@ describe('expired links', () => {
 
   it('re-sends nothing when nothing is pending any more', async () => {
     await post(path);
+    expect((await t.deliver()).map((m) => m.subject)).toEqual(['Welcome to Demo Shop']);
     t.clock.advance(49 * HOUR);
     const res = await post(`${path}/resend`);
     expect(res.status).toBe(200);

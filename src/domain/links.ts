@@ -1,0 +1,60 @@
+// Manage and unsubscribe links: what a recipient clicks in every email (ours or the sender's own)
+// to see their choices or stop mail. They do not expire unless LINK_TTL says so, and bumping the
+// contact's token epoch revokes every one already mailed.
+import type { ContactRow, SiteRow } from '../db/schema.ts';
+import { findContact } from '../db/contacts.ts';
+import { findSite } from '../db/sites.ts';
+import type { Deps } from '../deps.ts';
+
+type LinkContact = Pick<ContactRow, 'id' | 'site_id' | 'token_epoch'>;
+
+async function linkToken(deps: Deps, contact: LinkContact, purpose: 'manage' | 'unsubscribe', category?: string) {
+  return deps.tokens.sign(
+    { purpose, subject: contact.id, site: contact.site_id, epoch: contact.token_epoch, category },
+    deps.config.linkTtlSeconds ?? undefined,
+  );
+}
+
+export async function manageUrl(deps: Deps, contact: LinkContact): Promise<string> {
+  return `${deps.config.baseUrl}/p/${await linkToken(deps, contact, 'manage')}`;
+}
+
+/** Unscoped, it withdraws every opt-in category; scoped, only that one. */
+export async function unsubscribeUrl(deps: Deps, contact: LinkContact, category?: string): Promise<string> {
+  return `${deps.config.baseUrl}/u/${await linkToken(deps, contact, 'unsubscribe', category)}`;
+}
+
+/** RFC 2369 and RFC 8058 headers: mailbox providers show an unsubscribe button and POST to it. */
+export function listUnsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
+  return {
+    'List-Unsubscribe': `<${unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
+export interface LinkTarget {
+  site: SiteRow;
+  contact: ContactRow;
+  /** The one category an unsubscribe link is scoped to, if any. */
+  category: string | null;
+}
+
+/** The contact a link is for, or null for a bad, revoked, expired or wrong-purpose link. */
+export async function openLink(deps: Deps, token: string, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
+  const verified = await deps.tokens.verify(token, purpose);
+  if (!verified.ok) return null;
+  const { claims } = verified;
+  const site = await findSite(deps.db, claims.site);
+  const contact = site && (await findContact(deps.db, site.id, claims.subject));
+  if (!site || !contact || claims.epoch !== contact.token_epoch) return null;
+  if (claims.category !== undefined) {
+    const category = await deps.db
+      .selectFrom('categories')
+      .select('kind')
+      .where('site_id', '=', site.id)
+      .where('key', '=', claims.category)
+      .executeTakeFirst();
+    if (category?.kind !== 'opt_in') return null;
+  }
+  return { site, contact, category: claims.category ?? null };
+}

@@ -1,0 +1,61 @@
+// Mail other than confirmations: every message carries the one-click unsubscribe headers and the
+// footer the Act on Specified Electronic Mail asks for, with links made for its recipient.
+import type { CompiledQuery } from 'kysely';
+import type { ContactRow, SiteRow } from '../db/schema.ts';
+import { listCategories } from '../db/sites.ts';
+import type { Deps } from '../deps.ts';
+import { messages } from '../i18n/index.ts';
+import { enqueueMailQuery } from '../mail/outbox.ts';
+import type { FooterProps } from '../../views/emails/footer.tsx';
+import { renderWelcomeEmail } from '../../views/emails/welcome.tsx';
+import { contactLocale } from './confirmation-mail.ts';
+import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from './links.ts';
+
+type Recipient = Pick<ContactRow, 'id' | 'site_id' | 'email' | 'locale' | 'token_epoch'>;
+
+async function footerAndHeaders(deps: Deps, site: SiteRow, contact: Recipient) {
+  const unsubscribe = await unsubscribeUrl(deps, contact);
+  const footer: Omit<FooterProps, 't'> = {
+    legalName: site.legal_name,
+    postalAddress: site.postal_address,
+    inquiryContact: site.inquiry_contact,
+    unsubscribeUrl: unsubscribe,
+    manageUrl: await manageUrl(deps, contact),
+  };
+  return { footer, headers: listUnsubscribeHeaders(unsubscribe) };
+}
+
+/** The welcome email after a confirmation, queued once per confirmation link. */
+export async function welcomeMailQuery(
+  deps: Deps,
+  site: SiteRow,
+  contact: Recipient,
+  confirmationId: string,
+  granted: readonly string[],
+): Promise<CompiledQuery> {
+  const locale = contactLocale(contact, site);
+  const t = messages(locale);
+  const byKey = new Map((await listCategories(deps.db, site, locale)).map((c) => [c.key, c]));
+  const { footer, headers } = await footerAndHeaders(deps, site, contact);
+  const email = await renderWelcomeEmail({
+    t,
+    lang: locale,
+    siteName: site.name,
+    categories: granted.map((key) => ({ name: byKey.get(key)?.name ?? key, frequency: byKey.get(key)?.frequency ?? '' })),
+    footer: { t, ...footer },
+  });
+  return enqueueMailQuery(
+    deps.db,
+    {
+      id: `welcome-${confirmationId}`,
+      siteId: site.id,
+      contactId: contact.id,
+      kind: 'welcome',
+      from: site.sender_address ?? deps.config.mailFrom,
+      to: contact.email,
+      headers,
+      ...email,
+    },
+    deps.clock.now(),
+  );
+}

@@ -1,0 +1,34 @@
+// What the manage and unsubscribe routes share: opening a link, its contact's language, the
+// category names in it, and the 400 page for a link we will not honour.
+import type { AppContext } from '../app-env.ts';
+import { listCategories, type LocalisedCategory } from '../db/sites.ts';
+import { openLink, type LinkTarget } from '../domain/links.ts';
+import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
+import { MessagePage } from '../../views/pages/message.tsx';
+import { page, requestLocale } from './render.tsx';
+
+export interface OpenedLink extends LinkTarget {
+  locale: Locale;
+  t: Messages;
+  categories: LocalisedCategory[];
+  name(key: string): string;
+}
+
+export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscribe'): Promise<OpenedLink | null> {
+  const target = await openLink(c.var.deps, c.req.param('token') ?? '', purpose);
+  if (!target) return null;
+  const locale = resolveLocale(c.req.query('lang'), undefined, target.contact.locale);
+  const categories = await listCategories(c.var.deps.db, target.site, locale);
+  const names = new Map(categories.map((category) => [category.key, category.name]));
+  return { ...target, locale, t: messages(locale), categories, name: (key) => names.get(key) ?? key };
+}
+
+export function invalidLinkPage(c: AppContext) {
+  const locale = requestLocale(c, 'en');
+  const t = messages(locale);
+  return page(c, 400, <MessagePage lang={locale} title={t.confirm.invalidTitle} paragraphs={[t.confirm.invalidLinkBody]} tone="error" />);
+}
+
+export function evidenceOf(c: AppContext) {
+  return { ip: c.var.ip, userAgent: c.req.header('User-Agent') ?? null };
+}

@@ -1,0 +1,53 @@
+// The footer of every email except confirmations: what Japan's Act on Specified Electronic Mail
+// requires an advertising email to show (sender, postal address, inquiry contact, a sentence
+// saying the recipient can opt out, and the opt-out link), plus the preferences link.
+import type { Messages } from '../../src/i18n/index.ts';
+
+export interface FooterProps {
+  t: Messages;
+  legalName: string;
+  postalAddress: string;
+  inquiryContact: string;
+  unsubscribeUrl: string;
+  manageUrl: string;
+}
+
+export function EmailFooter(props: FooterProps) {
+  const e = props.t.email;
+  return (
+    <>
+      <p style="margin:0 0 8px">{e.footerStop}</p>
+      <p style="margin:0 0 12px">
+        <a href={props.unsubscribeUrl} style="color:#1d4ed8">
+          {e.footerUnsubscribe}
+        </a>
+        {' · '}
+        <a href={props.manageUrl} style="color:#1d4ed8">
+          {e.footerPreferences}
+        </a>
+      </p>
+      <p style="margin:0">
+        {e.sentBy(props.legalName)}
+        <br />
+        {e.footerAddress}: {props.postalAddress}
+        <br />
+        {e.footerInquiries}: {props.inquiryContact}
+      </p>
+    </>
+  );
+}
+
+export function footerText(props: FooterProps): string {
+  const e = props.t.email;
+  return [
+    '--',
+    e.footerStop,
+    `${e.footerUnsubscribe}: ${props.unsubscribeUrl}`,
+    `${e.footerPreferences}: ${props.manageUrl}`,
+    '',
+    e.sentBy(props.legalName),
+    `${e.footerAddress}: ${props.postalAddress}`,
+    `${e.footerInquiries}: ${props.inquiryContact}`,
+    '',
+  ].join('\n');
+}
