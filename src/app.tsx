@@ -8,6 +8,7 @@ import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { signupRoutes } from './routes/signup.tsx';
+import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -30,6 +31,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.get('/', (c) => c.redirect('/s/demo'));
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
+  app.route('/u', unsubscribeRoutes);
   app.route('/dev', devMailboxRoutes);
   app.route('/api/v1', apiRoutes);
   app.all('/api/*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
