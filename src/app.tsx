@@ -7,6 +7,7 @@ import { apiError, apiRoutes } from './routes/api.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
+import { preferenceRoutes } from './routes/preferences.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
@@ -32,6 +33,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
   app.route('/u', unsubscribeRoutes);
+  app.route('/p', preferenceRoutes);
   app.route('/dev', devMailboxRoutes);
   app.route('/api/v1', apiRoutes);
   app.all('/api/*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

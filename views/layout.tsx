@@ -14,6 +14,8 @@ export interface LayoutProps {
   /** This page in the other languages. */
   languages?: LanguageLink[];
   languageLabel?: string;
+  /** Load htmx (pages that work without it, but save field by field with it). */
+  htmx?: boolean;
   children: Child;
 }
 
@@ -26,6 +28,13 @@ export function Layout(props: LayoutProps) {
         <meta name="robots" content="noindex" />
         <title>{props.title}</title>
         <link rel="stylesheet" href={useHref('/static/app.css')} />
+        {props.htmx ? (
+          <>
+            {/* The CSP forbids inline styles: htmx must not inject its indicator style. */}
+            <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}' />
+            <script src={useHref('/static/vendor/htmx.min.js')} defer></script>
+          </>
+        ) : null}
       </head>
       <body>
         <main class="card">

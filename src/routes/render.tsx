@@ -7,9 +7,10 @@ import { BaseUrl } from '../../views/base-url.ts';
 import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 
-export async function page(c: AppContext, status: ContentfulStatusCode, body: Child) {
+/** A whole page, or with `fragment` a piece of one for htmx to swap in. */
+export async function page(c: AppContext, status: ContentfulStatusCode, body: Child, options: { fragment?: boolean } = {}) {
   const html = <BaseUrl.Provider value={c.var.deps.config.baseUrl}>{body}</BaseUrl.Provider>;
-  return c.html('<!doctype html>' + (await html.toString()), status);
+  return c.html((options.fragment ? '' : '<!doctype html>') + (await html.toString()), status);
 }
 
 /** `?lang=`, then Accept-Language, then the given default. */
@@ -41,4 +42,15 @@ export async function readForm(c: AppContext): Promise<Record<string, string | F
   } catch {
     return null;
   }
+}
+
+/** A single text field; a file or a repeated field reads as its first text value. */
+export function formText(value: unknown): string {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : '';
+}
+
+/** Every text value of a field that may repeat (checkboxes). */
+export function formTexts(value: unknown): string[] {
+  return [value ?? []].flat().filter((v): v is string => typeof v === 'string');
 }

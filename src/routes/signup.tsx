@@ -9,7 +9,7 @@ import { subscribe } from '../domain/subscribe.ts';
 import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { SignupPage } from '../../views/pages/signup.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { badRequestPage, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
+import { badRequestPage, formText, formTexts, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
 
 export const signupRoutes = new Hono<AppEnv>();
 
@@ -26,19 +26,19 @@ signupRoutes.post('/:site', async (c) => {
   if (!site) return notFoundPage(c);
   const body = await readForm(c);
   if (!body) return badRequestPage(c);
-  const lang = field(body.lang);
+  const lang = formText(body.lang);
   const form = await loadForm(c, site, isLocale(lang) ? lang : requestLocale(c, site.default_locale));
   const fields: SignupFields = {
-    email: field(body.email),
-    name: field(body.name),
-    categories: [body.categories ?? []].flat().filter((v): v is string => typeof v === 'string'),
+    email: formText(body.email),
+    name: formText(body.name),
+    categories: formTexts(body.categories),
   };
   const errors = validateSignup(fields, form.categories);
   if (Object.keys(errors).length > 0) return renderForm(c, 400, form, fields, errors);
 
   // The form carries the hash of the wording it showed; if that is not what we would show now,
   // we cannot prove what this person read, so they must read it again.
-  const shown = field(body.consent);
+  const shown = formText(body.consent);
   if (shown !== form.wording.sha256) {
     return renderForm(c, shown ? 409 : 400, form, fields, {}, form.t.signup.errors.wordingChanged);
   }
@@ -114,10 +114,4 @@ function renderForm(
       notice={notice}
     />,
   );
-}
-
-/** A single text field; a file or a repeated field reads as its first text value. */
-function field(value: unknown): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
 }

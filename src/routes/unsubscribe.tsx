@@ -8,7 +8,7 @@ import { manageUrl } from '../domain/links.ts';
 import { undoWithdrawals, withdraw } from '../domain/withdraw.ts';
 import { RestoredPage, UnsubscribedPage, UnsubscribePage } from '../../views/pages/unsubscribe.tsx';
 import { evidenceOf, invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
-import { page, readForm } from './render.tsx';
+import { formText, page, readForm } from './render.tsx';
 
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
@@ -56,7 +56,7 @@ unsubscribeRoutes.post('/:token/undo', async (c) => {
   const link = await openLinkFor(c, 'unsubscribe');
   if (!link) return invalidLinkPage(c);
   const form = await readForm(c);
-  const ids = String(form?.events ?? '')
+  const ids = formText(form?.events)
     .split(',')
     .map(Number)
     .filter((id) => Number.isSafeInteger(id) && id > 0)

@@ -1,0 +1,144 @@
+// The preference page /p/{token}. GET shows; every change is a POST (a plain form without
+// JavaScript; one checkbox at a time with htmx). The language switch also stores the contact's
+// language for the emails that follow.
+import { Hono } from 'hono';
+import type { AppContext, AppEnv } from '../app-env.ts';
+import { emailConsentStatuses } from '../db/consents.ts';
+import { listEventsWithText } from '../db/events.ts';
+import { buildConsentWording } from '../domain/consent-wording.ts';
+import { savePreferences, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
+import { withdraw } from '../domain/withdraw.ts';
+import { LOCALES, formatDateTime, isLocale, messages } from '../i18n/index.ts';
+import { CategoryRow, PreferencesPage, StatusMessage } from '../../views/pages/preferences.tsx';
+import { evidenceOf, invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
+import { badRequestPage, formText, formTexts, page, readForm } from './render.tsx';
+
+export const preferenceRoutes = new Hono<AppEnv>();
+
+preferenceRoutes.get('/:token', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  return renderPage(c, link, 200);
+});
+
+preferenceRoutes.post('/:token', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const form = await readForm(c);
+  if (!form) return badRequestPage(c);
+  const wording = await pageWording(link);
+  if (formText(form.consent) !== wording.sha256) return renderPage(c, link, 409, link.t.signup.errors.wordingChanged);
+  const changes = await savePreferences(
+    c.var.deps,
+    link,
+    { optIn: optInKeys(link), shown: formTexts(form.shown), checked: formTexts(form.categories) },
+    wording,
+    { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
+  );
+  const p = link.t.preferences;
+  return renderPage(c, link, 200, changes.length > 0 ? p.saved : p.savedNothing);
+});
+
+/** htmx: one checkbox changed. Answers its row and the announcement; without htmx, the page. */
+preferenceRoutes.post('/:token/categories/:key', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const key = c.req.param('key');
+  if (!optInKeys(link).includes(key)) return badRequestPage(c);
+  const form = await readForm(c);
+  if (!form) return badRequestPage(c);
+  const wording = await pageWording(link);
+  if (formText(form.consent) !== wording.sha256) return renderPage(c, link, 409, link.t.signup.errors.wordingChanged);
+  const checked = formTexts(form.categories).includes(key) ? [key] : [];
+  const changes = await savePreferences(
+    c.var.deps,
+    link,
+    { optIn: optInKeys(link), shown: [key], checked },
+    wording,
+    { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
+  );
+  const notice = describeChanges(link, changes);
+  if (!c.req.header('HX-Request')) return renderPage(c, link, 200, notice);
+  const status = (await emailConsentStatuses(c.var.deps.db, link.contact.id)).get(key) ?? null;
+  const category = link.categories.find((candidate) => candidate.key === key)!;
+  return page(
+    c,
+    200,
+    <>
+      <CategoryRow t={link.t} base={`/p/${c.req.param('token')}`} category={{ ...category, status }} />
+      <StatusMessage text={notice} oob />
+    </>,
+    { fragment: true },
+  );
+});
+
+preferenceRoutes.post('/:token/unsubscribe-all', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  await withdraw(c.var.deps, link, optInKeys(link), 'preference_page', {
+    ...evidenceOf(c),
+    sourceUrl: `${c.var.deps.config.baseUrl}/p`,
+    locale: link.locale,
+  });
+  return renderPage(c, link, 200, link.t.preferences.unsubscribedAll);
+});
+
+preferenceRoutes.post('/:token/language', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const lang = formText((await readForm(c))?.lang);
+  if (!isLocale(lang)) return badRequestPage(c);
+  await setContactLocale(c.var.deps, link.contact.id, lang);
+  // Back to the page (303: the browser follows with a GET), now in the stored language.
+  return c.redirect(`${c.var.deps.config.baseUrl}/p/${c.req.param('token')}`, 303);
+});
+
+async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, notice?: string) {
+  const { deps } = c.var;
+  const statuses = await emailConsentStatuses(deps.db, link.contact.id);
+  const wording = await pageWording(link);
+  const events = await listEventsWithText(deps.db, link.contact.id);
+  const p = link.t.preferences;
+  const history = events.reverse().map((event) => ({
+    id: event.id,
+    when: formatDateTime(link.locale, link.site.time_zone, new Date(event.occurred_at)),
+    description: `${p.action[event.action](link.name(event.category_key))} ${p.method[event.method] ?? `(${event.method})`}.`,
+    wording: event.consent_text,
+  }));
+  return page(
+    c,
+    status,
+    <PreferencesPage
+      t={link.t}
+      lang={link.locale}
+      siteName={link.site.name}
+      legalName={link.site.legal_name}
+      email={link.contact.email}
+      base={`/p/${c.req.param('token')}`}
+      optIn={link.categories
+        .filter((category) => category.kind === 'opt_in')
+        .map((category) => ({ ...category, status: statuses.get(category.key) ?? null }))}
+      exempt={link.categories.filter((category) => category.kind === 'exempt')}
+      consentSha256={wording.sha256}
+      history={history}
+      languages={LOCALES.filter((l) => l !== link.locale).map((l) => ({ locale: l, label: messages(l).languageName }))}
+      notice={notice}
+    />,
+  );
+}
+
+function pageWording(link: OpenedLink) {
+  return buildConsentWording(link.site, link.categories, link.t, link.locale, 'preferences');
+}
+
+function optInKeys(link: OpenedLink): string[] {
+  return link.categories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
+}
+
+function describeChanges(link: OpenedLink, changes: PreferenceChange[]): string {
+  const p = link.t.preferences;
+  const [change] = changes;
+  if (!change) return p.savedNothing;
+  const name = link.name(change.key);
+  return change.action === 'granted' ? p.grantedOne(name) : p.withdrawnOne(name);
+}

@@ -1,0 +1,157 @@
+// The preference page: every choice on one page, no account needed. A plain form that works
+// without JavaScript; with htmx each checkbox saves on change and only its row is swapped.
+import type { LocalisedCategory } from '../../src/db/sites.ts';
+import type { ConsentStatus } from '../../src/db/schema.ts';
+import type { Messages } from '../../src/i18n/index.ts';
+import { useHref } from '../base-url.ts';
+import { Layout } from '../layout.tsx';
+
+export interface CategoryChoice extends LocalisedCategory {
+  status: ConsentStatus | null;
+}
+
+export interface HistoryEntry {
+  id: number;
+  when: string;
+  description: string;
+  wording: string | null;
+}
+
+export interface PreferencesPageProps {
+  t: Messages;
+  lang: string;
+  siteName: string;
+  legalName: string;
+  email: string;
+  /** /p/{token}: every form posts under it. */
+  base: string;
+  optIn: CategoryChoice[];
+  exempt: LocalisedCategory[];
+  consentSha256: string;
+  history: HistoryEntry[];
+  languages: { locale: string; label: string }[];
+  notice?: string;
+}
+
+export function PreferencesPage(props: PreferencesPageProps) {
+  const { t } = props;
+  const p = t.preferences;
+  return (
+    <Layout lang={props.lang} title={p.title(props.siteName)} htmx>
+      <h1>{p.title(props.siteName)}</h1>
+      <p>{p.intro(props.email)}</p>
+      <StatusMessage text={props.notice ?? ''} />
+      <form method="post" action={useHref(props.base)}>
+        <input type="hidden" name="consent" value={props.consentSha256} />
+        <fieldset class="field">
+          <legend>{p.choose}</legend>
+          {props.optIn.map((category) => (
+            <CategoryRow t={t} base={props.base} category={category} />
+          ))}
+        </fieldset>
+        {props.exempt.length > 0 ? (
+          <section class="exempt">
+            <h2>{t.signup.exemptHeading}</h2>
+            <p>{t.signup.exemptIntro}</p>
+            <ul>
+              {props.exempt.map((category) => (
+                <li>
+                  <strong>{category.name}</strong>: {category.description}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        <p class="hint">{p.statement(props.legalName)}</p>
+        <button type="submit">{p.save}</button>
+      </form>
+
+      <section>
+        <h2>{p.unsubscribeAllHeading}</h2>
+        <form method="post" action={useHref(`${props.base}/unsubscribe-all`)}>
+          <button type="submit" class="secondary">
+            {p.unsubscribeAll}
+          </button>
+        </form>
+      </section>
+
+      <section>
+        <h2>{p.languageHeading}</h2>
+        <form method="post" action={useHref(`${props.base}/language`)} class="inline">
+          {props.languages.map((language) => (
+            <button type="submit" name="lang" value={language.locale} lang={language.locale} class="secondary">
+              {language.label}
+            </button>
+          ))}
+        </form>
+      </section>
+
+      <section class="history">
+        <h2>{p.historyHeading}</h2>
+        <p class="hint">{p.historyIntro}</p>
+        {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
+        <ol reversed>
+          {props.history.map((entry) => (
+            <li>
+              <time>{entry.when}</time> {entry.description}
+              {entry.wording ? (
+                <details>
+                  <summary>{p.wordingShown}</summary>
+                  <pre>{entry.wording}</pre>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </Layout>
+  );
+}
+
+/** One category's row; htmx swaps just this row after saving it on change. */
+export function CategoryRow(props: { t: Messages; base: string; category: CategoryChoice }) {
+  const { category } = props;
+  const id = `category-${category.key}`;
+  return (
+    <div class="category" id={`row-${category.key}`}>
+      <input type="hidden" name="shown" value={category.key} />
+      <input
+        type="checkbox"
+        name="categories"
+        value={category.key}
+        id={id}
+        checked={category.status === 'granted'}
+        aria-describedby={`${id}-details`}
+        hx-post={useHref(`${props.base}/categories/${category.key}`)}
+        hx-trigger="change"
+        hx-target={`#row-${category.key}`}
+        hx-swap="outerHTML"
+      />
+      <label for={id}>
+        <strong>{category.name}</strong>
+      </label>
+      <div class="details" id={`${id}-details`}>
+        <p>{category.description}</p>
+        <dl>
+          <dt>{props.t.signup.purpose}</dt>
+          <dd>{category.purpose}</dd>
+          <dt>{props.t.signup.frequency}</dt>
+          <dd>{category.frequency}</dd>
+        </dl>
+        {category.status === 'pending' ? <p class="pending">{props.t.preferences.waiting}</p> : null}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A live region, present from the start so screen readers announce what is put in it; htmx
+ * replaces only its content, out of band, after each save.
+ */
+export function StatusMessage(props: { text: string; oob?: boolean }) {
+  return (
+    <p id="status" class="notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
+      {props.text}
+    </p>
+  );
+}
