@@ -170,3 +170,17 @@ const MIN_LINK_TTL = 60 * 86400;
 function parseLinkTtl(raw: string | undefined): number | null {
   return raw === undefined ? null : parseDuration('LINK_TTL', raw, MIN_LINK_TTL, 100 * 365 * 86400);
 }
+
+/**
+ * RFC 8058 one-click needs an HTTPS URL, and links sent over plain HTTP leak their tokens.
+ * A warning (not an error) so that local trials keep working.
+ */
+export function baseUrlWarning(baseUrl: string): string | null {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'https:') return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const local = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
+  return local
+    ? null
+    : `BASE_URL ${baseUrl} is not https: mailbox providers ignore one-click unsubscribe links that are not HTTPS, and tokens in links travel in clear text.`;
+}

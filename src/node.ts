@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
-import { ConfigError, parseConfig } from './config.ts';
+import { baseUrlWarning, ConfigError, parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
@@ -29,6 +29,8 @@ async function main() {
   const env = process.env;
   const databasePath = env.DATABASE_PATH?.trim() || './data/consent.db';
   const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, log));
+  const insecure = baseUrlWarning(config.baseUrl);
+  if (insecure) log.warn(insecure);
 
   const { sqlite, db, atomic } = openSqlite(config.databasePath);
   const applied = migrate(sqlite);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseDuration } from '../src/config.ts';
+import { ConfigError, baseUrlWarning, parseConfig, parseDuration } from '../src/config.ts';
 
 const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32) };
 
@@ -79,5 +79,24 @@ describe('configuration', () => {
     ['2d', 172800],
   ])('reads the duration %s as %i seconds', (raw, seconds) => {
     expect(parseDuration('CONFIRM_TTL', raw)).toBe(seconds);
+  });
+
+  it.each([
+    ['http://localhost:3000', false],
+    ['http://127.0.0.1:8080', false],
+    ['http://[::1]:3000', false],
+    ['http://app.localhost', false],
+    ['https://consent.example.com', false],
+    ['http://consent.example.com', true],
+    ['http://192.168.1.10:3000', true],
+  ])('warns about a plain-http BASE_URL outside local addresses: %s -> %s', (url, warns) => {
+    expect(baseUrlWarning(url) !== null).toBe(warns);
+  });
+
+  it('reads LINK_TTL, never under 60 days', () => {
+    expect(parseConfig(SECRETS).linkTtlSeconds).toBeNull();
+    expect(parseConfig({ ...SECRETS, LINK_TTL: '90d' }).linkTtlSeconds).toBe(90 * 86400);
+    expect(errorOf({ LINK_TTL: '59d' }).variable).toBe('LINK_TTL');
+    expect(errorOf({ LINK_TTL: 'forever' }).variable).toBe('LINK_TTL');
   });
 });

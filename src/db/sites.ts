@@ -53,3 +53,13 @@ export async function listCategories(
     frequency,
   }));
 }
+
+export async function findCategoryKind(db: Kysely<Database>, siteId: string, key: string): Promise<CategoryKind | null> {
+  const row = await db
+    .selectFrom('categories')
+    .select('kind')
+    .where('site_id', '=', siteId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row?.kind ?? null;
+}

@@ -3,7 +3,7 @@
 // contact's token epoch revokes every one already mailed.
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { findContact } from '../db/contacts.ts';
-import { findSite } from '../db/sites.ts';
+import { findCategoryKind, findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 
 type LinkContact = Pick<ContactRow, 'id' | 'site_id' | 'token_epoch'>;
@@ -47,14 +47,8 @@ export async function openLink(deps: Deps, token: string, purpose: 'manage' | 'u
   const site = await findSite(deps.db, claims.site);
   const contact = site && (await findContact(deps.db, site.id, claims.subject));
   if (!site || !contact || claims.epoch !== contact.token_epoch) return null;
-  if (claims.category !== undefined) {
-    const category = await deps.db
-      .selectFrom('categories')
-      .select('kind')
-      .where('site_id', '=', site.id)
-      .where('key', '=', claims.category)
-      .executeTakeFirst();
-    if (category?.kind !== 'opt_in') return null;
+  if (claims.category !== undefined && (await findCategoryKind(deps.db, site.id, claims.category)) !== 'opt_in') {
+    return null;
   }
   return { site, contact, category: claims.category ?? null };
 }

@@ -6,9 +6,10 @@ import type { AppEnv } from '../app-env.ts';
 import { findContact, findContactByEmailHash } from '../db/contacts.ts';
 import { listConsents } from '../db/consents.ts';
 import { listEventsWithText } from '../db/events.ts';
-import { findSite } from '../db/sites.ts';
+import { findCategoryKind, findSite } from '../db/sites.ts';
 import { emailLookupHash, MAX_EMAIL_LENGTH } from '../domain/email-address.ts';
 import { secretsEqual } from '../domain/ids.ts';
+import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../domain/links.ts';
 
 export const apiRoutes = new Hono<AppEnv>();
 
@@ -81,6 +82,52 @@ apiRoutes.get('/sites/:site/contacts/:id/events', async (c) => {
       consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
     })),
   });
+});
+
+const LinksBody = z.object({
+  email: z.string().trim().min(1).max(MAX_EMAIL_LENGTH),
+  category: z.string().min(1).max(100).optional(),
+});
+
+/** Per-recipient links and one-click headers, for the sender's own campaigns. */
+apiRoutes.post('/sites/:site/contacts/links', async (c) => {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, c.req.param('site'));
+  if (!site) return apiError(c, 'not_found', 'No site with this id.');
+  const parsed = LinksBody.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    return apiError(c, 'invalid_request', 'Send a JSON body {"email": "...", "category"?: "..."}.');
+  }
+  const { email, category } = parsed.data;
+  if (category !== undefined) {
+    const kind = await findCategoryKind(deps.db, site.id, category);
+    if (kind !== 'opt_in') {
+      return apiError(c, 'invalid_request', kind ? `"${category}" is exempt: it has no unsubscribe.` : `No category "${category}" on this site.`);
+    }
+  }
+  const contact = await findContactByEmailHash(deps.db, site.id, await emailLookupHash(deps.config.lookupKey, email));
+  if (!contact) return apiError(c, 'not_found', 'No contact with this address on this site.');
+  const unsubscribe = await unsubscribeUrl(deps, contact, category);
+  return c.json({
+    manageUrl: await manageUrl(deps, contact),
+    unsubscribeUrl: unsubscribe,
+    headers: listUnsubscribeHeaders(unsubscribe),
+  });
+});
+
+/** Kills every manage and unsubscribe link mailed to this contact so far. */
+apiRoutes.post('/sites/:site/contacts/:id/revoke-links', async (c) => {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, c.req.param('site'));
+  const contact = site && (await findContact(deps.db, site.id, c.req.param('id')));
+  if (!contact) return apiError(c, 'not_found', site ? 'No contact with this id on this site.' : 'No site with this id.');
+  const result = await deps.db
+    .updateTable('contacts')
+    .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1), updated_at: deps.clock.now().toISOString() }))
+    .where('id', '=', contact.id)
+    .returning('token_epoch')
+    .executeTakeFirstOrThrow();
+  return c.json({ contact: { id: contact.id, tokenEpoch: result.token_epoch } });
 });
 
 apiRoutes.all('*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

@@ -90,7 +90,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
         <h2>{p.historyHeading}</h2>
         <p class="hint">{p.historyIntro}</p>
         {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
-        <ol reversed>
+        <ul>
           {props.history.map((entry) => (
             <li>
               <time>{entry.when}</time> {entry.description}
@@ -102,7 +102,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
               ) : null}
             </li>
           ))}
-        </ol>
+        </ul>
       </section>
     </Layout>
   );
