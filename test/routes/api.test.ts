@@ -117,3 +117,81 @@ describe('without ADMIN_API_KEY', () => {
     }
   });
 });
+
+describe('POST /api/v1/sites/{site}/contacts/links', () => {
+  const links = (body: unknown, headers: Record<string, string> = auth) =>
+    t.request('/api/v1/sites/demo/contacts/links', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('gives per-recipient links and one-click headers that work', async () => {
+    await confirmedAlice();
+    const res = await links({ email: 'alice@example.com' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.manageUrl).toMatch(/^https:\/\/assent\.test\/p\/[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(body.unsubscribeUrl).toMatch(/^https:\/\/assent\.test\/u\/[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(body.headers).toEqual({
+      'List-Unsubscribe': `<${body.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect((await t.request(body.manageUrl.replace('https://assent.test', ''))).status).toBe(200);
+    const oneClick = await t.request(body.unsubscribeUrl.replace('https://assent.test', ''), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(oneClick.status).toBe(200);
+    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+  });
+
+  it('scopes the unsubscribe link to one category when asked', async () => {
+    await confirmedAlice();
+    const body = await (await links({ email: 'alice@example.com', category: 'offers' })).json();
+    await t.request(body.unsubscribeUrl.replace('https://assent.test', ''), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'granted', offers: 'withdrawn' });
+  });
+
+  it('answers 404 for an unknown contact, 400 for an unknown or exempt category or a bad body, 401 without the key', async () => {
+    await confirmedAlice();
+    expect((await links({ email: 'nobody@example.com' })).status).toBe(404);
+    for (const body of [{ email: 'alice@example.com', category: 'nope' }, { email: 'alice@example.com', category: 'account' }, {}, { email: 7 }]) {
+      const res = await links(body);
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_request');
+    }
+    expect((await links({ email: 'alice@example.com' }, {})).status).toBe(401);
+  });
+});
+
+describe('POST /api/v1/sites/{site}/contacts/{id}/revoke-links', () => {
+  it('kills every manage and unsubscribe link made before it', async () => {
+    await confirmedAlice();
+    const old = await (
+      await t.request('/api/v1/sites/demo/contacts/links', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...auth },
+        body: JSON.stringify({ email: 'alice@example.com' }),
+      })
+    ).json();
+    const { contact } = await (await lookup({ email: 'alice@example.com' })).json();
+    const res = await t.request(`/api/v1/sites/demo/contacts/${contact.id}/revoke-links`, { method: 'POST', headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ contact: { id: contact.id, tokenEpoch: 1 } });
+    expect((await t.request(old.manageUrl.replace('https://assent.test', ''))).status).toBe(400);
+    const oneClick = await t.request(old.unsubscribeUrl.replace('https://assent.test', ''), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(oneClick.status).toBe(400);
+    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+    expect((await t.request(`/api/v1/sites/demo/contacts/nope/revoke-links`, { method: 'POST', headers: auth })).status).toBe(404);
+  });
+});
