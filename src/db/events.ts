@@ -13,24 +13,32 @@ export function listEventsWithText(db: Kysely<Database>, contactId: string) {
     .execute();
 }
 
-/** The wording shown with the latest request for each of these categories. */
-export async function latestRequestTexts(
+export interface LatestRequest {
+  eventId: number;
+  sha256: string | null;
+  policyVersion: string | null;
+  sourceUrl: string | null;
+}
+
+/** The latest request for each of these categories: its id and the wording it showed. */
+export async function latestRequests(
   db: Kysely<Database>,
   contactId: string,
   categoryKeys: readonly string[],
-): Promise<Map<string, { sha256: string | null; policyVersion: string | null; sourceUrl: string | null }>> {
+): Promise<Map<string, LatestRequest>> {
   if (categoryKeys.length === 0) return new Map();
   const rows = await db
     .selectFrom('consent_events')
-    .select(['category_key', 'consent_text_sha256', 'policy_version', 'source_url'])
+    .select(['id', 'category_key', 'consent_text_sha256', 'policy_version', 'source_url'])
     .where('contact_id', '=', contactId)
     .where('action', '=', 'requested')
     .where('category_key', 'in', categoryKeys)
     .orderBy('id')
     .execute();
-  const latest = new Map<string, { sha256: string | null; policyVersion: string | null; sourceUrl: string | null }>();
+  const latest = new Map<string, LatestRequest>();
   for (const row of rows) {
     latest.set(row.category_key, {
+      eventId: row.id,
       sha256: row.consent_text_sha256,
       policyVersion: row.policy_version,
       sourceUrl: row.source_url,

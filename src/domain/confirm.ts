@@ -3,12 +3,13 @@
 import type { CompiledQuery } from 'kysely';
 import { findContact } from '../db/contacts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
-import { latestRequestTexts } from '../db/events.ts';
+import { latestRequests } from '../db/events.ts';
 import type { ConfirmationRow, ContactRow, SiteRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { changeQueries, type Evidence } from './consent-change.ts';
 import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
+import { sha256Hex } from './ids.ts';
 import { welcomeMailQuery } from './list-mail.ts';
 import type { TokenClaims } from './tokens.ts';
 
@@ -54,7 +55,7 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
   const { site, contact, confirmation } = context;
   const statuses = await emailConsentStatuses(db, contact.id);
   const pending = context.categories.filter((key) => statuses.get(key) === 'pending');
-  const requests = await latestRequestTexts(db, contact.id, pending);
+  const requests = await latestRequests(db, contact.id, pending);
 
   const queries: CompiledQuery[] = [
     db
@@ -81,7 +82,13 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
   if (pending.length > 0 && !contact.confirmed_at) {
     queries.push(db.updateTable('contacts').set({ confirmed_at: now, updated_at: now }).where('id', '=', contact.id).compile());
   }
-  if (pending.length > 0) queries.push(await welcomeMailQuery(deps, site, contact, confirmation.id, pending));
+  if (pending.length > 0) {
+    // Named after the requests it answers, so that two links pressed at once for the same
+    // requests queue one welcome (the outbox keeps the first of two equal ids).
+    const answered = pending.map((key) => `${key}:${requests.get(key)?.eventId ?? 0}`).sort().join(',');
+    const welcomeId = `welcome-${(await sha256Hex(`${contact.id}|${answered}`)).slice(0, 32)}`;
+    queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending));
+  }
   await deps.atomic(queries);
   if (pending.length > 0) deps.mailQueued();
 }

@@ -25,12 +25,12 @@ async function footerAndHeaders(deps: Deps, site: SiteRow, contact: Recipient) {
   return { footer, headers: listUnsubscribeHeaders(unsubscribe) };
 }
 
-/** The welcome email after a confirmation, queued once per confirmation link. */
+/** The welcome email after a confirmation; queuing the same `mailId` twice sends it once. */
 export async function welcomeMailQuery(
   deps: Deps,
   site: SiteRow,
   contact: Recipient,
-  confirmationId: string,
+  mailId: string,
   granted: readonly string[],
 ): Promise<CompiledQuery> {
   const locale = contactLocale(contact, site);
@@ -47,7 +47,7 @@ export async function welcomeMailQuery(
   return enqueueMailQuery(
     deps.db,
     {
-      id: `welcome-${confirmationId}`,
+      id: mailId,
       siteId: site.id,
       contactId: contact.id,
       kind: 'welcome',
