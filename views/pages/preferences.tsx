@@ -4,6 +4,7 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { ConsentStatus } from '../../src/db/schema.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
+import { ExemptCategories } from '../partials/exempt-categories.tsx';
 import { Layout } from '../layout.tsx';
 
 export interface CategoryChoice extends LocalisedCategory {
@@ -49,19 +50,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
             <CategoryRow t={t} base={props.base} category={category} />
           ))}
         </fieldset>
-        {props.exempt.length > 0 ? (
-          <section class="exempt">
-            <h2>{t.signup.exemptHeading}</h2>
-            <p>{t.signup.exemptIntro}</p>
-            <ul>
-              {props.exempt.map((category) => (
-                <li>
-                  <strong>{category.name}</strong>: {category.description}
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
+        <ExemptCategories t={t} categories={props.exempt} />
         <p class="hint">{p.statement(props.legalName)}</p>
         <button type="submit">{p.save}</button>
       </form>

@@ -4,6 +4,7 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { SignupErrors } from '../../src/domain/signup-form.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
+import { ExemptCategories } from '../partials/exempt-categories.tsx';
 import { Layout, type LanguageLink } from '../layout.tsx';
 
 export interface SignupPageProps {
@@ -75,19 +76,7 @@ export function SignupPage(props: SignupPageProps) {
             </div>
           ))}
         </fieldset>
-        {props.exempt.length > 0 ? (
-          <section class="exempt">
-            <h2>{s.exemptHeading}</h2>
-            <p>{s.exemptIntro}</p>
-            <ul>
-              {props.exempt.map((category) => (
-                <li>
-                  <strong>{category.name}</strong>: {category.description}
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
+        <ExemptCategories t={t} categories={props.exempt} />
         <div class={errors.email ? 'field invalid' : 'field'}>
           <label for="email">{s.email}</label>
           {errors.email ? (
