@@ -161,6 +161,18 @@ describe('a bad configuration value stops the start', () => {
   });
 });
 
+describe('a plain-http public BASE_URL', () => {
+  const pool = serverPool();
+  afterAll(() => pool.stopAll());
+
+  it('starts, with a warning that one-click unsubscribe needs https', async () => {
+    const server = await pool.start({ env: { BASE_URL: 'http://consent.example.com' } });
+    expect(server.stderr()).toContain('BASE_URL http://consent.example.com is not https');
+    const local = await pool.start();
+    expect(local.stderr()).not.toContain('is not https');
+  });
+});
+
 describe('delivery through Resend', () => {
   const pool = serverPool();
   let fake: FakeResend;
