@@ -13,7 +13,7 @@ import {
 import { formatDuration, messages, resolveLocale } from '../i18n/index.ts';
 import { ConfirmedPage, ConfirmPage, ExpiredPage } from '../../views/pages/confirm.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { page, requestLocale } from './render.tsx';
+import { errorPage, page } from './render.tsx';
 
 export const confirmRoutes = new Hono<AppEnv>();
 
@@ -79,11 +79,5 @@ async function expiredLink(c: AppContext, context: ConfirmationContext) {
 }
 
 function invalidLink(c: AppContext) {
-  const locale = requestLocale(c, 'en');
-  const t = messages(locale);
-  return page(
-    c,
-    400,
-    <MessagePage lang={locale} title={t.confirm.invalidTitle} paragraphs={[t.confirm.invalidBody]} tone="error" />,
-  );
+  return errorPage(c, 400, (t) => [t.confirm.invalidTitle, t.confirm.invalidBody]);
 }

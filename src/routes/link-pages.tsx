@@ -4,8 +4,7 @@ import type { AppContext } from '../app-env.ts';
 import { listCategories, type LocalisedCategory } from '../db/sites.ts';
 import { openLink, type LinkTarget } from '../domain/links.ts';
 import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
-import { MessagePage } from '../../views/pages/message.tsx';
-import { page, requestLocale } from './render.tsx';
+import { errorPage } from './render.tsx';
 
 export interface OpenedLink extends LinkTarget {
   locale: Locale;
@@ -24,9 +23,7 @@ export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscrib
 }
 
 export function invalidLinkPage(c: AppContext) {
-  const locale = requestLocale(c, 'en');
-  const t = messages(locale);
-  return page(c, 400, <MessagePage lang={locale} title={t.confirm.invalidTitle} paragraphs={[t.confirm.invalidLinkBody]} tone="error" />);
+  return errorPage(c, 400, (t) => [t.confirm.invalidTitle, t.confirm.invalidLinkBody]);
 }
 
 export function evidenceOf(c: AppContext) {
