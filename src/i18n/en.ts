@@ -107,6 +107,7 @@ export const en = {
     historyIntro: 'What you agreed to or stopped, when and how. Times are in the sender’s time zone.',
     historyEmpty: 'Nothing recorded yet.',
     wordingShown: 'Wording shown',
+    historyEntry: (action: string, method: string) => `${action} ${method}.`,
     action: {
       requested: (category: string) => `You asked to receive ${category}`,
       confirmed: (category: string) => `You confirmed ${category}`,

@@ -107,6 +107,7 @@ export const ja: Messages = {
     historyIntro: 'いつ、どのように同意または停止したかの記録です。時刻は送信者のタイムゾーンで表示しています。',
     historyEmpty: 'まだ記録はありません。',
     wordingShown: '表示された文言',
+    historyEntry: (action, method) => `${method}${action}。`,
     action: {
       requested: (category) => `「${category}」の受信を申し込みました`,
       confirmed: (category) => `「${category}」の受信を確認しました`,

@@ -102,7 +102,8 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
   const history = events.reverse().map((event) => ({
     id: event.id,
     when: formatDateTime(link.locale, link.site.time_zone, new Date(event.occurred_at)),
-    description: `${p.action[event.action](link.name(event.category_key))} ${p.method[event.method] ?? `(${event.method})`}.`,
+    at: event.occurred_at,
+    description: p.historyEntry(p.action[event.action](link.name(event.category_key)), p.method[event.method] ?? `(${event.method})`),
     wording: event.consent_text,
   }));
   return page(

@@ -293,6 +293,17 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('unsubscribe and prefe
     expect(contact.locale).toBe('ja');
   });
 
+  it('writes the consent history in Japanese word order', async () => {
+    // The page from the previous test, in Japanese. A Japanese sentence puts how before what
+    // (「…で」 then the verb) and ends with 。, not the English "<what> <how>." order.
+    expect(await page.locator('html').getAttribute('lang')).toBe('ja');
+    const history = await historyTexts(page);
+    expect(history.length).toBeGreaterThan(0);
+    expect(history).toContainEqual(expect.stringContaining('メールアプリの配信停止ボタンで「ニュースレター」の配信を停止しました。'));
+    expect(history).toContainEqual(expect.stringContaining('このページで「ニュースレター」の受信に同意しました。'));
+    for (const entry of history) expect(entry, 'a Japanese sentence ends with 。').not.toMatch(/\.(\s|$)/);
+  });
+
   it('has no serious or critical axe-core violations on the preference and unsubscribe pages', async () => {
     // axe needs script, and the pages' CSP forbids injected script: a separate context for it.
     const axeContext = await browser!.newContext({ javaScriptEnabled: true, bypassCSP: true });

@@ -189,7 +189,7 @@ describe('the language switch', () => {
     const html = await (await t.request(manage)).text();
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain('Demo Shop のメール配信設定');
-    expect(html).toContain('「ニュースレター」の受信を確認しました');
+    expect(html).toContain('確認メールのリンクで「ニュースレター」の受信を確認しました。');
   });
 
   it('refuses an unknown language', async () => {

@@ -13,6 +13,8 @@ export interface CategoryChoice extends LocalisedCategory {
 
 export interface HistoryEntry {
   id: number;
+  /** ISO 8601, for the machine-readable <time>. */
+  at: string;
   when: string;
   description: string;
   wording: string | null;
@@ -82,7 +84,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
         <ul>
           {props.history.map((entry) => (
             <li>
-              <time>{entry.when}</time> {entry.description}
+              <time datetime={entry.at}>{entry.when}</time> {entry.description}
               {entry.wording ? (
                 <details>
                   <summary>{p.wordingShown}</summary>
