@@ -9,7 +9,13 @@ import { buildConsentWording } from '../domain/consent-wording.ts';
 import { savePreferences, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
 import { withdraw } from '../domain/withdraw.ts';
 import { LOCALES, formatDateTime, isLocale, messages } from '../i18n/index.ts';
-import { CategoryRow, PreferencesPage, StatusMessage } from '../../views/pages/preferences.tsx';
+import {
+  CategoryRow,
+  ConsentHistory,
+  PreferencesPage,
+  StatusMessage,
+  type HistoryEntry,
+} from '../../views/pages/preferences.tsx';
 import { evidenceOf, invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
 import { badRequestPage, formText, formTexts, page, readForm } from './render.tsx';
 
@@ -67,6 +73,7 @@ preferenceRoutes.post('/:token/categories/:key', async (c) => {
     <>
       <CategoryRow t={link.t} base={`/p/${c.req.param('token')}`} category={{ ...category, status }} />
       <StatusMessage text={notice} oob />
+      <ConsentHistory t={link.t} history={await historyOf(c, link)} oob />
     </>,
     { fragment: true },
   );
@@ -97,15 +104,7 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
   const { deps } = c.var;
   const statuses = await emailConsentStatuses(deps.db, link.contact.id);
   const wording = await pageWording(link);
-  const events = await listEventsWithText(deps.db, link.contact.id);
-  const p = link.t.preferences;
-  const history = events.reverse().map((event) => ({
-    id: event.id,
-    when: formatDateTime(link.locale, link.site.time_zone, new Date(event.occurred_at)),
-    at: event.occurred_at,
-    description: p.historyEntry(p.action[event.action](link.name(event.category_key)), p.method[event.method] ?? `(${event.method})`),
-    wording: event.consent_text,
-  }));
+  const history = await historyOf(c, link);
   return page(
     c,
     status,
@@ -126,6 +125,19 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
       notice={notice}
     />,
   );
+}
+
+/** The ledger in plain words, newest first, times in the site's zone. */
+async function historyOf(c: AppContext, link: OpenedLink): Promise<HistoryEntry[]> {
+  const events = await listEventsWithText(c.var.deps.db, link.contact.id);
+  const p = link.t.preferences;
+  return events.reverse().map((event) => ({
+    id: event.id,
+    at: event.occurred_at,
+    when: formatDateTime(link.locale, link.site.time_zone, new Date(event.occurred_at)),
+    description: p.historyEntry(p.action[event.action](link.name(event.category_key)), p.method[event.method] ?? `(${event.method})`),
+    wording: event.consent_text,
+  }));
 }
 
 function pageWording(link: OpenedLink) {

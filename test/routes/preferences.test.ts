@@ -140,6 +140,9 @@ describe('htmx: one checkbox saves on change', () => {
     expect(html).toMatch(/value="offers"[^>]*checked/);
     expect(html).toContain('<p id="status" class="notice" role="status" aria-live="polite" hx-swap-oob="innerHTML">Saved: you will receive Offers.</p>');
     expect(await t.consents('pat@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+    // The history below is refreshed with the new event, so it never lags the choices.
+    expect(html).toContain('<section class="history" id="history" hx-swap-oob="true">');
+    expect(html).toContain('You agreed to receive Offers on this page.');
   });
 
   it('an unticked box withdraws only its own category', async () => {

@@ -77,24 +77,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
         </form>
       </section>
 
-      <section class="history">
-        <h2>{p.historyHeading}</h2>
-        <p class="hint">{p.historyIntro}</p>
-        {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
-        <ul>
-          {props.history.map((entry) => (
-            <li>
-              <time datetime={entry.at}>{entry.when}</time> {entry.description}
-              {entry.wording ? (
-                <details>
-                  <summary>{p.wordingShown}</summary>
-                  <pre>{entry.wording}</pre>
-                </details>
-              ) : null}
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ConsentHistory t={t} history={props.history} />
     </Layout>
   );
 }
@@ -144,5 +127,30 @@ export function StatusMessage(props: { text: string; oob?: boolean }) {
     <p id="status" class="notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
       {props.text}
     </p>
+  );
+}
+
+/** The consent history; htmx replaces it out of band after each save so it never goes stale. */
+export function ConsentHistory(props: { t: Messages; history: HistoryEntry[]; oob?: boolean }) {
+  const p = props.t.preferences;
+  return (
+    <section class="history" id="history" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <h2>{p.historyHeading}</h2>
+      <p class="hint">{p.historyIntro}</p>
+      {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
+      <ul>
+        {props.history.map((entry) => (
+          <li>
+            <time datetime={entry.at}>{entry.when}</time> {entry.description}
+            {entry.wording ? (
+              <details>
+                <summary>{p.wordingShown}</summary>
+                <pre>{entry.wording}</pre>
+              </details>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
