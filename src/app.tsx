@@ -8,6 +8,7 @@ import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { preferenceRoutes } from './routes/preferences.tsx';
+import { sameOriginForms } from './routes/same-origin.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
@@ -29,6 +30,11 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   });
 
   if (options.staticFiles) app.use('/static/*', options.staticFiles);
+  // The API authenticates with a key, not a browser session: only browser forms need this.
+  app.use('/s/*', sameOriginForms());
+  app.use('/c/*', sameOriginForms());
+  app.use('/u/*', sameOriginForms());
+  app.use('/p/*', sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);

@@ -133,6 +133,9 @@ export const ja: Messages = {
     serverBody: '変更は行われていません。しばらくしてから、もう一度お試しください。',
     badRequestTitle: 'リクエストを読み取れませんでした',
     badRequestBody: '変更は行われていません。前のページに戻り、再読み込みしてから、もう一度お試しください。',
+    forbiddenTitle: 'このフォームは別の場所から送信されました',
+    forbiddenBody:
+      '安全のため、このサイトのページから送信されたフォームのみ受け付けています。変更は行われていません。ページを開き直して、そこから送信してください。',
   },
   email: {
     confirmSubject: (site) => `${site} のメール配信登録の確認`,

@@ -182,7 +182,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
     expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
 
     // A second press (a stale tab) is harmless too.
-    const again = await fetch(confirmUrl, { method: 'POST' });
+    const again = await fetch(confirmUrl, { method: 'POST', headers: { Origin: baseUrl } });
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('You are confirmed');
   });

@@ -213,7 +213,12 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     stderr: spawned.stderr,
     exited: spawned.exited,
     hasExited: spawned.hasExited,
-    fetch: (path, init) => fetch(url + path, { redirect: 'manual', ...init }),
+    // Like a browser, a POST from our pages carries our Origin (the same-origin form check).
+    fetch: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if ((init.method ?? 'GET') !== 'GET' && !headers.has('Origin')) headers.set('Origin', url);
+      return fetch(url + path, { redirect: 'manual', ...init, headers });
+    },
     stop: (graceMs = 5000) => stopChild(spawned, graceMs),
   };
 }

@@ -91,7 +91,11 @@ export async function makeTestApp(env: Env = {}) {
   await seedDemoSiteIfEmpty(deps);
   const app = createApp(() => deps, { clientIp: () => TEST_IP });
 
-  const request = (path: string, init?: RequestInit) => app.request(path, init);
+  /**
+   * Like a browser, a POST carries our Origin unless the test sets one; `Origin: 'none'` sends
+   * none at all (a mailbox provider's one-click, curl, a forged cross-site form).
+   */
+  const request = (path: string, init: RequestInit = {}) => app.request(path, withOrigin(init));
 
   /** Submits the signup form as a browser would: the page's own consent hash, form-encoded. */
   async function signup(fields: { email: string; name?: string; categories: string[]; lang?: string }, site = 'demo') {
@@ -145,4 +149,12 @@ export function confirmPath(mail: OutgoingMail): string {
   const ours = urls.filter((url) => url.startsWith(BASE_URL));
   if (ours.length !== 1) throw new Error(`expected one link, found ${ours.length}`);
   return ours[0]!.slice(BASE_URL.length);
+}
+
+export function withOrigin(init: RequestInit = {}): RequestInit {
+  const method = (init.method ?? 'GET').toUpperCase();
+  const headers = new Headers(init.headers);
+  if (method !== 'GET' && method !== 'HEAD' && !headers.has('Origin')) headers.set('Origin', BASE_URL);
+  if (headers.get('Origin') === 'none') headers.delete('Origin');
+  return { ...init, headers };
 }

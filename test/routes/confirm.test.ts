@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { confirm, loadConfirmation } from '../../src/domain/confirm.ts';
 import { createTokens } from '../../src/domain/tokens.ts';
-import { BASE_URL, TEST_IP, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { BASE_URL, TEST_IP, confirmPath, withOrigin, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let path: string;
@@ -204,7 +204,7 @@ describe('key rotation', () => {
       t.clock,
     );
     const app = createApp(() => ({ ...t.deps, tokens: rotated }));
-    const res = await app.request(path, { method: 'POST' });
+    const res = await app.request(path, withOrigin({ method: 'POST' }));
     expect(res.status).toBe(200);
     expect(await t.consents('alice@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
   });
