@@ -1,16 +1,20 @@
 // createApp: every route, the same on Node and on Workers. The runtime hands in its deps.
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
 import { apiError, apiRoutes } from './routes/api.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
-import { notFoundPage, serverErrorPage } from './routes/render.tsx';
+import { errorPage, notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { preferenceRoutes } from './routes/preferences.tsx';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
+
+export const FORM_BODY_LIMIT = 32 * 1024;
+export const API_BODY_LIMIT = 1024 * 1024;
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -30,11 +34,14 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   });
 
   if (options.staticFiles) app.use('/static/*', options.staticFiles);
-  // The API authenticates with a key, not a browser session: only browser forms need this.
-  app.use('/s/*', sameOriginForms());
-  app.use('/c/*', sameOriginForms());
-  app.use('/u/*', sameOriginForms());
-  app.use('/p/*', sameOriginForms());
+  // A form is a few hundred bytes; nobody needs to send us megabytes.
+  app.use('/api/*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => apiError(c, 'payload_too_large', `The body is over ${API_BODY_LIMIT / 1024} KiB.`) }));
+  const formLimit = bodyLimit({
+    maxSize: FORM_BODY_LIMIT,
+    onError: (c) => errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody]),
+  });
+  // Browser forms; the API authenticates with a key, not a browser, so needs no CSRF check.
+  for (const pages of ['/s/*', '/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);

@@ -133,6 +133,8 @@ export const en = {
     serverBody: 'Nothing was changed. Please try again in a moment.',
     badRequestTitle: 'That request could not be read',
     badRequestBody: 'Nothing was changed. Go back, reload the page and try again.',
+    tooLargeTitle: 'That was too much to send',
+    tooLargeBody: 'Nothing was changed. A form here needs only a few lines of text.',
     forbiddenTitle: 'This form was sent from somewhere else',
     forbiddenBody:
       'For your safety we only accept forms sent from our own pages. Nothing was changed. Open the page again and send the form from there.',

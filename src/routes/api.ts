@@ -13,8 +13,8 @@ import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../domain/lin
 
 export const apiRoutes = new Hono<AppEnv>();
 
-type ErrorCode = 'unauthorized' | 'invalid_request' | 'not_found';
-const STATUS = { unauthorized: 401, invalid_request: 400, not_found: 404 } as const;
+type ErrorCode = 'unauthorized' | 'invalid_request' | 'not_found' | 'payload_too_large';
+const STATUS = { unauthorized: 401, invalid_request: 400, not_found: 404, payload_too_large: 413 } as const;
 
 export function apiError(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message } }, STATUS[code]);

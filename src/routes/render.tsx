@@ -24,7 +24,7 @@ export function languageLinks(path: string, current: Locale): LanguageLink[] {
 }
 
 /** An error page in the request's language, for requests that reach no particular contact. */
-export function errorPage(c: AppContext, status: 400 | 403 | 404 | 500, pick: (t: Messages) => [title: string, body: string]) {
+export function errorPage(c: AppContext, status: 400 | 403 | 404 | 413 | 500, pick: (t: Messages) => [title: string, body: string]) {
   const locale = requestLocale(c, 'en');
   const [title, body] = pick(messages(locale));
   return page(c, status, <MessagePage lang={locale} title={title} paragraphs={[body]} tone="error" />);

@@ -91,3 +91,36 @@ describe('the RFC 8058 one-click POST', () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('body limits', () => {
+  it('refuse an oversized form with a 413 page and change nothing', async () => {
+    const before = await snapshot();
+    const res = await t.request('/s/demo', {
+      method: 'POST',
+      body: `email=b%40example.com&categories=newsletter&consent=${consent}&name=${'x'.repeat(40_000)}`,
+      headers: FORM,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain('That was too much to send');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuse an oversized API body with a JSON 413', async () => {
+    const res = await t.request('/api/v1/sites/demo/contacts/lookup', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'a@example.com', pad: 'x'.repeat(1_100_000) }),
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-admin-key-0123456789' },
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload_too_large');
+  });
+
+  it('let a normal API body through', async () => {
+    const res = await t.request('/api/v1/sites/demo/contacts/lookup', {
+      method: 'POST',
+      body: JSON.stringify({ email: 'a@example.com' }),
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-admin-key-0123456789' },
+    });
+    expect(res.status).toBe(200);
+  });
+});
