@@ -6,6 +6,10 @@ export interface AppEnv {
     deps: Deps;
     /** The client's address as the runtime sees it, for the evidence; null when unknown. */
     ip: string | null;
+    /** API: the id of the key that authenticated the request. */
+    apiKeyId: string;
+    /** API: the contact whose data the request read or changed, for the audit log. */
+    auditContact: string | null;
   };
 }
 

@@ -9,6 +9,7 @@ import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { errorPage, notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { preferenceRoutes } from './routes/preferences.tsx';
+import { perIpRateLimit } from './routes/rate-limit.tsx';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
@@ -29,7 +30,8 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('*', async (c, next) => {
     await next();
     if (!c.res.headers.has('Content-Security-Policy')) {
-      c.res.headers.set('Content-Security-Policy', contentSecurityPolicy(c.var.deps.config.baseUrl));
+      const turnstile = c.var.deps.config.turnstile !== null && c.req.path.startsWith('/s/');
+      c.res.headers.set('Content-Security-Policy', contentSecurityPolicy(c.var.deps.config.baseUrl, turnstile));
     }
   });
 
@@ -41,7 +43,10 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     onError: (c) => errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody]),
   });
   // Browser forms; the API authenticates with a key, not a browser, so needs no CSRF check.
-  for (const pages of ['/s/*', '/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, sameOriginForms());
+  // Per-IP limits come after the body limit (the one-click exemption reads the body) and before
+  // the CSRF check, so forged submissions count too. The signup page itself (GET) is not limited.
+  app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
+  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, perIpRateLimit('links'), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
@@ -63,10 +68,13 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
 }
 
 /** No inline script or style; forms may post to this origin and to BASE_URL's (behind a proxy). */
-function contentSecurityPolicy(baseUrl: string): string {
+function contentSecurityPolicy(baseUrl: string, turnstile: boolean): string {
+  // Cloudflare Turnstile's script and its iframe, only on the signup pages and only when enabled.
+  const challenges = turnstile ? ' https://challenges.cloudflare.com' : '';
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    `script-src 'self'${challenges}`,
+    ...(turnstile ? ['frame-src https://challenges.cloudflare.com'] : []),
     "style-src 'self'",
     "img-src 'self' data:",
     `form-action 'self' ${new URL(baseUrl).origin}`,

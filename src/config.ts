@@ -6,6 +6,12 @@ export interface TokenKey {
   secret: string;
 }
 
+export interface EncryptionKey {
+  kid: string;
+  /** 32 bytes for AES-256-GCM. */
+  key: Uint8Array<ArrayBuffer>;
+}
+
 export interface Config {
   port: number;
   baseUrl: string;
@@ -14,13 +20,33 @@ export interface Config {
   tokenSecrets: readonly TokenKey[];
   /** Keys the HMAC of normalised addresses; changing it orphans every contact lookup. */
   lookupKey: string;
+  /** The first key encrypts personal data; every key decrypts (rotation). */
+  encryptionKeys: readonly EncryptionKey[];
   resendApiKey: string | null;
   mailFrom: string;
   adminApiKey: string | null;
   confirmTtlSeconds: number;
   /** Lifetime of manage and unsubscribe links; null: they do not expire (revoke per contact). */
   linkTtlSeconds: number | null;
+  /** Per-IP limits: POST /s/{site}, and every request to a link page (/c/, /u/, /p/). */
+  rateLimits: Readonly<{ signup: RateLimit; links: RateLimit }>;
+  /** Cloudflare Turnstile on the signup form; null: off. */
+  turnstile: Turnstile | null;
 }
+
+/** At most `limit` requests per fixed window of `windowSeconds`. */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface Turnstile {
+  siteKey: string;
+  secretKey: string;
+  verifyUrl: string;
+}
+
+export const DEFAULT_TURNSTILE_VERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
 
 export type Env = Record<string, string | undefined>;
 
@@ -28,6 +54,7 @@ export type Env = Record<string, string | undefined>;
 export interface GeneratedSecrets {
   TOKEN_SECRETS: string;
   LOOKUP_KEY: string;
+  ENCRYPTION_KEYS: string;
 }
 
 export class ConfigError extends Error {
@@ -54,11 +81,19 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
       parseTokenSecrets(required(env, 'TOKEN_SECRETS', generated?.TOKEN_SECRETS)),
     ),
     lookupKey: parseSecret('LOOKUP_KEY', required(env, 'LOOKUP_KEY', generated?.LOOKUP_KEY)),
+    encryptionKeys: Object.freeze(
+      parseEncryptionKeys(required(env, 'ENCRYPTION_KEYS', generated?.ENCRYPTION_KEYS)),
+    ),
     resendApiKey: value(env, 'RESEND_API_KEY') ?? null,
     mailFrom: parseMailFrom(value(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM),
     adminApiKey: parseAdminKey(value(env, 'ADMIN_API_KEY')),
     confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
     linkTtlSeconds: parseLinkTtl(value(env, 'LINK_TTL')),
+    rateLimits: Object.freeze({
+      signup: parseRateLimit('RATE_LIMIT_SIGNUP', value(env, 'RATE_LIMIT_SIGNUP') ?? '20/10m'),
+      links: parseRateLimit('RATE_LIMIT_LINKS', value(env, 'RATE_LIMIT_LINKS') ?? '300/10m'),
+    }),
+    turnstile: parseTurnstile(env),
   });
 }
 
@@ -122,6 +157,36 @@ function parseTokenSecrets(raw: string): TokenKey[] {
   return keys;
 }
 
+function parseEncryptionKeys(raw: string): EncryptionKey[] {
+  const keys = raw.split(',').map((pair, index) => {
+    const colon = pair.indexOf(':');
+    const kid = pair.slice(0, colon).trim();
+    if (colon < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(kid)) {
+      throw new ConfigError('ENCRYPTION_KEYS', `entry ${index + 1} must be "kid:base64key" with a kid of letters, digits, "-" or "_"`);
+    }
+    const key = decodeBase64(pair.slice(colon + 1).trim());
+    if (key?.length !== 32) {
+      throw new ConfigError('ENCRYPTION_KEYS', `the key of "${kid}" must be 32 bytes in base64 (openssl rand -base64 32)`);
+    }
+    return { kid, key };
+  });
+  if (new Set(keys.map((key) => key.kid)).size !== keys.length) {
+    throw new ConfigError('ENCRYPTION_KEYS', 'each kid must be unique');
+  }
+  return keys;
+}
+
+/** Standard or URL-safe base64; null when it is not base64. */
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
 function parseSecret(name: string, raw: string): string {
   if (raw.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters`);
@@ -169,6 +234,36 @@ const MIN_LINK_TTL = 60 * 86400;
 
 function parseLinkTtl(raw: string | undefined): number | null {
   return raw === undefined ? null : parseDuration('LINK_TTL', raw, MIN_LINK_TTL, 100 * 365 * 86400);
+}
+
+/** "N/duration": at most N requests per window, e.g. "20/10m" (a window of 1 s to 1 day). */
+function parseRateLimit(name: string, raw: string): RateLimit {
+  const match = /^(\d+)\s*\/\s*(.+)$/.exec(raw);
+  const limit = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000_000) {
+    throw new ConfigError(name, `must be "N/duration" with N from 1 to 1000000, like "20/10m", got "${raw}"`);
+  }
+  return Object.freeze({ limit, windowSeconds: parseDuration(name, match[2]!.trim(), 1, 86400) });
+}
+
+/** Both keys or neither: a site key without its secret would show a check nobody verifies. */
+function parseTurnstile(env: Env): Turnstile | null {
+  const siteKey = value(env, 'TURNSTILE_SITE_KEY');
+  const secretKey = value(env, 'TURNSTILE_SECRET_KEY');
+  if (!siteKey && !secretKey) return null;
+  if (!siteKey) throw new ConfigError('TURNSTILE_SITE_KEY', 'must be set with TURNSTILE_SECRET_KEY (or neither)');
+  if (!secretKey) throw new ConfigError('TURNSTILE_SECRET_KEY', 'must be set with TURNSTILE_SITE_KEY (or neither)');
+  const verifyUrl = value(env, 'TURNSTILE_VERIFY_URL') ?? DEFAULT_TURNSTILE_VERIFY_URL;
+  let url: URL | null = null;
+  try {
+    url = new URL(verifyUrl);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError('TURNSTILE_VERIFY_URL', `must be an absolute http(s) URL, got "${verifyUrl}"`);
+  }
+  return Object.freeze({ siteKey, secretKey, verifyUrl: url.href });
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Config } from './config.ts';
 import type { Database } from './db/schema.ts';
+import type { FieldCipher } from './domain/field-cipher.ts';
 import type { Tokens } from './domain/tokens.ts';
 import type { Mailer } from './mail/mailer.ts';
 
@@ -23,6 +24,8 @@ export interface Deps {
   mailer: Mailer;
   clock: Clock;
   tokens: Tokens;
+  /** Encrypts personal data at rest. */
+  cipher: FieldCipher;
   config: Config;
   log: Logger;
   /** A new opaque identifier (random). */

@@ -10,7 +10,10 @@ import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
 import { randomId } from './domain/ids.ts';
+import { sealLedger } from './domain/ledger-seal.ts';
+import { reencryptAll } from './domain/reencrypt.ts';
 import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
+import { createFieldCipher } from './domain/field-cipher.ts';
 import { createTokens } from './domain/tokens.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop } from './mail/outbox-loop.ts';
@@ -37,7 +40,8 @@ async function main() {
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
 
   const clock = { now: () => new Date() };
-  const mailer = config.resendApiKey ? resendMailer({ apiKey: config.resendApiKey }) : devMailbox(db, clock);
+  const cipher = createFieldCipher(config.encryptionKeys);
+  const mailer = config.resendApiKey ? resendMailer({ apiKey: config.resendApiKey }) : devMailbox(db, clock, cipher);
   let wakeOutbox = () => {};
   const deps: Deps = {
     db,
@@ -45,6 +49,7 @@ async function main() {
     mailer,
     clock,
     tokens: createTokens(config.tokenSecrets, clock),
+    cipher,
     config,
     log,
     newId: randomId,
@@ -54,6 +59,7 @@ async function main() {
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
+  const jobs = startLedgerJobs(deps);
 
   const app = createApp(() => deps, {
     clientIp: (c) => normaliseIp(getConnInfo(c).remote.address),
@@ -69,12 +75,34 @@ async function main() {
     server.close();
     // A send in flight gets a few seconds to finish; if cut off, its lease expires and the
     // next start retries it with the same idempotency key.
-    await Promise.race([outbox.stop(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([Promise.all([outbox.stop(), jobs.stop()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
     sqlite.close();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/**
+ * Seals new ledger events every few seconds, and once at start encrypts what an older version
+ * stored in the clear (the same pass as `npm run cli -- keys rotate`).
+ */
+function startLedgerJobs(deps: Deps) {
+  let running: Promise<unknown> = reencryptAll(deps).then((report) => {
+    const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
+    if (total > 0) deps.log.info(`Encrypted ${total} stored values under key "${deps.config.encryptionKeys[0]!.kid}".`);
+  });
+  const seal = () => {
+    running = running.then(() => sealLedger(deps)).catch((error) => deps.log.error('sealing the ledger failed', error));
+  };
+  const timer = setInterval(seal, 2000);
+  seal();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** IPv4 peers arrive as ::ffff:127.0.0.1 on a dual-stack socket. */

@@ -6,19 +6,27 @@ import { dirname, join } from 'node:path';
 import type { Env, GeneratedSecrets } from './config.ts';
 import type { Logger } from './deps.ts';
 
+const GENERATORS: Record<keyof GeneratedSecrets, () => string> = {
+  TOKEN_SECRETS: () => `k1:${randomBytes(32).toString('base64url')}`,
+  LOOKUP_KEY: () => randomBytes(32).toString('base64url'),
+  ENCRYPTION_KEYS: () => `e1:${randomBytes(32).toString('base64')}`,
+};
+
 export function loadOrCreateSecrets(env: Env, databasePath: string, log: Logger): GeneratedSecrets | undefined {
-  if (env.TOKEN_SECRETS?.trim() && env.LOOKUP_KEY?.trim()) return undefined;
+  const names = Object.keys(GENERATORS) as (keyof GeneratedSecrets)[];
+  if (names.every((name) => env[name]?.trim())) return undefined;
   const file = join(dirname(databasePath), 'secrets.json');
-  if (existsSync(file)) {
-    log.warn(`Using generated secrets from ${file}. In production set TOKEN_SECRETS and LOOKUP_KEY.`);
-    return JSON.parse(readFileSync(file, 'utf8')) as GeneratedSecrets;
+  const stored: Partial<GeneratedSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const missing = names.filter((name) => !stored[name]);
+  const secrets = { ...stored } as GeneratedSecrets;
+  for (const name of missing) secrets[name] = GENERATORS[name]();
+  if (missing.length > 0) {
+    // An older file gains the secrets added since; the ones it has are never replaced.
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+    log.warn(`Generated ${missing.join(', ')} in ${file}. In production set ${names.join(', ')} yourself.`);
+  } else {
+    log.warn(`Using generated secrets from ${file}. In production set ${names.join(', ')}.`);
   }
-  const secrets: GeneratedSecrets = {
-    TOKEN_SECRETS: `k1:${randomBytes(32).toString('base64url')}`,
-    LOOKUP_KEY: randomBytes(32).toString('base64url'),
-  };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
-  log.warn(`Generated secrets in ${file}. In production set TOKEN_SECRETS and LOOKUP_KEY yourself.`);
   return secrets;
 }

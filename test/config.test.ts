@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, baseUrlWarning, parseConfig, parseDuration } from '../src/config.ts';
 
-const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32) };
+const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
+const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${KEY_B64}` };
 
 function errorOf(env: Record<string, string>): ConfigError {
   try {
@@ -36,7 +37,7 @@ describe('configuration', () => {
   });
 
   it('uses generated secrets only when the environment has none', () => {
-    const generated = { TOKEN_SECRETS: 'gen:' + 'g'.repeat(32), LOOKUP_KEY: 'k'.repeat(32) };
+    const generated = { TOKEN_SECRETS: 'gen:' + 'g'.repeat(32), LOOKUP_KEY: 'k'.repeat(32), ENCRYPTION_KEYS: `g1:${KEY_B64}` };
     expect(parseConfig({}, generated).tokenSecrets).toEqual([{ kid: 'gen', secret: 'g'.repeat(32) }]);
     expect(parseConfig(SECRETS, generated).tokenSecrets[0]!.kid).toBe('k1');
   });
@@ -56,6 +57,10 @@ describe('configuration', () => {
     [{ TOKEN_SECRETS: 'no-colon-' + 'x'.repeat(32) }, 'TOKEN_SECRETS'],
     [{ TOKEN_SECRETS: `a:${'x'.repeat(32)},a:${'y'.repeat(32)}` }, 'TOKEN_SECRETS'],
     [{ LOOKUP_KEY: 'short' }, 'LOOKUP_KEY'],
+    [{ ENCRYPTION_KEYS: 'e1:c2hvcnQ=' }, 'ENCRYPTION_KEYS'],
+    [{ ENCRYPTION_KEYS: `no-colon${KEY_B64}` }, 'ENCRYPTION_KEYS'],
+    [{ ENCRYPTION_KEYS: 'e1:not base64!!' }, 'ENCRYPTION_KEYS'],
+    [{ ENCRYPTION_KEYS: `a:${KEY_B64},a:${KEY_B64}` }, 'ENCRYPTION_KEYS'],
     [{ ADMIN_API_KEY: 'short' }, 'ADMIN_API_KEY'],
     [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
     [{ MAIL_FROM: 'a@b.example\r\nBcc: x@y.example' }, 'MAIL_FROM'],
@@ -69,7 +74,7 @@ describe('configuration', () => {
   });
 
   it('refuses a start without token secrets when none were generated', () => {
-    expect(() => parseConfig({ LOOKUP_KEY: 'l'.repeat(32) })).toThrow(/TOKEN_SECRETS/);
+    expect(() => parseConfig({ LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${KEY_B64}` })).toThrow(/TOKEN_SECRETS/);
   });
 
   it.each([

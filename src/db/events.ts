@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
-/** A contact's ledger in ledger order, each event with the wording it points at. */
+/** A contact's ledger in ledger order, each event with its wording and (encrypted) evidence. */
 export function listEventsWithText(db: Kysely<Database>, contactId: string) {
   return db
     .selectFrom('consent_events as e')
     .leftJoin('consent_texts as t', 't.sha256', 'e.consent_text_sha256')
+    .leftJoin('event_evidence as v', 'v.event_id', 'e.id')
     .selectAll('e')
-    .select('t.text as consent_text')
+    .select(['t.text as consent_text', 'v.ip as encrypted_ip', 'v.user_agent as encrypted_user_agent'])
     .where('e.contact_id', '=', contactId)
     .orderBy('e.id')
     .execute();

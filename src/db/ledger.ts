@@ -1,7 +1,7 @@
 // Appending to the ledger. Each event is an INSERT ... SELECT guarded by the consent's current
 // status, so two concurrent requests cannot record the same change twice, and the guard and the
 // state update run in one atomic batch.
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Channel, ConsentAction, ConsentStatus, Database } from './schema.ts';
 
 export interface LedgerEvent {
@@ -13,11 +13,11 @@ export interface LedgerEvent {
   method: string;
   occurredAt: string;
   sourceUrl: string | null;
-  ip: string | null;
-  userAgent: string | null;
   consentTextSha256: string | null;
   policyVersion: string | null;
   locale: string;
+  /** Keyed MAC of the personal evidence (IP, user agent), which is stored apart, encrypted. */
+  evidenceMac: string | null;
 }
 
 /** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them. */
@@ -41,11 +41,10 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
     method: event.method,
     occurred_at: event.occurredAt,
     source_url: event.sourceUrl,
-    ip: event.ip,
-    user_agent: event.userAgent,
     consent_text_sha256: event.consentTextSha256,
     policy_version: event.policyVersion,
     locale: event.locale,
+    evidence_mac: event.evidenceMac,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
   return db
@@ -57,6 +56,20 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
         .where(({ exists, not }) => ('in' in guard ? exists(matching) : not(exists(matching)))),
     )
     .compile();
+}
+
+/**
+ * The event's personal evidence, already encrypted. It must come right after its
+ * appendEventQuery in the same batch: it attaches to the row that query inserted, and to
+ * nothing when the guard let no row in (changes() and last_insert_rowid() are the
+ * connection's, and a batch runs in order on one connection, on D1 as in better-sqlite3).
+ */
+export function attachEvidenceQuery(
+  db: Kysely<Database>,
+  encrypted: { ip: string | null; userAgent: string | null },
+): CompiledQuery {
+  return sql`INSERT INTO event_evidence (event_id, ip, user_agent)
+    SELECT last_insert_rowid(), ${encrypted.ip}, ${encrypted.userAgent} WHERE changes() = 1`.compile(db);
 }
 
 /** Sets the consent's status, creating the row if needed; an existing row changes only as `guard` allows. */

@@ -70,11 +70,24 @@ export interface ConsentEventsTable {
   method: string;
   occurred_at: string;
   source_url: string | null;
-  ip: string | null;
-  user_agent: string | null;
   consent_text_sha256: string | null;
   policy_version: string | null;
   locale: string;
+  evidence_mac: string | null;
+}
+
+export interface EventEvidenceTable {
+  event_id: number;
+  /** Encrypted. */
+  ip: string | null;
+  /** Encrypted. */
+  user_agent: string | null;
+}
+
+export interface LedgerSealsTable {
+  event_id: number;
+  hash: string;
+  sealed_at: string;
 }
 
 export interface ConsentsTable {
@@ -118,6 +131,14 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+/** One fixed window of one per-IP bucket; the address itself is never stored. */
+export interface RateLimitsTable {
+  bucket: string;
+  window_start: string;
+  expires_at: string;
+  count: number;
+}
+
 export interface DevMailboxTable {
   id: string;
   from_address: string;
@@ -129,6 +150,17 @@ export interface DevMailboxTable {
   created_at: string;
 }
 
+export interface AuditLogTable {
+  id: Generated<number>;
+  key_id: string;
+  method: string;
+  route: string;
+  site_id: string | null;
+  contact_id: string | null;
+  status: number;
+  occurred_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   categories: CategoriesTable;
@@ -136,10 +168,14 @@ export interface Database {
   contacts: ContactsTable;
   consent_texts: ConsentTextsTable;
   consent_events: ConsentEventsTable;
+  event_evidence: EventEvidenceTable;
+  ledger_seals: LedgerSealsTable;
   consents: ConsentsTable;
   confirmations: ConfirmationsTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailboxTable;
+  audit_log: AuditLogTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -69,14 +69,14 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
   for (const key of pending) {
     const request = requests.get(key);
     queries.push(
-      ...changeQueries(
+      ...(await changeQueries(
         deps,
         context,
         { key, action: 'confirmed', status: 'granted', method: 'confirmation_link', guard: { in: ['pending'] } },
         { ...evidence, sourceUrl: request?.sourceUrl ?? null },
         { sha256: request?.sha256 ?? null, policyVersion: request?.policyVersion ?? null },
         now,
-      ),
+      )),
     );
   }
   if (pending.length > 0 && !contact.confirmed_at) {

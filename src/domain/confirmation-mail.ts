@@ -79,7 +79,7 @@ export async function confirmationMailQueries(
         contactId: contact.id,
         kind: CONFIRMATION_MAIL_KIND,
         from: site.sender_address ?? deps.config.mailFrom,
-        to: contact.email,
+        encryptedTo: contact.email,
         ...email,
       },
       now,

@@ -52,7 +52,7 @@ export async function welcomeMailQuery(
       contactId: contact.id,
       kind: 'welcome',
       from: site.sender_address ?? deps.config.mailFrom,
-      to: contact.email,
+      encryptedTo: contact.email,
       headers,
       ...email,
     },

@@ -37,7 +37,7 @@ export async function savePreferences(
   ];
   for (const { key, action } of changes) {
     queries.push(
-      ...changeQueries(
+      ...(await changeQueries(
         deps,
         subject,
         {
@@ -50,7 +50,7 @@ export async function savePreferences(
         evidence,
         wording,
         now,
-      ),
+      )),
     );
   }
   await deps.atomic(queries);

@@ -49,11 +49,12 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
   const toRequest = input.categories.filter((key) => statuses.get(key) !== 'granted');
   if (toRequest.length === 0) return 'already_granted';
 
-  const name = input.name.trim() || null;
+  const typedName = input.name.trim();
+  const name = typedName ? await deps.cipher.encrypt(typedName) : null;
   const contact: ContactRow = existing ?? {
     id: deps.newId(),
     site_id: input.site.id,
-    email: input.email.trim(),
+    email: await deps.cipher.encrypt(input.email.trim()),
     email_hash: emailHash,
     name,
     locale: input.locale,
@@ -84,14 +85,14 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
   // Guarded so that a granted consent is never lowered, even by a concurrent confirmation.
   for (const key of toRequest) {
     queries.push(
-      ...changeQueries(
+      ...(await changeQueries(
         deps,
         { site: input.site, contact },
         { key, action: 'requested', status: 'pending', method: input.method, guard: { notIn: ['granted'] } },
         { ip: input.ip, userAgent: input.userAgent, sourceUrl: input.sourceUrl, locale: input.locale },
         input.wording,
         now,
-      ),
+      )),
     );
   }
 

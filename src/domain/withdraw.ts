@@ -26,11 +26,12 @@ export async function withdraw(
   const statuses = await emailConsentStatuses(deps.db, subject.contact.id);
   const active = keys.filter((key) => statuses.get(key) === 'granted' || statuses.get(key) === 'pending');
   if (active.length === 0) return [];
-  await deps.atomic(
-    active.flatMap((key) =>
+  const queries = await Promise.all(
+    active.map((key) =>
       changeQueries(deps, subject, { key, action: 'withdrawn', status: 'withdrawn', method, guard: WITHDRAWABLE }, evidence, wording, now),
     ),
   );
+  await deps.atomic(queries.flat());
   const written = await deps.db
     .selectFrom('consent_events')
     .select('id')
@@ -99,7 +100,7 @@ export async function undoWithdrawals(
     const status = STATUS_AFTER[before.action];
     if (status === 'withdrawn') continue;
     queries.push(
-      ...changeQueries(
+      ...(await changeQueries(
         deps,
         subject,
         {
@@ -112,7 +113,7 @@ export async function undoWithdrawals(
         { ...evidence, sourceUrl: before.source_url },
         { sha256: before.consent_text_sha256, policyVersion: before.policy_version },
         now,
-      ),
+      )),
     );
     restored.push(withdrawal.category_key);
   }

@@ -42,6 +42,11 @@ export const en = {
       wordingChanged:
         'This page changed while you had it open. Please read it again and resubmit.',
     },
+    honeypot: 'Leave this field empty',
+    humanMissing:
+      'Please complete the check that you are not a robot, just above the Subscribe button, then press Subscribe again.',
+    humanFailed: 'We could not confirm that you are not a robot. Please complete the check again and press Subscribe.',
+    humanNoScript: 'This form checks that you are not a robot, which needs JavaScript. Please turn it on for this page.',
   },
   checkInbox: {
     title: 'Check your inbox',
@@ -138,6 +143,12 @@ export const en = {
     forbiddenTitle: 'This form was sent from somewhere else',
     forbiddenBody:
       'For your safety we only accept forms sent from our own pages. Nothing was changed. Open the page again and send the form from there.',
+    tooManyTitle: 'Too many requests',
+    tooManyBody: (wait: string) =>
+      `We received too many requests from your network in a short time. Nothing was changed. Please try again in ${wait}.`,
+    checkUnavailableTitle: 'Please try again in a moment',
+    checkUnavailableBody:
+      'The service that checks for robots did not answer. Nothing was recorded or sent. Go back and send the form again in a moment.',
   },
   email: {
     confirmSubject: (site: string) => `Confirm your subscription to ${site}`,

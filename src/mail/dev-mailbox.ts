@@ -3,9 +3,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, DevMailRow } from '../db/schema.ts';
 import type { Clock } from '../deps.ts';
+import type { FieldCipher } from '../domain/field-cipher.ts';
 import type { Mailer, OutgoingMail } from './mailer.ts';
 
-export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
+export function devMailbox(db: Kysely<Database>, clock: Clock, cipher: FieldCipher): Mailer {
   return {
     async send(mail) {
       // Keyed by the idempotency key, like a provider: a retried message is stored once.
@@ -14,7 +15,8 @@ export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
         .values({
           id: mail.id,
           from_address: mail.from,
-          to_addresses: JSON.stringify(mail.to),
+          // Even the dev mailbox keeps no address in the clear: a copied file must reveal none.
+          to_addresses: await cipher.encrypt(JSON.stringify(mail.to)),
           subject: mail.subject,
           html: mail.html,
           text: mail.text,
@@ -31,7 +33,7 @@ export function devMailbox(db: Kysely<Database>, clock: Clock): Mailer {
 /** A kept message: what was handed to the mailer, and when. */
 export type DevMail = OutgoingMail & { createdAt: string };
 
-export async function listDevMail(db: Kysely<Database>, limit = 200): Promise<DevMail[]> {
+export async function listDevMail(db: Kysely<Database>, cipher: FieldCipher, limit = 200): Promise<DevMail[]> {
   const rows = await db
     .selectFrom('dev_mailbox')
     .selectAll()
@@ -39,14 +41,14 @@ export async function listDevMail(db: Kysely<Database>, limit = 200): Promise<De
     .orderBy('rowid' as never, 'desc')
     .limit(limit)
     .execute();
-  return rows.map(toDevMail);
+  return Promise.all(rows.map((row) => toDevMail(row, cipher)));
 }
 
-function toDevMail(row: DevMailRow): DevMail {
+async function toDevMail(row: DevMailRow, cipher: FieldCipher): Promise<DevMail> {
   return {
     id: row.id,
     from: row.from_address,
-    to: JSON.parse(row.to_addresses) as string[],
+    to: JSON.parse(await cipher.decrypt(row.to_addresses)) as string[],
     subject: row.subject,
     html: row.html,
     text: row.text,

@@ -7,7 +7,7 @@ export interface OutboxLoop {
   stop(): Promise<void>;
 }
 
-export function startOutboxLoop(deps: Pick<Deps, 'db' | 'mailer' | 'clock' | 'log'>, pollMs = 1000): OutboxLoop {
+export function startOutboxLoop(deps: Pick<Deps, 'db' | 'mailer' | 'clock' | 'log' | 'cipher'>, pollMs = 1000): OutboxLoop {
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;

@@ -10,7 +10,8 @@ export interface QueuedMail {
   contactId: string | null;
   kind: string;
   from: string;
-  to: string;
+  /** The recipient's address as stored: encrypted, like every address at rest. */
+  encryptedTo: string;
   subject: string;
   html: string;
   text: string;
@@ -26,7 +27,7 @@ export function enqueueMailQuery(db: Kysely<Database>, mail: QueuedMail, now: Da
       contact_id: mail.contactId,
       kind: mail.kind,
       from_address: mail.from,
-      to_address: mail.to,
+      to_address: mail.encryptedTo,
       subject: mail.subject,
       html: mail.html,
       text: mail.text,
@@ -55,7 +56,7 @@ export interface DeliveryReport {
   failed: number;
 }
 
-type SenderDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'log'>;
+type SenderDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'log' | 'cipher'>;
 
 /** Delivers up to `limit` due messages. Safe to run from several processes at once. */
 export async function deliverDueMail(deps: SenderDeps, limit = 25): Promise<DeliveryReport> {
@@ -91,7 +92,7 @@ async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof Delivery
   const result = await deps.mailer.send({
     id: row.id,
     from: row.from_address,
-    to: [row.to_address],
+    to: [await deps.cipher.decrypt(row.to_address)],
     subject: row.subject,
     html: row.html,
     text: row.text,

@@ -10,6 +10,7 @@ import { findCategoryKind, findSite } from '../db/sites.ts';
 import { emailLookupHash, MAX_EMAIL_LENGTH } from '../domain/email-address.ts';
 import { secretsEqual } from '../domain/ids.ts';
 import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../domain/links.ts';
+import { auditRoutes, auditTrail } from './api-audit.ts';
 
 export const apiRoutes = new Hono<AppEnv>();
 
@@ -28,8 +29,13 @@ apiRoutes.use('*', async (c, next) => {
     c.header('WWW-Authenticate', 'Bearer');
     return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <ADMIN_API_KEY>".');
   }
+  c.set('apiKeyId', 'admin');
   await next();
 });
+
+// Every route under /sites reads or changes personal data.
+apiRoutes.use('/sites/*', auditTrail());
+apiRoutes.route('/audit', auditRoutes);
 
 const LookupBody = z.object({ email: z.string().trim().min(1).max(MAX_EMAIL_LENGTH) });
 
@@ -44,11 +50,12 @@ apiRoutes.post('/sites/:site/contacts/lookup', async (c) => {
   const hash = await emailLookupHash(deps.config.lookupKey, parsed.data.email);
   const contact = await findContactByEmailHash(deps.db, site.id, hash);
   if (!contact) return apiError(c, 'not_found', 'No contact with this address on this site.');
+  c.set('auditContact', contact.id);
   const consents = await listConsents(deps.db, contact.id);
   return c.json({
     contact: {
       id: contact.id,
-      email: contact.email,
+      email: await deps.cipher.decrypt(contact.email),
       locale: contact.locale,
       consents: consents.map((row) => ({
         category: row.category_key,
@@ -65,9 +72,11 @@ apiRoutes.get('/sites/:site/contacts/:id/events', async (c) => {
   const site = await findSite(db, c.req.param('site'));
   const contact = site && (await findContact(db, site.id, c.req.param('id')));
   if (!contact) return apiError(c, 'not_found', site ? 'No contact with this id on this site.' : 'No site with this id.');
+  c.set('auditContact', contact.id);
   const events = await listEventsWithText(db, contact.id);
+  const decrypt = (value: string | null) => (value === null ? null : c.var.deps.cipher.decrypt(value));
   return c.json({
-    events: events.map((e) => ({
+    events: await Promise.all(events.map(async (e) => ({
       id: e.id,
       category: e.category_key,
       channel: e.channel,
@@ -75,12 +84,12 @@ apiRoutes.get('/sites/:site/contacts/:id/events', async (c) => {
       method: e.method,
       occurredAt: e.occurred_at,
       sourceUrl: e.source_url,
-      ip: e.ip,
-      userAgent: e.user_agent,
+      ip: await decrypt(e.encrypted_ip),
+      userAgent: await decrypt(e.encrypted_user_agent),
       policyVersion: e.policy_version,
       locale: e.locale,
       consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
-    })),
+    }))),
   });
 });
 
@@ -107,6 +116,7 @@ apiRoutes.post('/sites/:site/contacts/links', async (c) => {
   }
   const contact = await findContactByEmailHash(deps.db, site.id, await emailLookupHash(deps.config.lookupKey, email));
   if (!contact) return apiError(c, 'not_found', 'No contact with this address on this site.');
+  c.set('auditContact', contact.id);
   const unsubscribe = await unsubscribeUrl(deps, contact, category);
   return c.json({
     manageUrl: await manageUrl(deps, contact),
@@ -121,6 +131,7 @@ apiRoutes.post('/sites/:site/contacts/:id/revoke-links', async (c) => {
   const site = await findSite(deps.db, c.req.param('site'));
   const contact = site && (await findContact(deps.db, site.id, c.req.param('id')));
   if (!contact) return apiError(c, 'not_found', site ? 'No contact with this id on this site.' : 'No site with this id.');
+  c.set('auditContact', contact.id);
   const result = await deps.db
     .updateTable('contacts')
     .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1), updated_at: deps.clock.now().toISOString() }))

@@ -13,11 +13,11 @@ devMailboxRoutes.use('*', async (c, next) => {
   await next();
 });
 
-devMailboxRoutes.get('/mailbox.json', async (c) => c.json(await listDevMail(c.var.deps.db)));
+devMailboxRoutes.get('/mailbox.json', async (c) => c.json(await listDevMail(c.var.deps.db, c.var.deps.cipher)));
 
 devMailboxRoutes.get('/mailbox', async (c) => {
   const locale = requestLocale(c, 'en');
-  return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={await listDevMail(c.var.deps.db)} />);
+  return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={await listDevMail(c.var.deps.db, c.var.deps.cipher)} />);
 });
 
 /** One message's HTML part as a mail client would show it (inline styles allowed, no scripts). */

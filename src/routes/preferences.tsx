@@ -113,7 +113,7 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
       lang={link.locale}
       siteName={link.site.name}
       legalName={link.site.legal_name}
-      email={link.contact.email}
+      email={await c.var.deps.cipher.decrypt(link.contact.email)}
       base={`/p/${c.req.param('token')}`}
       optIn={link.categories
         .filter((category) => category.kind === 'opt_in')

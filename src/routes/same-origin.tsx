@@ -26,7 +26,8 @@ async function isFromOurPages(c: AppContext): Promise<boolean> {
   return origin === new URL(c.req.url).origin || origin === new URL(c.var.deps.config.baseUrl).origin;
 }
 
-async function isOneClickUnsubscribe(c: AppContext): Promise<boolean> {
+/** The RFC 8058 one-click POST a mailbox provider sends to an unsubscribe URL. */
+export async function isOneClickUnsubscribe(c: AppContext): Promise<boolean> {
   if (!/^\/u\/[^/]+$/.test(c.req.path)) return false;
   const form = await readForm(c);
   return form?.['List-Unsubscribe'] === 'One-Click';

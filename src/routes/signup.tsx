@@ -4,6 +4,7 @@ import type { AppContext, AppEnv } from '../app-env.ts';
 import type { SiteRow } from '../db/schema.ts';
 import { findSite, listCategories } from '../db/sites.ts';
 import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
+import { verifyHuman } from '../domain/human-check.ts';
 import { validateSignup, type SignupErrors, type SignupFields } from '../domain/signup-form.ts';
 import { subscribe } from '../domain/subscribe.ts';
 import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
@@ -33,6 +34,19 @@ signupRoutes.post('/:site', async (c) => {
     name: formText(body.name),
     categories: formTexts(body.categories),
   };
+  // Turnstile (when on) before anything else; every signup entry point must make this call.
+  const human = await verifyHuman(deps, formText(body['cf-turnstile-response']), c.var.ip);
+  if (human === 'unavailable') {
+    const t = form.t;
+    return page(c, 503, <MessagePage lang={form.locale} title={t.errors.checkUnavailableTitle} paragraphs={[t.errors.checkUnavailableBody]} tone="error" />);
+  }
+  if (human !== 'human') {
+    return renderForm(c, 400, form, fields, {}, human === 'missing' ? form.t.signup.humanMissing : form.t.signup.humanFailed);
+  }
+  // The honeypot field is invisible to people: whoever filled it in gets the usual answer, and
+  // nothing is recorded or sent.
+  if (formText(body.website) !== '') return checkInboxPage(c, form);
+
   const errors = validateSignup(fields, form.categories);
   if (Object.keys(errors).length > 0) return renderForm(c, 400, form, fields, errors);
 
@@ -55,7 +69,12 @@ signupRoutes.post('/:site', async (c) => {
     ip: c.var.ip,
     userAgent: c.req.header('User-Agent') ?? null,
   });
-  // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited.
+  // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited
+  // (and for a filled-in honeypot, above).
+  return checkInboxPage(c, form);
+});
+
+function checkInboxPage(c: AppContext, form: LoadedForm) {
   const t = form.t;
   return page(
     c,
@@ -63,10 +82,10 @@ signupRoutes.post('/:site', async (c) => {
     <MessagePage
       lang={form.locale}
       title={t.checkInbox.title}
-      paragraphs={[t.checkInbox.body, t.checkInbox.expiry(formatDuration(t, deps.config.confirmTtlSeconds)), t.checkInbox.already]}
+      paragraphs={[t.checkInbox.body, t.checkInbox.expiry(formatDuration(t, c.var.deps.config.confirmTtlSeconds)), t.checkInbox.already]}
     />,
   );
-});
+}
 
 interface LoadedForm {
   site: SiteRow;
@@ -112,6 +131,7 @@ function renderForm(
       values={values}
       errors={errors}
       notice={notice}
+      turnstileSiteKey={c.var.deps.config.turnstile?.siteKey ?? null}
     />,
   );
 }

@@ -4,8 +4,10 @@ import { parseConfig, type Env } from '../../src/config.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openSqlite } from '../../src/db/sqlite.ts';
 import type { Deps, Logger } from '../../src/deps.ts';
+import { emailLookupHash } from '../../src/domain/email-address.ts';
 import { randomId } from '../../src/domain/ids.ts';
 import { seedDemoSiteIfEmpty } from '../../src/domain/seed-demo.ts';
+import { createFieldCipher } from '../../src/domain/field-cipher.ts';
 import { createTokens } from '../../src/domain/tokens.ts';
 import { deliverDueMail } from '../../src/mail/outbox.ts';
 import type { Mailer, OutgoingMail, SendResult } from '../../src/mail/mailer.ts';
@@ -14,6 +16,7 @@ export const BASE_URL = 'https://assent.test';
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const TEST_SECRET = 'k1:' + 'a'.repeat(40);
 export const TEST_IP = '203.0.113.7';
+export const TEST_ENCRYPTION_KEYS = `e1:${Buffer.alloc(32, 1).toString('base64')}`;
 
 export interface FixedClock {
   now(): Date;
@@ -70,6 +73,7 @@ export async function makeTestApp(env: Env = {}) {
   const config = parseConfig({
     TOKEN_SECRETS: TEST_SECRET,
     LOOKUP_KEY: 'l'.repeat(40),
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     BASE_URL,
     ADMIN_API_KEY: ADMIN_KEY,
     ...env,
@@ -81,6 +85,7 @@ export async function makeTestApp(env: Env = {}) {
     mailer,
     clock,
     tokens: createTokens(config.tokenSecrets, clock),
+    cipher: createFieldCipher(config.encryptionKeys),
     config,
     log: silentLog,
     newId: randomId,
@@ -117,28 +122,48 @@ export async function makeTestApp(env: Env = {}) {
     return mailer.sent.slice(before);
   }
 
-  function consents(email: string) {
-    return db
+  // Addresses are encrypted at rest: tests find contacts by the lookup hash, as the app does.
+  const hashOf = (email: string) => emailLookupHash(config.lookupKey, email);
+
+  async function consents(email: string) {
+    const rows = await db
       .selectFrom('consents')
       .innerJoin('contacts', 'contacts.id', 'consents.contact_id')
       .select(['consents.category_key', 'consents.status'])
-      .where('contacts.email', '=', email)
+      .where('contacts.email_hash', '=', await hashOf(email))
       .orderBy('consents.category_key')
-      .execute()
-      .then((rows) => Object.fromEntries(rows.map((r) => [r.category_key, r.status])));
+      .execute();
+    return Object.fromEntries(rows.map((r) => [r.category_key, r.status]));
   }
 
-  function events(email: string) {
-    return db
+  /** The contact's ledger rows, with their evidence decrypted as `ip` and `user_agent`. */
+  async function events(email: string) {
+    const rows = await db
       .selectFrom('consent_events')
       .innerJoin('contacts', 'contacts.id', 'consent_events.contact_id')
+      .leftJoin('event_evidence', 'event_evidence.event_id', 'consent_events.id')
       .selectAll('consent_events')
-      .where('contacts.email', '=', email)
+      .select(['event_evidence.ip as encrypted_ip', 'event_evidence.user_agent as encrypted_user_agent'])
+      .where('contacts.email_hash', '=', await hashOf(email))
       .orderBy('consent_events.id')
       .execute();
+    const decrypt = (value: string | null) => (value === null ? null : deps.cipher.decrypt(value));
+    return Promise.all(
+      rows.map(async ({ encrypted_ip, encrypted_user_agent, ...row }) => ({
+        ...row,
+        ip: await decrypt(encrypted_ip),
+        user_agent: await decrypt(encrypted_user_agent),
+      })),
+    );
   }
 
-  return { app, deps, db, sqlite, clock, mailer, request, signup, deliver, consents, events, queuedCount: () => queued };
+  /** A contact row with its address and name decrypted. */
+  async function contact(email: string) {
+    const row = await db.selectFrom('contacts').selectAll().where('email_hash', '=', await hashOf(email)).executeTakeFirstOrThrow();
+    return { ...row, email: await deps.cipher.decrypt(row.email), name: row.name === null ? null : await deps.cipher.decrypt(row.name) };
+  }
+
+  return { app, deps, config, db, sqlite, clock, mailer, request, signup, deliver, consents, events, contact, queuedCount: () => queued };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;

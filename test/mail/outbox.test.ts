@@ -15,7 +15,8 @@ describe('the outbox sender', () => {
     await t.signup({ email: 'a@example.com', categories: ['newsletter'] });
     expect(t.mailer.sent).toEqual([]);
     expect(t.queuedCount()).toBe(1);
-    expect(await row()).toMatchObject({ status: 'queued', attempts: 0, to_address: 'a@example.com' });
+    expect(await row()).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await t.deps.cipher.decrypt((await row()).to_address)).toBe('a@example.com');
     await t.deliver();
     expect(await row()).toMatchObject({ status: 'sent', attempts: 1, sent_at: '2026-11-01T09:00:00.000Z' });
   });

@@ -6,7 +6,7 @@ import { makeTestApp } from '../helpers/test-app.ts';
 describe('the dev mailbox', () => {
   it('shows delivered mail newest first as a page and as JSON', async () => {
     const t = await makeTestApp();
-    const deps = { ...t.deps, mailer: devMailbox(t.db, t.clock) };
+    const deps = { ...t.deps, mailer: devMailbox(t.db, t.clock, t.deps.cipher) };
     await t.signup({ email: 'first@example.com', categories: ['newsletter'] });
     await deliverDueMail(deps);
     t.clock.advance(1000);
@@ -27,7 +27,7 @@ describe('the dev mailbox', () => {
 
   it('stores a retried message once (keyed by its idempotency key)', async () => {
     const t = await makeTestApp();
-    const mailer = devMailbox(t.db, t.clock);
+    const mailer = devMailbox(t.db, t.clock, t.deps.cipher);
     const mail = { id: 'same', from: 'a@x.example', to: ['b@x.example'], subject: 's', html: 'h', text: 't', headers: {} };
     await mailer.send(mail);
     await mailer.send(mail);

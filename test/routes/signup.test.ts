@@ -114,8 +114,8 @@ describe('POST /s/{site}', () => {
     await t.signup({ email: 'Bob@Example.com', categories: ['newsletter'] });
     await t.clock.advance(11 * MINUTE);
     await t.signup({ email: '  bob@EXAMPLE.com', categories: ['offers'] });
-    const contacts = await t.db.selectFrom('contacts').select(['email']).execute();
-    expect(contacts).toEqual([{ email: 'Bob@Example.com' }]);
+    expect(await t.db.selectFrom('contacts').select('id').execute()).toHaveLength(1);
+    expect((await t.contact('bob@example.com')).email).toBe('Bob@Example.com');
   });
 
   it('answers new, pending, confirmed and withdrawn addresses identically', async () => {
@@ -168,7 +168,10 @@ describe('POST /s/{site}', () => {
   it('keeps a confirmed contact’s name and locale but lets an unconfirmed one be corrected', async () => {
     await t.signup({ email: 'erin@example.com', name: 'Erin', categories: ['newsletter'] });
     await t.signup({ email: 'erin@example.com', name: 'Erin Smith', categories: ['newsletter'], lang: 'ja' });
-    const contact = () => t.db.selectFrom('contacts').select(['name', 'locale']).executeTakeFirstOrThrow();
+    const contact = async () => {
+      const { name, locale } = await t.contact('erin@example.com');
+      return { name, locale };
+    };
     expect(await contact()).toEqual({ name: 'Erin Smith', locale: 'ja' });
     const [mail] = await t.deliver();
     await t.request(confirmPath(mail!), { method: 'POST' });

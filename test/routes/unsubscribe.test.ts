@@ -27,7 +27,7 @@ async function subscribed(email: string, lang?: string) {
   expect((await t.request(confirm, { method: 'POST' })).status).toBe(200);
   const [welcomeMail] = await t.deliver();
   const header = welcomeMail!.headers['List-Unsubscribe']!;
-  const found = await t.db.selectFrom('contacts').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+  const found = await t.contact(email);
   return { mail: welcomeMail!, path: header.slice(`<${BASE_URL}`.length, -1), contact: found, confirm };
 }
 

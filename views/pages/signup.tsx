@@ -21,6 +21,8 @@ export interface SignupPageProps {
   errors: SignupErrors;
   /** A form-level problem, such as wording that changed while the page was open. */
   notice?: string;
+  /** Cloudflare Turnstile's site key when the check is on. */
+  turnstileSiteKey?: string | null;
 }
 
 export function SignupPage(props: SignupPageProps) {
@@ -116,6 +118,11 @@ export function SignupPage(props: SignupPageProps) {
             aria-describedby={errors.name ? 'name-error' : undefined}
           />
         </div>
+        {/* A trap for bots that fill every field: hidden from sight, keyboard and screen readers. */}
+        <div class="trap" aria-hidden="true">
+          <label for="website">{s.honeypot}</label>
+          <input type="text" name="website" id="website" value="" tabindex={-1} autocomplete="off" />
+        </div>
         <section class="consent">
           <h2>{s.consentHeading}</h2>
           <p>{s.consent(props.site.legalName)}</p>
@@ -126,6 +133,16 @@ export function SignupPage(props: SignupPageProps) {
             </a>
           </p>
         </section>
+        {props.turnstileSiteKey ? (
+          <div class="field">
+            {/* hono/jsx hoists an async script into <head>, where Cloudflare's snippet puts it. */}
+            <script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>
+            <div class="cf-turnstile" data-sitekey={props.turnstileSiteKey} data-language={props.lang}></div>
+            <noscript>
+              <p class="hint">{s.humanNoScript}</p>
+            </noscript>
+          </div>
+        ) : null}
         <button type="submit">{s.submit}</button>
       </form>
     </Layout>

@@ -1,0 +1,75 @@
+// Operator commands, run next to the service on the same database:
+//   npm run cli -- keys rotate     re-encrypt personal data under the first ENCRYPTION_KEYS key
+//   npm run cli -- ledger verify   check the sealed ledger; names the first bad event
+//   npm run cli -- ledger seal     seal events now (the server also does it every few seconds)
+import { parseConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { openSqlite } from './db/sqlite.ts';
+import type { Logger } from './deps.ts';
+import { createFieldCipher } from './domain/field-cipher.ts';
+import { sealLedger, verifyLedger, type LedgerReport } from './domain/ledger-seal.ts';
+import { reencryptAll } from './domain/reencrypt.ts';
+import { loadOrCreateSecrets } from './secrets-file.ts';
+
+const USAGE = 'usage: npm run cli -- keys rotate | ledger verify | ledger seal';
+
+const quiet: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error ?? '') };
+
+async function main(args: string[]): Promise<number> {
+  const command = args.join(' ');
+  if (!['keys rotate', 'ledger verify', 'ledger seal'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const env = process.env;
+  const databasePath = env.DATABASE_PATH?.trim() || './data/consent.db';
+  const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, quiet));
+  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  try {
+    migrate(sqlite);
+    const cipher = createFieldCipher(config.encryptionKeys);
+    const clock = { now: () => new Date() };
+    if (command === 'keys rotate') {
+      const report = await reencryptAll({ db, cipher }, { onBatch: (column, done) => console.log(`${column}: ${done}`) });
+      const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
+      console.log(`Re-encrypted ${total} values under key "${config.encryptionKeys[0]!.kid}".`);
+      for (const [column, count] of Object.entries(report.reencrypted)) console.log(`  ${column}: ${count}`);
+      return 0;
+    }
+    if (command === 'ledger seal') {
+      let sealed = 0;
+      for (let batch = await sealLedger({ db, atomic, clock }); batch > 0; batch = await sealLedger({ db, atomic, clock })) {
+        sealed += batch;
+      }
+      console.log(`Sealed ${sealed} events.`);
+      return 0;
+    }
+    const report = await verifyLedger({ db, cipher, config });
+    console.log(describe(report));
+    return report.ok ? 0 : 1;
+  } finally {
+    sqlite.close();
+  }
+}
+
+function describe(report: LedgerReport): string {
+  const counts = `${report.events} events, ${report.sealed} sealed, ${report.events - report.sealed} not yet sealed`;
+  const head = report.head ? `\nhead: event ${report.head.eventId} ${report.head.hash}` : '';
+  if (report.ok) return `Ledger verified: ${counts}.${head}`;
+  const { kind, eventId } = report.problem!;
+  const what = {
+    altered: `event ${eventId} was altered, or an event before it was removed`,
+    deleted: `event ${eventId} was deleted`,
+    inserted: `event ${eventId} is not sealed although later events are: events were added out of order`,
+    evidence_altered: `the evidence (IP or user agent) of event ${eventId} was altered`,
+  }[kind];
+  return `LEDGER BROKEN: ${what}. First bad event: ${eventId}. (${counts})`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

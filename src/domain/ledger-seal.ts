@@ -1,0 +1,155 @@
+// The tamper-evident ledger. A sealing step walks the ledger in id order and records, for each
+// event, hash(n) = SHA-256(hash(n-1) + "\n" + canonical JSON of event n). Verification redoes
+// the walk: an edited, deleted or reordered event breaks the chain at the first bad event.
+//
+// Writers never compute hashes, so concurrent writers (many Workers at once) cannot fork the
+// chain; sealing is deterministic, so two sealers running at once write identical seals and
+// the second one's inserts are ignored.
+import type { Kysely } from 'kysely';
+import type { ConsentEventRow, Database } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { evidenceMac } from './consent-change.ts';
+import { sha256Hex } from './ids.ts';
+
+export const GENESIS = 'assent-ledger-v1';
+
+/** Every column of the ledger row, in a fixed order; personal evidence only as its MAC. */
+export function canonicalEvent(event: ConsentEventRow): string {
+  return JSON.stringify([
+    event.id,
+    event.site_id,
+    event.contact_id,
+    event.category_key,
+    event.channel,
+    event.action,
+    event.method,
+    event.occurred_at,
+    event.source_url,
+    event.consent_text_sha256,
+    event.policy_version,
+    event.locale,
+    event.evidence_mac,
+  ]);
+}
+
+export function chainHash(previous: string, event: ConsentEventRow): Promise<string> {
+  return sha256Hex(`${previous}\n${canonicalEvent(event)}`);
+}
+
+async function lastSeal(db: Kysely<Database>) {
+  return db.selectFrom('ledger_seals').selectAll().orderBy('event_id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Seals up to `limit` unsealed events; returns how many. Safe to run from several places. */
+export async function sealLedger(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, limit = 500): Promise<number> {
+  const { db } = deps;
+  const last = await lastSeal(db);
+  const events = await db
+    .selectFrom('consent_events')
+    .selectAll()
+    .where('id', '>', last?.event_id ?? 0)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (events.length === 0) return 0;
+  let previous = last?.hash ?? GENESIS;
+  const now = deps.clock.now().toISOString();
+  const seals = [];
+  for (const event of events) {
+    previous = await chainHash(previous, event);
+    seals.push({ event_id: event.id, hash: previous, sealed_at: now });
+  }
+  await deps.atomic([
+    db
+      .insertInto('ledger_seals')
+      .values(seals)
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .compile(),
+  ]);
+  return events.length;
+}
+
+export type LedgerProblem =
+  | { kind: 'altered'; eventId: number }
+  | { kind: 'deleted'; eventId: number }
+  | { kind: 'inserted'; eventId: number }
+  | { kind: 'evidence_altered'; eventId: number };
+
+export interface LedgerReport {
+  ok: boolean;
+  events: number;
+  sealed: number;
+  /** The first problem in ledger order; null when the ledger verifies. */
+  problem: LedgerProblem | null;
+  /** Hash of the last sealed event: keep it elsewhere to detect a truncated tail later. */
+  head: { eventId: number; hash: string } | null;
+}
+
+/**
+ * Walks the whole ledger against its seals. Reads only; streams in pages so a large ledger
+ * does not load at once.
+ */
+export async function verifyLedger(deps: Pick<Deps, 'db' | 'cipher' | 'config'>, pageSize = 1000): Promise<LedgerReport> {
+  const { db } = deps;
+  let previous = GENESIS;
+  let afterId = 0;
+  let events = 0;
+  let sealed = 0;
+  let head: LedgerReport['head'] = null;
+  let unsealed: number | null = null;
+  const fail = (problem: LedgerProblem): LedgerReport => ({ ok: false, events, sealed, problem, head });
+
+  for (;;) {
+    const page = await db
+      .selectFrom('consent_events as e')
+      .leftJoin('event_evidence as v', 'v.event_id', 'e.id')
+      .selectAll('e')
+      .select(['v.ip as encrypted_ip', 'v.user_agent as encrypted_user_agent', 'v.event_id as evidence_id'])
+      .where('e.id', '>', afterId)
+      .orderBy('e.id')
+      .limit(pageSize)
+      .execute();
+    const lastPage = page.length < pageSize;
+    // On the last page, seals past the last event too: those events were deleted.
+    const lastId = lastPage ? Number.MAX_SAFE_INTEGER : page.at(-1)!.id;
+    const seals = await db
+      .selectFrom('ledger_seals')
+      .selectAll()
+      .where('event_id', '>', afterId)
+      .where('event_id', '<=', lastId)
+      .orderBy('event_id')
+      .execute();
+    const sealOf = new Map(seals.map((seal) => [seal.event_id, seal]));
+    // A seal whose event is gone: the event was deleted.
+    const eventIds = new Set(page.map((event) => event.id));
+    const orphan = seals.find((seal) => !eventIds.has(seal.event_id));
+    for (const { encrypted_ip, encrypted_user_agent, evidence_id, ...event } of page) {
+      if (orphan && orphan.event_id < event.id) return fail({ kind: 'deleted', eventId: orphan.event_id });
+      events++;
+      const seal = sealOf.get(event.id);
+      if (!seal) {
+        // The unsealed tail: new events the sealing step has not reached yet.
+        unsealed ??= event.id;
+        continue;
+      }
+      // Sealing goes in id order: an unsealed event before a sealed one was slipped in later.
+      if (unsealed !== null) return fail({ kind: 'inserted', eventId: unsealed });
+      previous = await chainHash(previous, event);
+      if (seal.hash !== previous) return fail({ kind: 'altered', eventId: event.id });
+      sealed++;
+      head = { eventId: event.id, hash: seal.hash };
+      if (evidence_id !== null && event.evidence_mac !== null) {
+        const decrypt = (value: string | null) => (value === null ? null : deps.cipher.decrypt(value));
+        const mac = await evidenceMac(deps.config.lookupKey, {
+          ip: await decrypt(encrypted_ip),
+          userAgent: await decrypt(encrypted_user_agent),
+        });
+        if (mac !== event.evidence_mac) return fail({ kind: 'evidence_altered', eventId: event.id });
+      }
+    }
+    if (orphan) return fail({ kind: 'deleted', eventId: orphan.event_id });
+    if (lastPage) break;
+    afterId = lastId;
+  }
+  return { ok: true, events, sealed, problem: null, head };
+}

@@ -1,0 +1,74 @@
+// Per-IP rate limits: fixed windows counted in the database, so every process (and every
+// Workers isolate on D1) shares them. The address is personal data and is never stored: the
+// bucket is the scope plus an HMAC of the address keyed with LOOKUP_KEY.
+import type { RateLimit } from '../config.ts';
+import { countHit, deleteEndedWindows } from '../db/rate-limits.ts';
+import type { Deps } from '../deps.ts';
+import { hmacSha256Hex } from './ids.ts';
+
+/** signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. */
+export type RateLimitScope = 'signup' | 'links';
+
+export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Counts one request from `ip` (null: the runtime does not know the peer) against the scope. */
+export async function hitRateLimit(deps: Deps, scope: RateLimitScope, ip: string | null): Promise<RateLimitVerdict> {
+  const { limit, windowSeconds }: RateLimit = deps.config.rateLimits[scope];
+  const now = deps.clock.now().getTime();
+  const windowMs = windowSeconds * 1000;
+  const start = Math.floor(now / windowMs) * windowMs;
+  const end = start + windowMs;
+  const bucket = await rateLimitBucket(deps.config.lookupKey, scope, ip);
+  const count = await countHit(deps.db, bucket, new Date(start).toISOString(), new Date(end).toISOString());
+  // The first hit of a window is rare (once per client per window): a cheap moment to drop
+  // every window that has ended, so the table holds only the current ones. No timers needed.
+  if (count === 1) await deleteEndedWindows(deps.db, new Date(now).toISOString());
+  if (count <= limit) return { allowed: true };
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) };
+}
+
+export async function rateLimitBucket(lookupKey: string, scope: RateLimitScope, ip: string | null): Promise<string> {
+  // The prefix keeps these MACs apart from the address lookup hashes made with the same key.
+  return `${scope}:${await hmacSha256Hex(lookupKey, `rate-limit:${clientKey(ip)}`)}`;
+}
+
+/**
+ * What one client is. An IPv4 address is one; an IPv6 host usually holds a whole /64, so it
+ * could change address on every request: IPv6 counts per /64. Unknown peers share one bucket.
+ */
+export function clientKey(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const address = ip.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!address.includes(':')) return address;
+  const groups = ipv6Groups(address);
+  if (!groups) return address;
+  // An IPv4 address mapped into IPv6 is that IPv4 client.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address, or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  let text = address;
+  const dotted = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (dotted) {
+    const bytes = dotted.slice(1).map(Number);
+    if (bytes.some((b) => b > 255)) return null;
+    text = `${text.slice(0, dotted.index)}${((bytes[0]! << 8) | bytes[1]!).toString(16)}:${((bytes[2]! << 8) | bytes[3]!).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string) => (part === '' ? [] : part.split(':'));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return all.map((g) => parseInt(g, 16));
+}

@@ -1,0 +1,39 @@
+// Per-IP rate limits for the browser pages: a 429 page in the visitor's language with
+// Retry-After. The RFC 8058 one-click is never limited: mailbox providers send every
+// recipient's one-click from a few shared addresses, and an opt-out must never be refused.
+import type { MiddlewareHandler } from 'hono';
+import type { AppContext, AppEnv } from '../app-env.ts';
+import { hitRateLimit, type RateLimitScope } from '../domain/rate-limit.ts';
+import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
+import { MessagePage } from '../../views/pages/message.tsx';
+import { formText, page, readForm, requestLocale } from './render.tsx';
+import { isOneClickUnsubscribe } from './same-origin.tsx';
+
+/** Limits the requests of the given methods (all of them when omitted) under this mount. */
+export function perIpRateLimit(scope: RateLimitScope, methods?: readonly string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (methods && !methods.includes(c.req.method)) return next();
+    if (c.req.method === 'POST' && (await isOneClickUnsubscribe(c))) return next();
+    const verdict = await hitRateLimit(c.var.deps, scope, c.var.ip);
+    if (verdict.allowed) return next();
+    const locale = await localeOf(c);
+    const t = messages(locale);
+    // Whole minutes: "try again in 0 minutes" helps nobody.
+    const wait = formatDuration(t, Math.ceil(verdict.retryAfterSeconds / 60) * 60);
+    c.header('Retry-After', String(verdict.retryAfterSeconds));
+    return page(
+      c,
+      429,
+      <MessagePage lang={locale} title={t.errors.tooManyTitle} paragraphs={[t.errors.tooManyBody(wait)]} tone="error" />,
+    );
+  };
+}
+
+/** A form's own language field first (the signup form sends one), then the request's. */
+async function localeOf(c: AppContext): Promise<Locale> {
+  if (c.req.method === 'POST') {
+    const lang = formText((await readForm(c))?.lang);
+    if (isLocale(lang)) return lang;
+  }
+  return requestLocale(c, 'en');
+}

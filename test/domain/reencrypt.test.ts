@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../../src/domain/field-cipher.ts';
+import { ENCRYPTED_COLUMNS, reencryptAll } from '../../src/domain/reencrypt.ts';
+import { confirmPath, makeTestApp } from '../helpers/test-app.ts';
+import { devMailbox } from '../../src/mail/dev-mailbox.ts';
+import { deliverDueMail } from '../../src/mail/outbox.ts';
+import { sql } from 'kysely';
+
+const key = (kid: string, byte: number) => ({ kid, key: new Uint8Array(32).fill(byte) });
+
+async function populated() {
+  const t = await makeTestApp();
+  const deps = { ...t.deps, mailer: devMailbox(t.db, t.clock, t.deps.cipher) };
+  await t.signup({ email: 'Ann@Example.com', name: 'Ann 安', categories: ['newsletter'] });
+  await deliverDueMail(deps);
+  const [mail] = await (await t.request('/dev/mailbox.json')).json();
+  await t.request(confirmPath(mail), { method: 'POST' });
+  await deliverDueMail(deps);
+  return t;
+}
+
+async function storedValues(t: Awaited<ReturnType<typeof populated>>) {
+  const values: string[] = [];
+  for (const { table, column } of ENCRYPTED_COLUMNS) {
+    const { rows } = await sql<{ v: string | null }>`SELECT ${sql.ref(column)} AS v FROM ${sql.table(table)}`.execute(t.db);
+    values.push(...rows.map((row) => row.v).filter((v): v is string => v !== null));
+  }
+  return values;
+}
+
+describe('encryption at rest', () => {
+  it('stores every personal value encrypted under the current key', async () => {
+    const t = await populated();
+    const values = await storedValues(t);
+    expect(values.length).toBeGreaterThanOrEqual(8);
+    for (const value of values) expect(value).toMatch(/^enc:v1:e1:[\w-]+:[\w-]+$/);
+    expect((await t.contact('ann@example.com')).name).toBe('Ann 安');
+  });
+
+  it('a value cannot be read with another key, nor altered unnoticed', async () => {
+    const cipher = createFieldCipher([key('e1', 9)]);
+    const other = createFieldCipher([key('e1', 8)]);
+    const sealed = await cipher.encrypt('a@example.com');
+    await expect(other.decrypt(sealed)).rejects.toThrow();
+    const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    await expect(cipher.decrypt(flipped)).rejects.toThrow();
+    expect(await cipher.encrypt('same')).not.toBe(await cipher.encrypt('same')); // fresh IV each time
+  });
+});
+
+describe('key rotation', () => {
+  it('re-encrypts everything under the new key, after which the old key can go', async () => {
+    const t = await populated();
+    const old = t.config.encryptionKeys[0]!;
+    const rotated = createFieldCipher([key('e2', 5), old]);
+    const report = await reencryptAll({ db: t.db, cipher: rotated }, { batchSize: 2 });
+    const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
+    expect(total).toBe((await storedValues(t)).length);
+    for (const value of await storedValues(t)) expect(value).toMatch(/^enc:v1:e2:/);
+    // The old key is no longer needed to read anything.
+    const newOnly = createFieldCipher([key('e2', 5)]);
+    const row = await t.db.selectFrom('contacts').select(['email', 'name']).executeTakeFirstOrThrow();
+    expect(await newOnly.decrypt(row.email)).toBe('Ann@Example.com');
+    expect(await newOnly.decrypt(row.name!)).toBe('Ann 安');
+    // A second pass has nothing left to do.
+    const again = await reencryptAll({ db: t.db, cipher: rotated });
+    expect(Object.values(again.reencrypted).every((n) => n === 0)).toBe(true);
+  });
+
+  it('encrypts legacy plaintext from before encryption', async () => {
+    const t = await populated();
+    await t.db.updateTable('contacts').set({ email: 'legacy@example.com' }).execute();
+    const report = await reencryptAll(t.deps);
+    expect(report.reencrypted['contacts.email']).toBe(1);
+    const row = await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow();
+    expect(row.email).toMatch(/^enc:v1:e1:/);
+    expect(await t.deps.cipher.decrypt(row.email)).toBe('legacy@example.com');
+  });
+
+  it('leaves a row that changed during the pass to the next pass instead of overwriting it', async () => {
+    const t = await populated();
+    const rotated = createFieldCipher([key('e2', 5), t.config.encryptionKeys[0]!]);
+    let raced = false;
+    const cipher = {
+      ...rotated,
+      async encrypt(plaintext: string) {
+        if (!raced && plaintext === 'Ann@Example.com') {
+          raced = true; // meanwhile the service writes the row anew
+          await t.db.updateTable('contacts').set({ email: await rotated.encrypt('changed@example.com') }).execute();
+        }
+        return rotated.encrypt(plaintext);
+      },
+    };
+    await reencryptAll({ db: t.db, cipher });
+    const row = await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow();
+    expect(await rotated.decrypt(row.email)).toBe('changed@example.com');
+  });
+});
