@@ -1,21 +1,19 @@
 // createApp: every route, the same on Node and on Workers. The runtime hands in its deps.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
 import { apiError, apiRoutes } from './routes/api.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
-import { errorPage, notFoundPage, serverErrorPage } from './routes/render.tsx';
+import { notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { preferenceRoutes } from './routes/preferences.tsx';
 import { perIpRateLimit } from './routes/rate-limit.tsx';
+import { apiBodyLimit, formBodyLimit } from './routes/body-limits.tsx';
+import { markupSafeJson } from './routes/markup-safe-json.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
-
-export const FORM_BODY_LIMIT = 32 * 1024;
-export const API_BODY_LIMIT = 1024 * 1024;
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -36,12 +34,9 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   });
 
   if (options.staticFiles) app.use('/static/*', options.staticFiles);
-  // A form is a few hundred bytes; nobody needs to send us megabytes.
-  app.use('/api/*', bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => apiError(c, 'payload_too_large', `The body is over ${API_BODY_LIMIT / 1024} KiB.`) }));
-  const formLimit = bodyLimit({
-    maxSize: FORM_BODY_LIMIT,
-    onError: (c) => errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody]),
-  });
+  app.use('/api/*', apiBodyLimit(), markupSafeJson());
+  app.use('/dev/*', markupSafeJson());
+  const formLimit = formBodyLimit();
   // Browser forms; the API authenticates with a key, not a browser, so needs no CSRF check.
   // Per-IP limits come after the body limit (the one-click exemption reads the body) and before
   // the CSRF check, so forged submissions count too. The signup page itself (GET) is not limited.

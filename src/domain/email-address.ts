@@ -19,6 +19,8 @@ export function checkEmail(typed: string): EmailProblem | null {
   const trimmed = typed.trim();
   if (!trimmed) return 'missing';
   if (trimmed.length > MAX_EMAIL_LENGTH) return 'too_long';
+  // Invisible format characters (bidi overrides, zero-width joiners) only serve to disguise.
+  if (/\p{Cf}/u.test(trimmed)) return 'invalid';
   const at = trimmed.lastIndexOf('@');
   if (at < 1 || trimmed.indexOf('@') !== at) return 'invalid';
   const local = trimmed.slice(0, at);

@@ -32,7 +32,8 @@ export function validateSignup(fields: SignupFields, categories: readonly Locali
 
   const name = fields.name.trim();
   if (name.length > MAX_NAME_LENGTH) errors.name = 'nameTooLong';
-  else if (/\p{Cc}/u.test(name)) errors.name = 'nameInvalid';
+  // Controls and the Unicode line and paragraph separators: a name is one line.
+  else if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name)) errors.name = 'nameInvalid';
 
   const optIn = new Set(categories.filter((c) => c.kind === 'opt_in').map((c) => c.key));
   if (fields.categories.length === 0) errors.categories = 'categoriesMissing';

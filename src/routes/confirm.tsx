@@ -13,7 +13,7 @@ import {
 import { formatDuration, messages, resolveLocale } from '../i18n/index.ts';
 import { ConfirmedPage, ConfirmPage, ExpiredPage } from '../../views/pages/confirm.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { errorPage, page } from './render.tsx';
+import { errorPage, evidenceOf, page } from './render.tsx';
 
 export const confirmRoutes = new Hono<AppEnv>();
 
@@ -41,7 +41,7 @@ confirmRoutes.post('/:token', async (c) => {
   if (loaded.status === 'invalid') return invalidLink(c);
   if (loaded.status === 'expired') return expiredLink(c, loaded.context);
   if (loaded.status === 'open') {
-    await confirm(c.var.deps, loaded.context, { ip: c.var.ip, userAgent: c.req.header('User-Agent') ?? null });
+    await confirm(c.var.deps, loaded.context, evidenceOf(c));
   }
   return confirmedPage(c, loaded.context);
 });

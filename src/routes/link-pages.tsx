@@ -25,7 +25,3 @@ export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscrib
 export function invalidLinkPage(c: AppContext) {
   return errorPage(c, 400, (t) => [t.confirm.invalidTitle, t.confirm.invalidLinkBody]);
 }
-
-export function evidenceOf(c: AppContext) {
-  return { ip: c.var.ip, userAgent: c.req.header('User-Agent') ?? null };
-}

@@ -16,8 +16,8 @@ import {
   StatusMessage,
   type HistoryEntry,
 } from '../../views/pages/preferences.tsx';
-import { evidenceOf, invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
-import { badRequestPage, formText, formTexts, page, readForm } from './render.tsx';
+import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
+import { badRequestPage, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
 
 export const preferenceRoutes = new Hono<AppEnv>();
 

@@ -54,3 +54,11 @@ export function formText(value: unknown): string {
 export function formTexts(value: unknown): string[] {
   return [value ?? []].flat().filter((v): v is string => typeof v === 'string');
 }
+
+/** A user agent is evidence, not a payload: keep what identifies a browser, not 16 KB of it. */
+export const MAX_USER_AGENT_LENGTH = 512;
+
+/** Who sent this request, as the ledger records it. */
+export function evidenceOf(c: AppContext) {
+  return { ip: c.var.ip, userAgent: c.req.header('User-Agent')?.slice(0, MAX_USER_AGENT_LENGTH) ?? null };
+}

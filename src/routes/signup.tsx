@@ -10,7 +10,7 @@ import { subscribe } from '../domain/subscribe.ts';
 import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { SignupPage } from '../../views/pages/signup.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { badRequestPage, formText, formTexts, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
+import { badRequestPage, evidenceOf, formText, formTexts, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
 
 export const signupRoutes = new Hono<AppEnv>();
 
@@ -66,8 +66,7 @@ signupRoutes.post('/:site', async (c) => {
     wording: form.wording,
     method: 'signup_form',
     sourceUrl: `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
-    ip: c.var.ip,
-    userAgent: c.req.header('User-Agent') ?? null,
+    ...evidenceOf(c),
   });
   // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited
   // (and for a filled-in honeypot, above).

@@ -7,8 +7,8 @@ import type { AppEnv } from '../app-env.ts';
 import { manageUrl } from '../domain/links.ts';
 import { undoWithdrawals, withdraw } from '../domain/withdraw.ts';
 import { RestoredPage, UnsubscribedPage, UnsubscribePage } from '../../views/pages/unsubscribe.tsx';
-import { evidenceOf, invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
-import { formText, page, readForm } from './render.tsx';
+import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
+import { evidenceOf, formText, page, readForm } from './render.tsx';
 
 export const unsubscribeRoutes = new Hono<AppEnv>();
 

@@ -32,6 +32,8 @@ describe('addresses', () => {
     ['a\u0000@example.com', 'invalid'],
     [`${'a'.repeat(65)}@example.com`, 'invalid'],
     [`a@${'b'.repeat(250)}.com`, 'too_long'],
+    ['admin\u202Emoc.elpmaxe@example.com', 'invalid'],
+    ['zero\u200Bwidth@example.com', 'invalid'],
   ])('refuse %j as %s', (address, problem) => {
     expect(checkEmail(address)).toBe(problem);
   });

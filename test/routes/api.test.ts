@@ -195,3 +195,28 @@ describe('POST /api/v1/sites/{site}/contacts/{id}/revoke-links', () => {
     expect((await t.request(`/api/v1/sites/demo/contacts/nope/revoke-links`, { method: 'POST', headers: auth })).status).toBe(404);
   });
 });
+
+describe('JSON answers', () => {
+  it('carry what people typed as the same values, but never as markup', async () => {
+    // A user agent is stored as sent (cut at 512 characters) and returned escaped.
+    const evil = '<script>alert("x")</script>';
+    const res = await t.request('/s/demo', {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'z@example.com', categories: 'newsletter', lang: 'en', consent: await consentOf() }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': evil + 'u'.repeat(1000) },
+    });
+    expect(res.status).toBe(200);
+    const z = (await (await lookup({ email: 'z@example.com' })).json()).contact;
+    const events = await t.request(`/api/v1/sites/demo/contacts/${z.id}/events`, { headers: auth });
+    const raw = await events.text();
+    expect(raw).not.toContain('<script>');
+    expect(raw).toContain('\\u003cscript\\u003e');
+    const [event] = JSON.parse(raw).events;
+    expect(event.userAgent.startsWith(evil)).toBe(true);
+    expect(event.userAgent).toHaveLength(512);
+  });
+});
+
+async function consentOf() {
+  return /name="consent" value="([0-9a-f]{64})"/.exec(await (await t.request('/s/demo')).text())![1]!;
+}

@@ -215,6 +215,7 @@ describe('POST /s/{site}', () => {
       [{ email: 'ok@example.com', categories: ['account'] }, 'does not exist'],
       [{ email: 'ok@example.com', name: 'x'.repeat(101), categories: ['newsletter'] }, 'at most 100 characters'],
       [{ email: 'ok@example.com', name: 'Eve\r\nBcc: x', categories: ['newsletter'] }, 'line breaks'],
+      [{ email: 'ok@example.com', name: 'Eve\u2028Bcc: x', categories: ['newsletter'] }, 'line breaks'],
     ])('%o', async (fields, message) => {
       const res = await t.signup(fields);
       expect(res.status).toBe(400);

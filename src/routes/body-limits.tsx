@@ -1,0 +1,44 @@
+// Request bodies: a form is a few hundred bytes and the API a few kilobytes, so nobody needs to
+// send us megabytes (413). A body that breaks off mid-stream (a client gone, a proxy reset) is
+// a 400, not a server error.
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../app-env.ts';
+import { apiError } from './api.ts';
+import { errorPage } from './render.tsx';
+
+export const FORM_BODY_LIMIT = 32 * 1024;
+export const API_BODY_LIMIT = 1024 * 1024;
+
+export function formBodyLimit(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: FORM_BODY_LIMIT,
+    onError: (c) => errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody]),
+  });
+  return readingSafely(limit, (c) => errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]));
+}
+
+export function apiBodyLimit(): MiddlewareHandler<AppEnv> {
+  const limit = bodyLimit({
+    maxSize: API_BODY_LIMIT,
+    onError: (c) => apiError(c, 'payload_too_large', `The body is over ${API_BODY_LIMIT / 1024} KiB.`),
+  });
+  return readingSafely(limit, (c) => apiError(c, 'invalid_request', 'The request body could not be read to its end.'));
+}
+
+/**
+ * bodyLimit reads a body without Content-Length to count it, and a failed read throws. Errors
+ * of the handlers after it never reach this catch: Hono hands them to onError inside next().
+ */
+function readingSafely(
+  limit: MiddlewareHandler<AppEnv>,
+  unreadable: (c: Context<AppEnv>) => Response | Promise<Response>,
+): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    try {
+      return await limit(c, next);
+    } catch {
+      return unreadable(c);
+    }
+  };
+}
