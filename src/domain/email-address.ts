@@ -3,9 +3,33 @@ import { hmacSha256Hex } from './ids.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
 
-/** The form the lookup key is computed from: trimmed, Unicode NFC, lower-cased. */
+/**
+ * The form the lookup key is computed from: trimmed, Unicode NFC, lower-cased, and an
+ * internationalised domain in punycode, so 例え.jp and xn--r8jz45g.jp are one address.
+ */
 export function normaliseEmail(typed: string): string {
-  return typed.trim().normalize('NFC').toLowerCase();
+  const address = typed.trim().normalize('NFC').toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  return `${address.slice(0, at)}@${asciiDomain(address.slice(at + 1))}`;
+}
+
+/** The address to hand a mail provider: as typed, its domain in punycode (any server takes it). */
+export function sendableAddress(typed: string): string {
+  const address = typed.trim();
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  // An ASCII domain goes out exactly as typed; only an internationalised one is converted.
+  return at < 0 || /^[\x21-\x7e]*$/.test(domain) ? address : `${address.slice(0, at)}@${asciiDomain(domain)}`;
+}
+
+/** The WHATWG URL parser does IDNA (UTS #46) the same way on Node and Workers. */
+export function asciiDomain(domain: string): string {
+  try {
+    return new URL(`http://${domain}`).hostname;
+  } catch {
+    return domain;
+  }
 }
 
 // One "@", a non-empty local part of at most 64 characters, a dotted domain of letters, digits

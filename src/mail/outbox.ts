@@ -3,6 +3,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database, OutboxRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { sendableAddress } from '../domain/email-address.ts';
 
 export interface QueuedMail {
   id: string;
@@ -92,7 +93,7 @@ async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof Delivery
   const result = await deps.mailer.send({
     id: row.id,
     from: row.from_address,
-    to: [await deps.cipher.decrypt(row.to_address)],
+    to: [sendableAddress(await deps.cipher.decrypt(row.to_address))],
     subject: row.subject,
     html: row.html,
     text: row.text,

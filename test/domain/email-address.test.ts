@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmail, emailLookupHash, normaliseEmail } from '../../src/domain/email-address.ts';
+import { checkEmail, emailLookupHash, normaliseEmail, sendableAddress } from '../../src/domain/email-address.ts';
 
 describe('addresses', () => {
   it('normalise by trimming, NFC and lower case', () => {
     expect(normaliseEmail('  Alice@Example.COM ')).toBe('alice@example.com');
     expect(normaliseEmail('Jose\u0301@example.com')).toBe('jos\u00e9@example.com');
+    expect(normaliseEmail('ユーザー@例え.JP')).toBe('ユーザー@xn--r8jz45g.jp');
+    expect(normaliseEmail('a@Bücher.example')).toBe('a@xn--bcher-kva.example');
+    // Mail goes out with the domain in punycode and the local part as typed.
+    expect(sendableAddress(' Hana@例え.jp ')).toBe('Hana@xn--r8jz45g.jp');
   });
 
   it('hash the normalised form with the key', async () => {
@@ -12,6 +16,8 @@ describe('addresses', () => {
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(await emailLookupHash('k'.repeat(32), ' alice@example.COM')).toBe(a);
     expect(await emailLookupHash('j'.repeat(32), 'alice@example.com')).not.toBe(a);
+    const idn = await emailLookupHash('k'.repeat(32), 'hana@例え.jp');
+    expect(await emailLookupHash('k'.repeat(32), 'hana@xn--r8jz45g.jp')).toBe(idn);
   });
 
   it.each(['a@example.com', 'first.last+tag@sub.example.co.jp', 'ユーザー@例え.jp', "o'neil@example.ie"])('accept %s', (address) => {
