@@ -5,16 +5,13 @@
 //
 // Needs /usr/bin/chromium: run scripts/ensure-chromium.sh first. Screenshots for a human go to
 // /tmp/assent-e2e/*.png.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { AxeResults, Result as AxeResult } from 'axe-core';
-import type { DevMail } from '../../src/mail/dev-mailbox.ts';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describeViolations, launchChromium, noBrowser, runAxe, submitAndWait, waitForMail } from '../helpers/browser.ts';
+import { removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const AXE_SCRIPT = join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = '/tmp/assent-e2e';
 
 
@@ -29,25 +26,13 @@ const email = `e2e-${Date.now().toString(36)}${Math.random().toString(36).slice(
 const personName = 'Hanako E2E';
 let confirmUrl = '';
 
-// Skipped where Chromium is absent, except in CI, where a missing browser must fail loudly.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with JavaScript disabled', () => {
+describe.skipIf(noBrowser)('in Chromium with JavaScript disabled', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
     // The host the default BASE_URL names, so the browser follows the mailed links as they are.
     baseUrl = `http://localhost:${server.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB', viewport: { width: 900, height: 800 } });
     page = await context.newPage();
   }, 60_000);
@@ -131,7 +116,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
   });
 
   it('delivers the confirmation mail to the dev mailbox', async () => {
-    const mail = await waitForMail(email);
+    const mail = await waitForMail(baseUrl, (m) => m.to.includes(email));
     expect(mail.subject).toBe('Confirm your subscription to Demo Shop');
     const link = /^(https?:\/\/\S+\/c\/\S+)$/m.exec(mail.text)?.[1];
     expect(link, `no confirmation link in the text part:\n${mail.text}`).toBeTruthy();
@@ -223,7 +208,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
       await page.getByRole('checkbox', { name: 'Offers' }).check();
       await page.getByLabel('Email address').fill(other);
       await submitAndWait(page, page.getByRole('button', { name: 'Subscribe' }));
-      const link = /^(https?:\/\/\S+\/c\/\S+)$/m.exec((await waitForMail(other)).text)?.[1];
+      const link = /^(https?:\/\/\S+\/c\/\S+)$/m.exec((await waitForMail(baseUrl, (m) => m.to.includes(other))).text)?.[1];
       expect(link).toBeTruthy();
       await check('confirmation page', link!);
       await check('confirmed page', confirmUrl);
@@ -235,50 +220,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('in Chromium with Java
   });
 });
 
-/** Clicks something that navigates and returns the response of that navigation. */
-async function submitAndWait(p: Page, target: ReturnType<Page['locator']>) {
-  const [response] = await Promise.all([
-    p.waitForEvent('response', { predicate: (r) => r.request().isNavigationRequest(), timeout: 10_000 }),
-    target.click(),
-  ]);
-  await p.waitForLoadState('load');
-  return response;
-}
 
-async function runAxe(p: Page): Promise<AxeResults> {
-  await p.addScriptTag({ path: AXE_SCRIPT });
-  const results = await p.evaluate(() => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  // A run that checked nothing (axe not injected, empty page) must not pass as clean.
-  expect(results.passes.length, `axe checked nothing on ${p.url()}`).toBeGreaterThan(0);
-  return results;
-}
 
-function describeViolations(label: string, results: AxeResults): string[] {
-  const lines: string[] = [];
-  for (const v of results.violations) {
-    const line = `${label}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${targets(v)}`;
-    if (v.impact === 'serious' || v.impact === 'critical') lines.push(line);
-    else console.log(`axe (${v.impact ?? 'no impact'}, not failing) ${line}`);
-  }
-  return lines;
-}
 
-function targets(v: AxeResult): string {
-  return v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n');
-}
 
-async function waitForMail(to: string, timeoutMs = 10_000): Promise<DevMail> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${baseUrl}/dev/mailbox.json`);
-    expect(response.status).toBe(200);
-    const mails = (await response.json()) as DevMail[];
-    const mail = mails.find((m) => m.to.includes(to));
-    if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms\n${server?.stdout()}${server?.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -9,16 +9,13 @@
 //
 // Needs /usr/bin/chromium: run scripts/ensure-chromium.sh first. Screenshots for a human go to
 // /tmp/assent-e2e/*.png.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import type { AxeResults, Result as AxeResult } from 'axe-core';
-import type { DevMail } from '../../src/mail/dev-mailbox.ts';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describeViolations, launchChromium, noBrowser, runAxe, submitAndWait, waitForMail } from '../helpers/browser.ts';
+import { removeTempDirs, startServer, type ServerProcess } from '../helpers/server-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const AXE_SCRIPT = join(PROJECT_ROOT, 'node_modules/axe-core/axe.min.js');
 const SHOTS = '/tmp/assent-e2e';
 const ADMIN_API_KEY = 'e2e-admin-key-0123456789abcdef';
 
@@ -35,25 +32,13 @@ let preferencesUrl = '';
 
 type Statuses = Record<string, string>;
 
-// Skipped where Chromium is absent, except in CI, where a missing browser must fail loudly.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('unsubscribe and preferences in Chromium', () => {
+describe.skipIf(noBrowser)('unsubscribe and preferences in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer({ env: { ADMIN_API_KEY } });
     // The host the default BASE_URL names, so the browser follows the mailed links as they are.
     baseUrl = `http://localhost:${server.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ javaScriptEnabled: false, locale: 'en-GB', viewport: { width: 900, height: 800 } });
     page = await context.newPage();
   }, 60_000);
@@ -74,7 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('unsubscribe and prefe
     expect(response.status()).toBe(200);
     expect(await heading(page)).toBe('Check your inbox');
 
-    const mail = await waitForMail((m) => m.to.includes(email) && m.subject.startsWith('Confirm'));
+    const mail = await waitForMail(baseUrl, (m) => m.to.includes(email) && m.subject.startsWith('Confirm'));
     const confirmUrl = /^(https?:\/\/\S+\/c\/\S+)$/m.exec(mail.text)?.[1];
     expect(confirmUrl, `no confirmation link in:\n${mail.text}`).toBeTruthy();
     expect(confirmUrl!.startsWith(`${baseUrl}/c/`)).toBe(true);
@@ -91,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('unsubscribe and prefe
   });
 
   it('sends a welcome mail with one-click unsubscribe headers and the legal footer', async () => {
-    const mail = await waitForMail((m) => m.to.includes(email) && m.subject === 'Welcome to Demo Shop');
+    const mail = await waitForMail(baseUrl, (m) => m.to.includes(email) && m.subject === 'Welcome to Demo Shop');
     expect(mail.subject).toBe('Welcome to Demo Shop');
 
     const listUnsubscribe = mail.headers['List-Unsubscribe'];
@@ -336,20 +321,6 @@ async function historyTexts(p: Page): Promise<string[]> {
   return (await p.locator('section.history li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
-/** Clicks something that navigates and returns the response of that navigation. */
-async function submitAndWait(p: Page, target: Locator) {
-  const [response] = await Promise.all([
-    p.waitForEvent('response', { predicate: (r) => r.request().isNavigationRequest(), timeout: 10_000 }),
-    target.click(),
-  ]);
-  await p.waitForLoadState('load');
-  // After a redirect (the language switch's 303), the response of the page that loaded.
-  let last = response;
-  for (let next = response.request().redirectedTo(); next; next = next.redirectedTo()) {
-    last = (await next.response()) ?? last;
-  }
-  return last;
-}
 
 interface LookedUp {
   id: string;
@@ -381,43 +352,9 @@ async function lookupStatuses(): Promise<Statuses> {
   return statuses;
 }
 
-async function runAxe(p: Page): Promise<AxeResults> {
-  await p.addScriptTag({ path: AXE_SCRIPT });
-  const results = await p.evaluate(() => {
-    const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  // A run that checked nothing (axe not injected, empty page) must not pass as clean.
-  expect(results.passes.length, `axe checked nothing on ${p.url()}`).toBeGreaterThan(0);
-  return results;
-}
 
-function describeViolations(label: string, results: AxeResults): string[] {
-  const lines: string[] = [];
-  for (const v of results.violations) {
-    const line = `${label}: [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${targets(v)}`;
-    if (v.impact === 'serious' || v.impact === 'critical') lines.push(line);
-    else console.log(`axe (${v.impact ?? 'no impact'}, not failing) ${line}`);
-  }
-  return lines;
-}
 
-function targets(v: AxeResult): string {
-  return v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`).join('\n');
-}
 
-async function waitForMail(match: (mail: DevMail) => boolean, timeoutMs = 10_000): Promise<DevMail> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${baseUrl}/dev/mailbox.json`);
-    expect(response.status).toBe(200);
-    const mails = (await response.json()) as DevMail[];
-    const mail = mails.find(match);
-    if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no matching mail within ${timeoutMs} ms\n${server?.stdout()}${server?.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
