@@ -1,9 +1,10 @@
 // createApp: every route, the same on Node and on Workers. The runtime hands in its deps.
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
-import { apiError, apiRoutes } from './routes/api.ts';
+import { apiError, apiRoutes } from './routes/api/index.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
@@ -53,6 +54,13 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
 
   app.notFound((c) => notFoundPage(c));
   app.onError((error, c) => {
+    // The request validators refuse what they cannot read (malformed JSON: 400, a body that is
+    // not JSON: 415) with an HTTPException of their own.
+    if (error instanceof HTTPException && error.status < 500 && c.req.path.startsWith('/api/')) {
+      return error.status === 415
+        ? apiError(c, 'unsupported_media_type', 'Send the body as application/json.')
+        : apiError(c, 'invalid_request', 'The request body is not valid JSON.', [{ path: '(json)', message: error.message }]);
+    }
     c.var.deps?.log.error(`${c.req.method} ${c.req.path} failed`, error);
     if (c.req.path.startsWith('/api/')) {
       return c.json({ error: { code: 'internal', message: 'Something went wrong; nothing was changed.' } }, 500);

@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../app-env.ts';
-import { apiError } from './api.ts';
+import { apiError } from './api/errors.ts';
 import { errorPage } from './render.tsx';
 
 export const FORM_BODY_LIMIT = 32 * 1024;

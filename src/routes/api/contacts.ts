@@ -1,0 +1,169 @@
+// Contacts: who is this and what may we send them, the evidence, and per-recipient links.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppContext, AppEnv } from '../../app-env.ts';
+import { findContact, findContactByEmailHash } from '../../db/contacts.ts';
+import { listConsents } from '../../db/consents.ts';
+import { listEventsWithText } from '../../db/events.ts';
+import type { ContactRow } from '../../db/schema.ts';
+import { findCategoryKind, findSite } from '../../db/sites.ts';
+import { emailLookupHash } from '../../domain/email-address.ts';
+import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
+import { apiError, ERROR_RESPONSES } from './errors.ts';
+import { ContactParam, ContactSchema, EmailField, EventSchema, json, SiteParam } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+export const contactRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** The contact of this site with this id, or the 404 answer. */
+async function contactById(c: AppContext, siteId: string, id: string): Promise<ContactRow | Response> {
+  const { db } = c.var.deps;
+  const site = await findSite(db, siteId);
+  const contact = site && (await findContact(db, site.id, id));
+  if (!contact) return apiError(c, 'not_found', site ? 'No contact with this id on this site.' : 'No site with this id.');
+  c.set('auditContact', contact.id);
+  return contact;
+}
+
+/** The contact of this site with this address, or the 404 answer. */
+async function contactByEmail(c: AppContext, siteId: string, email: string): Promise<ContactRow | Response> {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, siteId);
+  if (!site) return apiError(c, 'not_found', 'No site with this id.');
+  const contact = await findContactByEmailHash(deps.db, site.id, await emailLookupHash(deps.config.lookupKey, email));
+  if (!contact) return apiError(c, 'not_found', 'No contact with this address on this site.');
+  c.set('auditContact', contact.id);
+  return contact;
+}
+
+const lookup = createRoute({
+  method: 'post',
+  path: '/sites/{site}/contacts/lookup',
+  summary: 'Find a contact by address, with its current consents',
+  request: { params: SiteParam, body: { content: { 'application/json': { schema: z.object({ email: EmailField }) } }, required: true } },
+  responses: { 200: json(z.object({ contact: ContactSchema }), 'The contact'), ...ERROR_RESPONSES },
+});
+
+contactRoutes.openapi(lookup, async (c) => {
+  const found = await contactByEmail(c, c.req.valid('param').site, c.req.valid('json').email);
+  if (found instanceof Response) return found;
+  const contact = found;
+  const consents = await listConsents(c.var.deps.db, contact.id);
+  return c.json(
+    {
+      contact: {
+        id: contact.id,
+        email: await c.var.deps.cipher.decrypt(contact.email),
+        locale: contact.locale,
+        consents: consents.map((row) => ({ category: row.category_key, channel: row.channel, status: row.status, updatedAt: row.updated_at })),
+      },
+    },
+    200,
+  );
+});
+
+const events = createRoute({
+  method: 'get',
+  path: '/sites/{site}/contacts/{id}/events',
+  summary: "The contact's ledger in order, each event with its evidence and exact wording",
+  request: { params: ContactParam },
+  responses: { 200: json(z.object({ events: z.array(EventSchema) }), 'The events'), ...ERROR_RESPONSES },
+});
+
+contactRoutes.openapi(events, async (c) => {
+  const { site, id } = c.req.valid('param');
+  const found = await contactById(c, site, id);
+  if (found instanceof Response) return found;
+  const rows = await listEventsWithText(c.var.deps.db, found.id);
+  const decrypt = (value: string | null) => (value === null ? null : c.var.deps.cipher.decrypt(value));
+  return c.json(
+    {
+      events: await Promise.all(
+        rows.map(async (e) => ({
+          id: e.id,
+          category: e.category_key,
+          channel: e.channel,
+          action: e.action,
+          method: e.method,
+          occurredAt: e.occurred_at,
+          sourceUrl: e.source_url,
+          ip: await decrypt(e.encrypted_ip),
+          userAgent: await decrypt(e.encrypted_user_agent),
+          policyVersion: e.policy_version,
+          locale: e.locale,
+          consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
+        })),
+      ),
+    },
+    200,
+  );
+});
+
+const links = createRoute({
+  method: 'post',
+  path: '/sites/{site}/contacts/links',
+  summary: "A recipient's preference and unsubscribe links and one-click headers, for your own campaigns",
+  request: {
+    params: SiteParam,
+    body: {
+      content: { 'application/json': { schema: z.object({ email: EmailField, category: z.string().min(1).max(100).optional() }) } },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(
+      z.object({
+        manageUrl: z.string(),
+        unsubscribeUrl: z.string(),
+        headers: z.object({ 'List-Unsubscribe': z.string(), 'List-Unsubscribe-Post': z.literal('List-Unsubscribe=One-Click') }),
+      }),
+      'The links',
+    ),
+    ...ERROR_RESPONSES,
+  },
+});
+
+contactRoutes.openapi(links, async (c) => {
+  const { deps } = c.var;
+  const { email, category } = c.req.valid('json');
+  const siteId = c.req.valid('param').site;
+  if (category !== undefined && (await findSite(deps.db, siteId))) {
+    const kind = await findCategoryKind(deps.db, siteId, category);
+    if (kind !== 'opt_in') {
+      const message = kind ? 'An exempt category has no unsubscribe.' : 'No such category on this site.';
+      return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
+    }
+  }
+  const found = await contactByEmail(c, siteId, email);
+  if (found instanceof Response) return found;
+  const unsubscribe = await unsubscribeUrl(deps, found, category);
+  return c.json(
+    {
+      manageUrl: await manageUrl(deps, found),
+      unsubscribeUrl: unsubscribe,
+      headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const },
+    },
+    200,
+  );
+});
+
+const revokeLinks = createRoute({
+  method: 'post',
+  path: '/sites/{site}/contacts/{id}/revoke-links',
+  summary: 'Kill every preference and unsubscribe link mailed to this contact so far',
+  request: { params: ContactParam },
+  responses: { 200: json(z.object({ contact: z.object({ id: z.string(), tokenEpoch: z.number().int() }) }), 'Revoked'), ...ERROR_RESPONSES },
+});
+
+contactRoutes.openapi(revokeLinks, async (c) => {
+  const { deps } = c.var;
+  const { site, id } = c.req.valid('param');
+  const found = await contactById(c, site, id);
+  if (found instanceof Response) return found;
+  const result = await deps.db
+    .updateTable('contacts')
+    .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1), updated_at: deps.clock.now().toISOString() }))
+    .where('id', '=', found.id)
+    .returning('token_epoch')
+    .executeTakeFirstOrThrow();
+  return c.json({ contact: { id: found.id, tokenEpoch: result.token_epoch } }, 200);
+});

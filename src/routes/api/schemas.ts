@@ -1,0 +1,48 @@
+// Schemas shared by API routes: they validate requests and describe answers in openapi.json.
+import { z } from '@hono/zod-openapi';
+import { MAX_EMAIL_LENGTH } from '../../domain/email-address.ts';
+
+export const SiteParam = z.object({
+  site: z.string().min(1).max(100).openapi({ param: { name: 'site', in: 'path' }, example: 'demo' }),
+});
+
+export const ContactParam = SiteParam.extend({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'ax5zp2gegratp0121' }),
+});
+
+export const EmailField = z.string().trim().min(1).max(MAX_EMAIL_LENGTH).openapi({ example: 'alice@example.com' });
+
+export const ConsentStatusSchema = z.enum(['pending', 'granted', 'withdrawn']);
+
+export const ContactSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    locale: z.string(),
+    consents: z.array(
+      z.object({ category: z.string(), channel: z.literal('email'), status: ConsentStatusSchema, updatedAt: z.string() }),
+    ),
+  })
+  .openapi('Contact');
+
+export const EventSchema = z
+  .object({
+    id: z.number().int(),
+    category: z.string(),
+    channel: z.literal('email'),
+    action: z.enum(['requested', 'confirmed', 'granted', 'withdrawn']),
+    method: z.string(),
+    occurredAt: z.string().openapi({ example: '2026-11-01T09:00:00.000Z' }),
+    sourceUrl: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    policyVersion: z.string().nullable(),
+    locale: z.string(),
+    consentText: z.object({ sha256: z.string(), text: z.string().nullable() }).nullable(),
+  })
+  .openapi('ConsentEvent');
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
