@@ -2,22 +2,29 @@
 //   npm run cli -- keys rotate     re-encrypt personal data under the first ENCRYPTION_KEYS key
 //   npm run cli -- ledger verify   check the sealed ledger; names the first bad event
 //   npm run cli -- ledger seal     seal events now (the server also does it every few seconds)
+//   npm run cli -- api-key create --site {site} [--label text] | --all-sites
+//   npm run cli -- api-key list | api-key revoke {id}
 import { parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Logger } from './deps.ts';
+import { findSite } from './db/sites.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './domain/api-keys.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { sealLedger, verifyLedger, type LedgerReport } from './domain/ledger-seal.ts';
 import { reencryptAll } from './domain/reencrypt.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 
-const USAGE = 'usage: npm run cli -- keys rotate | ledger verify | ledger seal';
+const USAGE = [
+  'usage: npm run cli -- keys rotate | ledger verify | ledger seal',
+  '       npm run cli -- api-key create (--site {site} | --all-sites) [--label text] | api-key list | api-key revoke {id}',
+].join('\n');
 
 const quiet: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error ?? '') };
 
 async function main(args: string[]): Promise<number> {
-  const command = args.join(' ');
-  if (!['keys rotate', 'ledger verify', 'ledger seal'].includes(command)) {
+  const command = args.slice(0, 2).join(' ');
+  if (!['keys rotate', 'ledger verify', 'ledger seal', 'api-key create', 'api-key list', 'api-key revoke'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
@@ -29,6 +36,7 @@ async function main(args: string[]): Promise<number> {
     migrate(sqlite);
     const cipher = createFieldCipher(config.encryptionKeys);
     const clock = { now: () => new Date() };
+    if (command.startsWith('api-key')) return await apiKeyCommand(command, args.slice(2), { db, clock });
     if (command === 'keys rotate') {
       const report = await reencryptAll({ db, cipher }, { onBatch: (column, done) => console.log(`${column}: ${done}`) });
       const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
@@ -50,6 +58,43 @@ async function main(args: string[]): Promise<number> {
   } finally {
     sqlite.close();
   }
+}
+
+async function apiKeyCommand(command: string, rest: string[], deps: Parameters<typeof createApiKey>[0]): Promise<number> {
+  const option = (name: string) => {
+    const index = rest.indexOf(name);
+    return index >= 0 ? rest[index + 1] : undefined;
+  };
+  if (command === 'api-key create') {
+    const site = option('--site');
+    const allSites = rest.includes('--all-sites');
+    if (!site === !allSites) {
+      console.error('api-key create needs --site {site} or --all-sites (one of them)');
+      return 2;
+    }
+    if (site && !(await findSite(deps.db, site))) {
+      console.error(`No site "${site}".`);
+      return 1;
+    }
+    const { id, key } = await createApiKey(deps, { siteId: site ?? null, label: option('--label') });
+    console.log(`Created key ${id} for ${site ? `site "${site}"` : 'every site'}. It is shown only now:\n${key}`);
+    return 0;
+  }
+  if (command === 'api-key revoke') {
+    const id = rest[0];
+    if (!id || !(await revokeApiKey(deps, id))) {
+      console.error(`No active key "${id ?? ''}".`);
+      return 1;
+    }
+    console.log(`Revoked key ${id}.`);
+    return 0;
+  }
+  for (const key of await listApiKeys(deps)) {
+    const scope = key.site_id ? `site ${key.site_id}` : 'every site';
+    const state = key.revoked_at ? `revoked ${key.revoked_at}` : 'active';
+    console.log(`${key.id}  ${scope}  ${state}  created ${key.created_at}${key.label ? `  ${key.label}` : ''}`);
+  }
+  return 0;
 }
 
 function describe(report: LedgerReport): string {

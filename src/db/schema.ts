@@ -3,7 +3,7 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 export type ConsentStatus = 'pending' | 'granted' | 'withdrawn';
-export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn';
+export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn' | 'erased';
 export type CategoryKind = 'opt_in' | 'exempt';
 export type Channel = 'email';
 
@@ -161,6 +161,24 @@ export interface AuditLogTable {
   occurred_at: string;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  site_id: string | null;
+  secret_hash: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** An erased address, as its lookup hash; lifted (deleted) when the address confirms again. */
+export interface SuppressionsTable {
+  id: Generated<number>;
+  site_id: string;
+  email_hash: string;
+  contact_id: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   categories: CategoriesTable;
@@ -175,7 +193,9 @@ export interface Database {
   outbox: OutboxTable;
   dev_mailbox: DevMailboxTable;
   audit_log: AuditLogTable;
+  api_keys: ApiKeysTable;
   rate_limits: RateLimitsTable;
+  suppressions: SuppressionsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;

@@ -83,6 +83,10 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
     queries.push(db.updateTable('contacts').set({ confirmed_at: now, updated_at: now }).where('id', '=', contact.id).compile());
   }
   if (pending.length > 0) {
+    // A new double opt-in after an erasure: the address is no longer suppressed.
+    queries.push(
+      db.deleteFrom('suppressions').where('site_id', '=', site.id).where('email_hash', '=', contact.email_hash).compile(),
+    );
     // Named after the requests it answers, so that two links pressed at once for the same
     // requests queue one welcome (the outbox keeps the first of two equal ids).
     const answered = pending.map((key) => `${key}:${requests.get(key)?.eventId ?? 0}`).sort().join(',');

@@ -1,5 +1,5 @@
 // Address rules shared by every entry point.
-import { hmacSha256Hex } from './ids.ts';
+import { hmacSha256Hex, toHex } from './ids.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -58,4 +58,14 @@ export function checkEmail(typed: string): EmailProblem | null {
 /** The per-site lookup key: HMAC-SHA256 of the normalised address. */
 export function emailLookupHash(lookupKey: string, typed: string): Promise<string> {
   return hmacSha256Hex(lookupKey, normaliseEmail(typed));
+}
+
+/**
+ * emailLookupHash for many addresses: the HMAC key is imported once and reused, which is what
+ * makes hashing 10,000 addresses cheap. Same output as emailLookupHash.
+ */
+export async function emailLookupHasher(lookupKey: string): Promise<(typed: string) => Promise<string>> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(lookupKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return async (typed) => toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(normaliseEmail(typed))));
 }

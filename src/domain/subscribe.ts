@@ -68,6 +68,22 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
   ];
   if (!existing) {
     queries.push(db.insertInto('contacts').values(contact).compile());
+  } else if (existing.email === '') {
+    // An erased contact comes back only through a new double opt-in: the address is stored
+    // again (encrypted) and nothing counts as confirmed until the new link is pressed; the
+    // suppression entry lifts on that confirmation.
+    contact.email = await deps.cipher.encrypt(input.email.trim());
+    contact.name = name;
+    contact.locale = input.locale;
+    contact.confirmed_at = null;
+    queries.push(
+      db
+        .updateTable('contacts')
+        .set({ email: contact.email, name, locale: input.locale, confirmed_at: null, updated_at: now })
+        .where('id', '=', existing.id)
+        .where('email', '=', '')
+        .compile(),
+    );
   } else if (!existing.confirmed_at) {
     // Until someone confirms, the latest submission's name and language stand; after that,
     // a form anyone can fill in must not rename a confirmed contact.

@@ -50,6 +50,7 @@ const STATUS_AFTER: Record<ConsentAction, ConsentStatus> = {
   confirmed: 'granted',
   granted: 'granted',
   withdrawn: 'withdrawn',
+  erased: 'withdrawn',
 };
 
 export const UNDOABLE_METHODS = ['one_click', 'unsubscribe_page'];

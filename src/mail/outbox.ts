@@ -90,10 +90,17 @@ async function claim(deps: SenderDeps, row: OutboxRow): Promise<boolean> {
 
 async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof DeliveryReport> {
   const attempt = row.attempts + 1;
+  // An erased recipient's address is blank: never hand that to a provider.
+  const to = row.to_address === '' ? '' : await deps.cipher.decrypt(row.to_address);
+  if (to.trim() === '') {
+    await deps.db.updateTable('outbox').set({ status: 'failed', last_error: 'recipient erased' }).where('id', '=', row.id).execute();
+    deps.log.warn(`mail ${row.id}: not sent, the recipient was erased`);
+    return 'failed';
+  }
   const result = await deps.mailer.send({
     id: row.id,
     from: row.from_address,
-    to: [sendableAddress(await deps.cipher.decrypt(row.to_address))],
+    to: [sendableAddress(to)],
     subject: row.subject,
     html: row.html,
     text: row.text,

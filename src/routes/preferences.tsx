@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { listEventsWithText } from '../db/events.ts';
+import { buildContactRecord } from '../domain/contact-record.ts';
 import { buildConsentWording } from '../domain/consent-wording.ts';
 import { savePreferences, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
 import { withdraw } from '../domain/withdraw.ts';
@@ -17,6 +18,7 @@ import {
   type HistoryEntry,
 } from '../../views/pages/preferences.tsx';
 import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
+import { escapeJsonMarkup } from './markup-safe-json.ts';
 import { badRequestPage, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
 
 export const preferenceRoutes = new Hono<AppEnv>();
@@ -25,6 +27,21 @@ preferenceRoutes.get('/:token', async (c) => {
   const link = await openLinkFor(c, 'manage');
   if (!link) return invalidLinkPage(c);
   return renderPage(c, link, 200);
+});
+
+/**
+ * The person's own copy of everything held about them (APPI disclosure, GDPR access and
+ * portability): the operator's proof bundle, as a file. A GET: it changes nothing.
+ */
+preferenceRoutes.get('/:token/data', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const record = await buildContactRecord(c.var.deps, link.site, link.contact);
+  return c.body(escapeJsonMarkup(JSON.stringify(record, null, 2)), 200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Disposition': `attachment; filename="assent-data-${record.generatedAt.slice(0, 10)}.json"`,
+    'Cache-Control': 'no-store',
+  });
 });
 
 preferenceRoutes.post('/:token', async (c) => {

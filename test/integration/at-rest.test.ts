@@ -84,6 +84,37 @@ describe('npm run cli -- ledger verify', () => {
   }, 30_000);
 });
 
+describe('npm run cli -- api-key', () => {
+  it('creates a site key shown once, lists it without the secret, and revokes it', async () => {
+    const env = cleanEnv({ DATABASE_PATH: server.databasePath });
+    const created = await cli(['api-key', 'create', '--site', 'demo', '--label', 'CRM sync'], env);
+    expect(created.code, created.stderr).toBe(0);
+    const key = /^(assent_\w+)$/m.exec(created.stdout)?.[1];
+    expect(key).toBeDefined();
+    const id = key!.split('_')[1]!;
+
+    const live = await startServer({ databasePath: server.databasePath, env: { ADMIN_API_KEY: '' } });
+    try {
+      const answer = await live.fetch('/api/v1/sites/demo/contacts/lookup', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: PEOPLE[0]!.email }),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      await live.stop();
+    }
+
+    const listed = await cli(['api-key', 'list'], env);
+    expect(listed.stdout).toContain(`${id}  site demo  active`);
+    expect(listed.stdout).not.toContain(key!.split('_')[2]!);
+    expect((await cli(['api-key', 'revoke', id], env)).code).toBe(0);
+    expect((await cli(['api-key', 'list'], env)).stdout).toContain(`${id}  site demo  revoked`);
+    expect((await cli(['api-key', 'create', '--site', 'nope'], env)).code).toBe(1);
+    expect((await cli(['api-key', 'create'], env)).code).toBe(2);
+  }, 60_000);
+});
+
 describe('npm run cli -- keys rotate', () => {
   it('re-encrypts under a new key while the server keeps serving, after which the old key can go', async () => {
     const secrets = JSON.parse(readFileSync(join(dirname(server.databasePath), 'secrets.json'), 'utf8'));

@@ -78,6 +78,16 @@ export function PreferencesPage(props: PreferencesPageProps) {
       </section>
 
       <ConsentHistory t={t} history={props.history} />
+
+      <section>
+        <h2>{p.dataHeading}</h2>
+        <p>{p.dataIntro(props.legalName)}</p>
+        <p>
+          <a href={useHref(`${props.base}/data`)} download>
+            {p.downloadData}
+          </a>
+        </p>
+      </section>
     </Layout>
   );
 }

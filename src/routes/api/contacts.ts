@@ -15,7 +15,7 @@ import { validationHook } from './validation.ts';
 export const contactRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 /** The contact of this site with this id, or the 404 answer. */
-async function contactById(c: AppContext, siteId: string, id: string): Promise<ContactRow | Response> {
+export async function contactById(c: AppContext, siteId: string, id: string): Promise<ContactRow | Response> {
   const { db } = c.var.deps;
   const site = await findSite(db, siteId);
   const contact = site && (await findContact(db, site.id, id));

@@ -41,6 +41,7 @@ const error = (description: string) => ({ description, content: { 'application/j
 export const ERROR_RESPONSES = {
   400: error('Invalid input; `details` names each bad field'),
   401: error('Missing or wrong API key'),
+  403: error('A key made for another site'),
   404: error('No such site or contact (or no API: ADMIN_API_KEY unset)'),
   413: error('The body is over 1 MiB'),
   // Declared without a body schema, which also lets handlers answer with a plain Response.

@@ -3,9 +3,12 @@
 // them in GET /api/v1/openapi.json. With ADMIN_API_KEY unset the whole API does not exist (404).
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
-import { secretsEqual } from '../../domain/ids.ts';
+import { apiEnabled, authenticateApiKey } from '../../domain/api-keys.ts';
 import { auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
+import { eligibilityRoutes } from './eligibility.ts';
+import { erasureRoutes } from './erasure.ts';
+import { proofRoutes } from './proof.tsx';
 import { apiError } from './errors.ts';
 import { validationHook } from './validation.ts';
 
@@ -20,15 +23,21 @@ apiRoutes.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
 });
 
 apiRoutes.use('*', async (c, next) => {
-  const key = c.var.deps.config.adminApiKey;
-  if (!key) return apiError(c, 'not_found', 'There is no API on this server (ADMIN_API_KEY is not set).');
-  if (c.req.path === '/api/v1/openapi.json') return next();
-  const match = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '');
-  if (!match || !(await secretsEqual(match[1]!.trim(), key))) {
-    c.header('WWW-Authenticate', 'Bearer');
-    return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <ADMIN_API_KEY>".');
+  if (!(await apiEnabled(c.var.deps))) {
+    return apiError(c, 'not_found', 'There is no API on this server (no ADMIN_API_KEY and no API key).');
   }
-  c.set('apiKeyId', 'admin');
+  if (c.req.path === '/api/v1/openapi.json') return next();
+  const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]?.trim();
+  const key = presented ? await authenticateApiKey(c.var.deps, presented) : null;
+  if (!key) {
+    c.header('WWW-Authenticate', 'Bearer');
+    return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <key>" with ADMIN_API_KEY or a key from `npm run cli -- api-key create`.');
+  }
+  // A key made for one site reaches that site only; the audit log and /audit are for all-sites keys.
+  if (key.siteId !== null && siteInPath(c.req.path) !== key.siteId) {
+    return apiError(c, 'forbidden', `This key is for the site "${key.siteId}" only.`);
+  }
+  c.set('apiKeyId', key.id);
   await next();
 });
 
@@ -43,6 +52,19 @@ apiRoutes.doc31('/openapi.json', (c) => ({
 // Every route under /sites reads or changes personal data.
 apiRoutes.use('/sites/*', auditTrail());
 apiRoutes.route('/', contactRoutes);
+apiRoutes.route('/', eligibilityRoutes);
+apiRoutes.route('/', erasureRoutes);
+apiRoutes.route('/', proofRoutes);
 apiRoutes.route('/audit', auditRoutes);
 
 apiRoutes.all('*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
+
+/** The {site} of a /sites/{site}/... path, decoded; null for any other path or bad encoding. */
+function siteInPath(path: string): string | null {
+  const raw = /^\/api\/v1\/sites\/([^/]+)/.exec(path)?.[1];
+  try {
+    return raw === undefined ? null : decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}

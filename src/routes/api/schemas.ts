@@ -30,7 +30,7 @@ export const EventSchema = z
     id: z.number().int(),
     category: z.string(),
     channel: z.literal('email'),
-    action: z.enum(['requested', 'confirmed', 'granted', 'withdrawn']),
+    action: z.enum(['requested', 'confirmed', 'granted', 'withdrawn', 'erased']),
     method: z.string(),
     occurredAt: z.string().openapi({ example: '2026-11-01T09:00:00.000Z' }),
     sourceUrl: z.string().nullable(),

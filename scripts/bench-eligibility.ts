@@ -1,0 +1,92 @@
+// Times POST /api/v1/sites/{site}/eligibility for 10,000 addresses (half known) through the
+// real app (app.request), on a file-backed embedded database with 20,000 contacts inserted in
+// bulk. Prints the median of several runs. Run: npm run bench:eligibility
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.tsx';
+import { parseConfig } from '../src/config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openSqlite } from '../src/db/sqlite.ts';
+import type { Deps } from '../src/deps.ts';
+import { emailLookupHasher } from '../src/domain/email-address.ts';
+import { createFieldCipher } from '../src/domain/field-cipher.ts';
+import { randomId } from '../src/domain/ids.ts';
+import { seedDemoSiteIfEmpty } from '../src/domain/seed-demo.ts';
+import { createTokens } from '../src/domain/tokens.ts';
+
+const CONTACTS = 20_000;
+const ADDRESSES = 10_000;
+const RUNS = 7;
+const KEY = 'bench-admin-key-0123456789';
+
+const dir = mkdtempSync(join(tmpdir(), 'assent-bench-'));
+try {
+  const { sqlite, db, atomic } = openSqlite(join(dir, 'assent.db'));
+  migrate(sqlite);
+  const config = parseConfig({
+    TOKEN_SECRETS: 'k1:' + 'b'.repeat(40),
+    LOOKUP_KEY: 'l'.repeat(40),
+    ENCRYPTION_KEYS: `e1:${Buffer.alloc(32, 2).toString('base64')}`,
+    BASE_URL: 'https://assent.bench',
+    ADMIN_API_KEY: KEY,
+  });
+  const clock = { now: () => new Date() };
+  const quiet = () => {};
+  const deps: Deps = {
+    db,
+    atomic,
+    mailer: { send: async () => ({ ok: true, providerId: 'bench' }) },
+    clock,
+    tokens: createTokens(config.tokenSecrets, clock),
+    cipher: createFieldCipher(config.encryptionKeys),
+    config,
+    log: { info: quiet, warn: quiet, error: quiet },
+    newId: randomId,
+    mailQueued: quiet,
+  };
+  await seedDemoSiteIfEmpty(deps);
+
+  const hash = await emailLookupHasher(config.lookupKey);
+  const now = new Date().toISOString();
+  const contacts = await Promise.all(
+    Array.from({ length: CONTACTS }, async (_, i) => ({ id: `c${i}`, email: await deps.cipher.encrypt(`known${i}@example.com`), hash: await hash(`known${i}@example.com`) })),
+  );
+  const insertContact = sqlite.prepare(
+    "INSERT INTO contacts (id, site_id, email, email_hash, name, locale, created_at, updated_at) VALUES (?, 'demo', ?, ?, NULL, 'en', ?, ?)",
+  );
+  const insertConsent = sqlite.prepare("INSERT INTO consents VALUES (?, 'newsletter', 'email', 'demo', ?, ?)");
+  sqlite.transaction(() => {
+    contacts.forEach((c, i) => {
+      insertContact.run(c.id, c.email, c.hash, now, now);
+      insertConsent.run(c.id, ['granted', 'granted', 'pending', 'withdrawn'][i % 4], now);
+    });
+  })();
+
+  const app = createApp(() => deps, { clientIp: () => '127.0.0.1' });
+  const emails = Array.from({ length: ADDRESSES }, (_, i) => (i % 2 === 0 ? `known${i * 2}@example.com` : `unknown${i}@example.com`));
+  const body = JSON.stringify({ category: 'newsletter', emails });
+  const call = async () => {
+    const start = performance.now();
+    const res = await app.request('/api/v1/sites/demo/eligibility', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json' },
+      body,
+    });
+    const { results } = (await res.json()) as { results: unknown[] };
+    const ms = performance.now() - start;
+    if (res.status !== 200 || results.length !== ADDRESSES) throw new Error(`unexpected answer: ${res.status}`);
+    return ms;
+  };
+  await call(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await call());
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  console.log(`eligibility: ${ADDRESSES} addresses (half known) against ${CONTACTS} contacts, file-backed SQLite`);
+  console.log(`runs (ms): ${times.map((t) => t.toFixed(0)).join(', ')}`);
+  console.log(`median: ${median.toFixed(0)} ms  (Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length})`);
+  sqlite.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

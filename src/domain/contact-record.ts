@@ -1,0 +1,109 @@
+// Everything held about one contact, in one document: the operator's proof of consent
+// (GDPR Art. 7(1), the Japanese Act's record of how consent was obtained) and the person's own
+// copy (APPI disclosure, GDPR access and portability) are the same bundle, built only here.
+// Personal data is decrypted; each distinct wording appears once, keyed by its SHA-256, and
+// events point at it; each event carries its ledger seal so the bundle can be checked against
+// `npm run cli -- ledger verify`.
+import { listConsents } from '../db/consents.ts';
+import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
+import { listEventsWithText } from '../db/events.ts';
+import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+
+export interface ContactRecord {
+  generatedAt: string;
+  site: {
+    id: string;
+    name: string;
+    legalName: string;
+    postalAddress: string;
+    inquiryContact: string;
+    privacyPolicyUrl: string;
+    privacyPolicyVersion: string;
+  };
+  contact: {
+    id: string;
+    email: string;
+    name: string | null;
+    locale: string;
+    createdAt: string;
+    confirmedAt: string | null;
+  };
+  consents: { category: string; channel: 'email'; status: ConsentStatus; updatedAt: string }[];
+  events: {
+    id: number;
+    category: string;
+    channel: 'email';
+    action: ConsentAction;
+    method: string;
+    occurredAt: string;
+    sourceUrl: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    policyVersion: string | null;
+    locale: string;
+    /** Key into `consentTexts`. */
+    consentTextSha256: string | null;
+    /** The event's hash in the sealed ledger chain; null until the sealer has reached it. */
+    seal: string | null;
+  }[];
+  /** sha256 -> the exact wording shown. */
+  consentTexts: Record<string, { text: string; locale: string; policyVersion: string; createdAt: string }>;
+}
+
+export async function buildContactRecord(
+  deps: Pick<Deps, 'db' | 'cipher' | 'clock'>,
+  site: SiteRow,
+  contact: ContactRow,
+): Promise<ContactRecord> {
+  const { db, cipher } = deps;
+  const generatedAt = deps.clock.now().toISOString();
+  const [consents, events, texts, seals] = await Promise.all([
+    listConsents(db, contact.id),
+    listEventsWithText(db, contact.id),
+    listConsentTextsOfContact(db, contact.id),
+    sealsOfContact(db, contact.id),
+  ]);
+  const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
+  return {
+    generatedAt,
+    site: {
+      id: site.id,
+      name: site.name,
+      legalName: site.legal_name,
+      postalAddress: site.postal_address,
+      inquiryContact: site.inquiry_contact,
+      privacyPolicyUrl: site.privacy_policy_url,
+      privacyPolicyVersion: site.privacy_policy_version,
+    },
+    contact: {
+      id: contact.id,
+      email: await cipher.decrypt(contact.email),
+      name: await decrypt(contact.name),
+      locale: contact.locale,
+      createdAt: contact.created_at,
+      confirmedAt: contact.confirmed_at,
+    },
+    consents: consents.map((row) => ({ category: row.category_key, channel: row.channel, status: row.status, updatedAt: row.updated_at })),
+    events: await Promise.all(
+      events.map(async (e) => ({
+        id: e.id,
+        category: e.category_key,
+        channel: e.channel,
+        action: e.action,
+        method: e.method,
+        occurredAt: e.occurred_at,
+        sourceUrl: e.source_url,
+        ip: await decrypt(e.encrypted_ip),
+        userAgent: await decrypt(e.encrypted_user_agent),
+        policyVersion: e.policy_version,
+        locale: e.locale,
+        consentTextSha256: e.consent_text_sha256,
+        seal: seals.get(e.id) ?? null,
+      })),
+    ),
+    consentTexts: Object.fromEntries(
+      texts.map((t) => [t.sha256, { text: t.text, locale: t.locale, policyVersion: t.policy_version, createdAt: t.created_at }]),
+    ),
+  };
+}

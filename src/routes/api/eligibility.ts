@@ -1,0 +1,61 @@
+// Send-time checks for a sending system: eligibility of a batch of addresses for one category.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../app-env.ts';
+import { findSite } from '../../db/sites.ts';
+import { checkEligibility, MAX_ELIGIBILITY_ADDRESSES } from '../../domain/eligibility.ts';
+import { apiError, ERROR_RESPONSES } from './errors.ts';
+import { json, SiteParam } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+export const eligibilityRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const EligibilityResult = z
+  .object({
+    email: z.string(),
+    eligible: z.boolean(),
+    reason: z
+      .enum(['invalid', 'not_found', 'pending', 'withdrawn', 'erased'])
+      .optional()
+      .openapi({ description: 'Why not, when eligible is false' }),
+  })
+  .openapi('Eligibility');
+
+const eligibility = createRoute({
+  method: 'post',
+  path: '/sites/{site}/eligibility',
+  summary: `May we mail these addresses for this category now? Up to ${MAX_ELIGIBILITY_ADDRESSES.toLocaleString('en')} at once, answered in request order`,
+  request: {
+    params: SiteParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            category: z.string().min(1).max(100).openapi({ example: 'newsletter' }),
+            // Each address is checked on its own (a malformed one answers reason "invalid").
+            emails: z.array(z.string().max(1000)).max(MAX_ELIGIBILITY_ADDRESSES).openapi({ example: ['alice@example.com'] }),
+          }),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 200: json(z.object({ results: z.array(EligibilityResult) }), 'One result per address, in order'), ...ERROR_RESPONSES },
+});
+
+eligibilityRoutes.openapi(eligibility, async (c) => {
+  const { deps } = c.var;
+  const { category, emails } = c.req.valid('json');
+  const site = await findSite(deps.db, c.req.valid('param').site);
+  if (!site) return apiError(c, 'not_found', 'No site with this id.');
+  const row = await deps.db
+    .selectFrom('categories')
+    .select(['key', 'kind'])
+    .where('site_id', '=', site.id)
+    .where('key', '=', category)
+    .executeTakeFirst();
+  if (!row) {
+    const message = 'No such category on this site.';
+    return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
+  }
+  return c.json({ results: await checkEligibility(deps, site, row, emails) }, 200);
+});
