@@ -16,7 +16,7 @@ import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { createTokens } from './domain/tokens.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
-import { startOutboxLoop } from './mail/outbox-loop.ts';
+import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 
@@ -59,6 +59,7 @@ async function main() {
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
+  const webhooks = startWebhookLoop(deps);
   const jobs = startLedgerJobs(deps);
 
   const app = createApp(() => deps, {
@@ -75,7 +76,7 @@ async function main() {
     server.close();
     // A send in flight gets a few seconds to finish; if cut off, its lease expires and the
     // next start retries it with the same idempotency key.
-    await Promise.race([Promise.all([outbox.stop(), jobs.stop()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([Promise.all([outbox.stop(), webhooks.stop(), jobs.stop()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
     sqlite.close();
     process.exit(0);
   };

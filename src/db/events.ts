@@ -8,7 +8,7 @@ export function listEventsWithText(db: Kysely<Database>, contactId: string) {
     .leftJoin('consent_texts as t', 't.sha256', 'e.consent_text_sha256')
     .leftJoin('event_evidence as v', 'v.event_id', 'e.id')
     .selectAll('e')
-    .select(['t.text as consent_text', 'v.ip as encrypted_ip', 'v.user_agent as encrypted_user_agent'])
+    .select(['t.text as consent_text', 'v.ip as encrypted_ip', 'v.user_agent as encrypted_user_agent', 'v.note as encrypted_note'])
     .where('e.contact_id', '=', contactId)
     .orderBy('e.id')
     .execute();

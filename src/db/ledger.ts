@@ -18,6 +18,8 @@ export interface LedgerEvent {
   locale: string;
   /** Keyed MAC of the personal evidence (IP, user agent), which is stored apart, encrypted. */
   evidenceMac: string | null;
+  /** Who recorded it for the person (an import's "api_key:<id>"); null or absent: themselves. */
+  actor?: string | null;
 }
 
 /** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them. */
@@ -45,6 +47,7 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
     policy_version: event.policyVersion,
     locale: event.locale,
     evidence_mac: event.evidenceMac,
+    actor: event.actor ?? null,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
   return db
@@ -66,10 +69,10 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
  */
 export function attachEvidenceQuery(
   db: Kysely<Database>,
-  encrypted: { ip: string | null; userAgent: string | null },
+  encrypted: { ip: string | null; userAgent: string | null; note?: string | null },
 ): CompiledQuery {
-  return sql`INSERT INTO event_evidence (event_id, ip, user_agent)
-    SELECT last_insert_rowid(), ${encrypted.ip}, ${encrypted.userAgent} WHERE changes() = 1`.compile(db);
+  return sql`INSERT INTO event_evidence (event_id, ip, user_agent, note)
+    SELECT last_insert_rowid(), ${encrypted.ip}, ${encrypted.userAgent}, ${encrypted.note ?? null} WHERE changes() = 1`.compile(db);
 }
 
 /** Sets the consent's status, creating the row if needed; an existing row changes only as `guard` allows. */

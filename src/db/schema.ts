@@ -19,6 +19,8 @@ export interface SitesTable {
   default_locale: string;
   time_zone: string;
   created_at: string;
+  /** JSON array of origins (migration 0008). */
+  allowed_origins: Generated<string>;
 }
 
 export interface CategoriesTable {
@@ -27,6 +29,8 @@ export interface CategoriesTable {
   kind: CategoryKind;
   position: number;
   created_at: string;
+  /** Hidden from the signup and preference pages since then; NULL while in use (migration 0008). */
+  archived_at: Generated<string | null>;
 }
 
 export interface CategoryTranslationsTable {
@@ -74,6 +78,8 @@ export interface ConsentEventsTable {
   policy_version: string | null;
   locale: string;
   evidence_mac: string | null;
+  /** Who recorded the event for the person, e.g. "api_key:<id>" (migration 0009); NULL: themselves. */
+  actor: Generated<string | null>;
 }
 
 export interface EventEvidenceTable {
@@ -82,6 +88,8 @@ export interface EventEvidenceTable {
   ip: string | null;
   /** Encrypted. */
   user_agent: string | null;
+  /** Encrypted free-text evidence of an import (migration 0009). */
+  note: Generated<string | null>;
 }
 
 export interface LedgerSealsTable {
@@ -179,6 +187,34 @@ export interface SuppressionsTable {
   created_at: string;
 }
 
+export type WebhookDeliveryStatus = 'queued' | 'delivered' | 'failed';
+
+export interface WebhookEndpointsTable {
+  id: string;
+  site_id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  /** Encrypted whsec_... secret. */
+  secret: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_type: string;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   categories: CategoriesTable;
@@ -196,6 +232,19 @@ export interface Database {
   api_keys: ApiKeysTable;
   rate_limits: RateLimitsTable;
   suppressions: SuppressionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  imports: ImportsTable;
+}
+
+export interface ImportsTable {
+  site_id: string;
+  id: string;
+  body_sha256: string;
+  item_count: number;
+  api_key_id: string;
+  result: string;
+  created_at: string;
 }
 
 export type SiteRow = Selectable<SitesTable>;
@@ -206,3 +255,4 @@ export type NewConsentEvent = Insertable<ConsentEventsTable>;
 export type ConfirmationRow = Selectable<ConfirmationsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type DevMailRow = Selectable<DevMailboxTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -8,6 +8,8 @@ export interface LocalisedCategory {
   description: string;
   purpose: string;
   frequency: string;
+  /** Archived: no longer offered on the signup and preference pages, still named in history. */
+  archived: boolean;
 }
 
 export function findSite(db: Kysely<Database>, siteId: string): Promise<SiteRow | undefined> {
@@ -21,7 +23,8 @@ export async function countSites(db: Kysely<Database>): Promise<number> {
 
 /**
  * A site's categories in position order, each in `locale` if translated, else in the site's
- * default locale, else in whatever translation exists.
+ * default locale, else in whatever translation exists. Archived ones are included (flagged), so
+ * history and mails can still name them; forms show `activeCategories` of this.
  */
 export async function listCategories(
   db: Kysely<Database>,
@@ -33,7 +36,7 @@ export async function listCategories(
     .innerJoin('category_translations as t', (join) =>
       join.onRef('t.site_id', '=', 'c.site_id').onRef('t.category_key', '=', 'c.key'),
     )
-    .select(['c.key', 'c.kind', 'c.position', 't.locale', 't.name', 't.description', 't.purpose', 't.frequency'])
+    .select(['c.key', 'c.kind', 'c.position', 'c.archived_at', 't.locale', 't.name', 't.description', 't.purpose', 't.frequency'])
     .where('c.site_id', '=', site.id)
     .orderBy('c.position')
     .orderBy('c.key')
@@ -44,14 +47,20 @@ export async function listCategories(
     const current = best.get(row.key);
     if (!current || rank(row.locale) < rank(current.locale)) best.set(row.key, row);
   }
-  return [...best.values()].map(({ key, kind, name, description, purpose, frequency }) => ({
+  return [...best.values()].map(({ key, kind, name, description, purpose, frequency, archived_at }) => ({
     key,
     kind,
     name,
     description,
     purpose,
     frequency,
+    archived: archived_at !== null,
   }));
+}
+
+/** The categories a form offers: those not archived. */
+export function activeCategories(categories: readonly LocalisedCategory[]): LocalisedCategory[] {
+  return categories.filter((category) => !category.archived);
 }
 
 export async function findCategoryKind(db: Kysely<Database>, siteId: string, key: string): Promise<CategoryKind | null> {

@@ -5,10 +5,13 @@ import { appendEventQuery, attachEvidenceQuery, setConsentQuery, type StatusGuar
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
+import { consentEventType, enqueueWebhookQuery } from '../webhooks/events.ts';
 
 export interface Evidence {
   ip: string | null;
   userAgent: string | null;
+  /** Free-text evidence of an import ("signed form #1234"); absent for the person's own actions. */
+  note?: string | null;
 }
 
 export interface Subject {
@@ -21,8 +24,11 @@ export interface Wording {
   policyVersion: string | null;
 }
 
-/** Who acted and from where; the page's URL and language when there was a page. */
-export type EventEvidence = Evidence & { sourceUrl?: string | null; locale?: string };
+/**
+ * Who acted and from where; the page's URL and language when there was a page. An import also
+ * gives when it happened (default: now) and who recorded it (the ledger's actor).
+ */
+export type EventEvidence = Evidence & { sourceUrl?: string | null; locale?: string; occurredAt?: string; actor?: string | null };
 
 /** The ledger event, its encrypted evidence and the state change for one category. */
 export async function changeQueries(
@@ -34,30 +40,56 @@ export async function changeQueries(
   now: string,
 ): Promise<CompiledQuery[]> {
   const target = { siteId: site.id, contactId: contact.id, categoryKey: change.key, channel: 'email' } as const;
-  const hasEvidence = evidence.ip !== null || evidence.userAgent !== null;
+  const note = evidence.note ?? null;
+  const hasEvidence = evidence.ip !== null || evidence.userAgent !== null || note !== null;
   const event = appendEventQuery(
     deps.db,
     {
       ...target,
       action: change.action,
       method: change.method,
-      occurredAt: now,
+      occurredAt: evidence.occurredAt ?? now,
       sourceUrl: evidence.sourceUrl ?? null,
       consentTextSha256: wording.sha256,
       policyVersion: wording.policyVersion,
       locale: evidence.locale ?? contact.locale,
       evidenceMac: hasEvidence ? await evidenceMac(deps.config.lookupKey, evidence) : null,
+      actor: evidence.actor ?? null,
     },
     change.guard,
   );
   const encrypt = (value: string | null) => (value === null ? null : deps.cipher.encrypt(value));
   const attached = hasEvidence
-    ? [attachEvidenceQuery(deps.db, { ip: await encrypt(evidence.ip), userAgent: await encrypt(evidence.userAgent) })]
+    ? [
+        attachEvidenceQuery(deps.db, {
+          ip: await encrypt(evidence.ip),
+          userAgent: await encrypt(evidence.userAgent),
+          note: await encrypt(note),
+        }),
+      ]
     : [];
-  return [event, ...attached, setConsentQuery(deps.db, target, change.status, now, change.guard)];
+  // Between the event and the status update, so the webhook's guard sees what the event's saw.
+  const type = consentEventType(change.action);
+  const webhook = type
+    ? [
+        enqueueWebhookQuery(
+          deps.db,
+          type,
+          { site: site.id, contactId: contact.id, category: change.key, channel: 'email', action: change.action, method: change.method, occurredAt: evidence.occurredAt ?? now },
+          deps.newId(),
+          change.guard,
+        ),
+      ]
+    : [];
+  return [event, ...attached, ...webhook, setConsentQuery(deps.db, target, change.status, now, change.guard)];
 }
 
-/** Binds the evidence to its ledger row without revealing it: the seal covers this MAC. */
+/**
+ * Binds the evidence to its ledger row without revealing it: the seal covers this MAC. An
+ * import's note is appended only when there is one, so MACs made before notes existed still match.
+ */
 export function evidenceMac(lookupKey: string, evidence: Evidence): Promise<string> {
-  return hmacSha256Hex(lookupKey, JSON.stringify([evidence.ip, evidence.userAgent]));
+  const parts: (string | null)[] = [evidence.ip, evidence.userAgent];
+  if (evidence.note != null) parts.push(evidence.note);
+  return hmacSha256Hex(lookupKey, JSON.stringify(parts));
 }

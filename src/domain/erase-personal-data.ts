@@ -13,6 +13,7 @@ import { listConsents } from '../db/consents.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { changeQueries } from './consent-change.ts';
+import { enqueueWebhookQuery } from '../webhooks/events.ts';
 
 export const ERASURE_METHOD = 'erasure_request';
 
@@ -80,6 +81,14 @@ export async function erasePersonalData(deps: Deps, contactId: string): Promise<
       .values({ site_id: site.id, email_hash: contact.email_hash, contact_id: contact.id, created_at: now })
       .onConflict((oc) => oc.columns(['site_id', 'email_hash']).doNothing())
       .compile(),
+  );
+  queries.push(
+    enqueueWebhookQuery(
+      db,
+      'contact.erased',
+      { site: site.id, contactId, category: null, channel: null, action: 'erased', method: ERASURE_METHOD, occurredAt: now },
+      deps.newId(),
+    ),
   );
   await deps.atomic(queries);
   return { contactId, erasedAt: suppressed?.created_at ?? now, already: false };

@@ -13,9 +13,17 @@ import { sha256Hex } from './ids.ts';
 
 export const GENESIS = 'assent-ledger-v1';
 
-/** Every column of the ledger row, in a fixed order; personal evidence only as its MAC. */
+/**
+ * Every column of the ledger row, in a fixed order; personal evidence only as its MAC.
+ *
+ * The actor (migration 0009) is appended only when it is not null. Events sealed before that
+ * migration have a null actor, and their hashes were computed over the array without it: always
+ * appending it would change every earlier canonical form and break the whole sealed chain. A
+ * non-null actor is still covered, and null cannot be forged into a value (or back) without
+ * changing the canonical text.
+ */
 export function canonicalEvent(event: ConsentEventRow): string {
-  return JSON.stringify([
+  const columns: unknown[] = [
     event.id,
     event.site_id,
     event.contact_id,
@@ -29,7 +37,9 @@ export function canonicalEvent(event: ConsentEventRow): string {
     event.policy_version,
     event.locale,
     event.evidence_mac,
-  ]);
+  ];
+  if (event.actor !== null && event.actor !== undefined) columns.push(event.actor);
+  return JSON.stringify(columns);
 }
 
 export function chainHash(previous: string, event: ConsentEventRow): Promise<string> {
@@ -101,17 +111,24 @@ export async function verifyLedger(deps: Pick<Deps, 'db' | 'cipher' | 'config'>,
 
   for (;;) {
     const page = await db
-      .selectFrom('consent_events as e')
-      .leftJoin('event_evidence as v', 'v.event_id', 'e.id')
-      .selectAll('e')
-      .select(['v.ip as encrypted_ip', 'v.user_agent as encrypted_user_agent', 'v.event_id as evidence_id'])
-      .where('e.id', '>', afterId)
-      .orderBy('e.id')
+      .selectFrom('consent_events')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
       .limit(pageSize)
       .execute();
     const lastPage = page.length < pageSize;
     // On the last page, seals past the last event too: those events were deleted.
     const lastId = lastPage ? Number.MAX_SAFE_INTEGER : page.at(-1)!.id;
+    // selectAll, not named columns: the import note (migration 0009) is read when the column
+    // exists, so a database not yet migrated verifies too.
+    const evidenceRows = await db
+      .selectFrom('event_evidence')
+      .selectAll()
+      .where('event_id', '>', afterId)
+      .where('event_id', '<=', lastId)
+      .execute();
+    const evidenceOf = new Map(evidenceRows.map((row) => [row.event_id, row]));
     const seals = await db
       .selectFrom('ledger_seals')
       .selectAll()
@@ -123,7 +140,7 @@ export async function verifyLedger(deps: Pick<Deps, 'db' | 'cipher' | 'config'>,
     // A seal whose event is gone: the event was deleted.
     const eventIds = new Set(page.map((event) => event.id));
     const orphan = seals.find((seal) => !eventIds.has(seal.event_id));
-    for (const { encrypted_ip, encrypted_user_agent, evidence_id, ...event } of page) {
+    for (const event of page) {
       if (orphan && orphan.event_id < event.id) return fail({ kind: 'deleted', eventId: orphan.event_id });
       events++;
       const seal = sealOf.get(event.id);
@@ -138,11 +155,13 @@ export async function verifyLedger(deps: Pick<Deps, 'db' | 'cipher' | 'config'>,
       if (seal.hash !== previous) return fail({ kind: 'altered', eventId: event.id });
       sealed++;
       head = { eventId: event.id, hash: seal.hash };
-      if (evidence_id !== null && event.evidence_mac !== null) {
-        const decrypt = (value: string | null) => (value === null ? null : deps.cipher.decrypt(value));
+      const evidence = evidenceOf.get(event.id);
+      if (evidence && event.evidence_mac !== null) {
+        const decrypt = (value: string | null | undefined) => (value == null ? null : deps.cipher.decrypt(value));
         const mac = await evidenceMac(deps.config.lookupKey, {
-          ip: await decrypt(encrypted_ip),
-          userAgent: await decrypt(encrypted_user_agent),
+          ip: await decrypt(evidence.ip),
+          userAgent: await decrypt(evidence.user_agent),
+          note: await decrypt(evidence.note),
         });
         if (mac !== event.evidence_mac) return fail({ kind: 'evidence_altered', eventId: event.id });
       }

@@ -11,8 +11,10 @@ export const ENCRYPTED_COLUMNS = [
   { table: 'contacts', key: 'id', column: 'name' },
   { table: 'event_evidence', key: 'event_id', column: 'ip' },
   { table: 'event_evidence', key: 'event_id', column: 'user_agent' },
+  { table: 'event_evidence', key: 'event_id', column: 'note' },
   { table: 'outbox', key: 'id', column: 'to_address' },
   { table: 'dev_mailbox', key: 'id', column: 'to_addresses' },
+  { table: 'webhook_endpoints', key: 'id', column: 'secret' },
 ] as const;
 
 export interface RotationReport {

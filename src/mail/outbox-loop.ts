@@ -1,5 +1,6 @@
-// The Node sender: polls the outbox, and wakes at once when a request queues mail.
-import type { Deps } from '../deps.ts';
+// The Node senders: each polls its queue, and wakes at once when a request queues something.
+import type { Deps, Logger } from '../deps.ts';
+import { deliverDueWebhooks } from '../webhooks/deliveries.ts';
 import { deliverDueMail } from './outbox.ts';
 
 export interface OutboxLoop {
@@ -7,7 +8,25 @@ export interface OutboxLoop {
   stop(): Promise<void>;
 }
 
+/** A full batch means more may be due right now. */
+const BATCH = 25;
+
 export function startOutboxLoop(deps: Pick<Deps, 'db' | 'mailer' | 'clock' | 'log' | 'cipher'>, pollMs = 1000): OutboxLoop {
+  return startSenderLoop('outbox', deps.log, async () => {
+    const report = await deliverDueMail(deps, BATCH);
+    return report.sent + report.retrying + report.failed;
+  }, pollMs);
+}
+
+export function startWebhookLoop(deps: Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>, pollMs = 1000): OutboxLoop {
+  return startSenderLoop('webhook', deps.log, async () => {
+    const report = await deliverDueWebhooks(deps, BATCH);
+    return report.delivered + report.retrying + report.failed;
+  }, pollMs);
+}
+
+/** Runs `sendDue` (which returns how many rows it handled) every poll, never twice at once. */
+function startSenderLoop(name: string, log: Logger, sendDue: () => Promise<number>, pollMs: number): OutboxLoop {
   let stopped = false;
   let running: Promise<void> | null = null;
   let again = false;
@@ -22,12 +41,10 @@ export function startOutboxLoop(deps: Pick<Deps, 'db' | 'mailer' | 'clock' | 'lo
       try {
         do {
           again = false;
-          const report = await deliverDueMail(deps);
-          // A full batch means more may be due right now.
-          if (report.sent + report.retrying + report.failed >= 25) again = true;
+          if ((await sendDue()) >= BATCH) again = true;
         } while (again && !stopped);
       } catch (error) {
-        deps.log.error('outbox sender failed; trying again at the next poll', error);
+        log.error(`${name} sender failed; trying again at the next poll`, error);
       } finally {
         running = null;
       }

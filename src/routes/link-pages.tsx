@@ -1,7 +1,7 @@
 // What the manage and unsubscribe routes share: opening a link, its contact's language, the
 // category names in it, and the 400 page for a link we will not honour.
 import type { AppContext } from '../app-env.ts';
-import { listCategories, type LocalisedCategory } from '../db/sites.ts';
+import { activeCategories, listCategories, type LocalisedCategory } from '../db/sites.ts';
 import { openLink, type LinkTarget } from '../domain/links.ts';
 import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
 import { errorPage } from './render.tsx';
@@ -9,7 +9,10 @@ import { errorPage } from './render.tsx';
 export interface OpenedLink extends LinkTarget {
   locale: Locale;
   t: Messages;
+  /** The categories the page offers (archived ones left out). */
   categories: LocalisedCategory[];
+  /** Every category, archived ones too: "unsubscribe from all" stops those as well. */
+  allCategories: LocalisedCategory[];
   name(key: string): string;
 }
 
@@ -19,7 +22,8 @@ export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscrib
   const locale = resolveLocale(c.req.query('lang'), undefined, target.contact.locale);
   const categories = await listCategories(c.var.deps.db, target.site, locale);
   const names = new Map(categories.map((category) => [category.key, category.name]));
-  return { ...target, locale, t: messages(locale), categories, name: (key) => names.get(key) ?? key };
+  // The page offers active categories only; history still names archived ones.
+  return { ...target, locale, t: messages(locale), categories: activeCategories(categories), allCategories: categories, name: (key) => names.get(key) ?? key };
 }
 
 export function invalidLinkPage(c: AppContext) {

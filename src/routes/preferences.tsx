@@ -99,7 +99,8 @@ preferenceRoutes.post('/:token/categories/:key', async (c) => {
 preferenceRoutes.post('/:token/unsubscribe-all', async (c) => {
   const link = await openLinkFor(c, 'manage');
   if (!link) return invalidLinkPage(c);
-  await withdraw(c.var.deps, link, optInKeys(link), 'preference_page', {
+  const everyOptIn = link.allCategories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
+  await withdraw(c.var.deps, link, everyOptIn, 'preference_page', {
     ...evidenceOf(c),
     sourceUrl: `${c.var.deps.config.baseUrl}/p`,
     locale: link.locale,

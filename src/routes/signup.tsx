@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import type { SiteRow } from '../db/schema.ts';
-import { findSite, listCategories } from '../db/sites.ts';
+import { activeCategories, findSite, listCategories } from '../db/sites.ts';
 import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
 import { verifyHuman } from '../domain/human-check.ts';
 import { validateSignup, type SignupErrors, type SignupFields } from '../domain/signup-form.ts';
@@ -96,7 +96,8 @@ interface LoadedForm {
 
 async function loadForm(c: AppContext, site: SiteRow, locale: Locale): Promise<LoadedForm> {
   const t = messages(locale);
-  const categories = await listCategories(c.var.deps.db, site, locale);
+  // Archived categories are neither shown nor accepted (validation sees only these).
+  const categories = activeCategories(await listCategories(c.var.deps.db, site, locale));
   const wording = await buildConsentWording(site, categories, t, locale);
   return { site, locale, t, categories, wording };
 }

@@ -72,6 +72,6 @@ unsubscribeRoutes.post('/:token/undo', async (c) => {
 /** A scoped link stops its one category; an unscoped one every opt-in category of the site. */
 function scope(link: OpenedLink): string[] {
   if (link.category) return [link.category];
-  return link.categories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
+  return link.allCategories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
 }
 

@@ -35,14 +35,15 @@ describe('0006_erasure.sql', () => {
     const rows = sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all();
 
     expect(migrate(sqlite)).toContain('0006_erasure.sql');
-    expect(sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(rows);
+    // Later migrations add columns (0009: actor, NULL on every earlier row); nothing else changes.
+    expect(sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(rows.map((row) => ({ ...(row as object), actor: null })));
     expect(await verifyLedger(deps, 7)).toEqual(report);
     expect(sqlite.pragma('foreign_key_check')).toEqual([]);
     insert.run('cat0', 'erased', '2026-01-02T00:00:00.000Z', null);
     expect(sqlite.prepare('SELECT MAX(id) AS id FROM consent_events').get()).toEqual({ id: 31 });
     expect(() => sqlite.exec("UPDATE consent_events SET method = 'forged'")).toThrow(/append-only/);
     expect(() => sqlite.exec('DELETE FROM consent_events')).toThrow(/append-only/);
-    expect(() => sqlite.exec('INSERT INTO event_evidence VALUES (999, NULL, NULL)')).toThrow(/FOREIGN KEY/);
+    expect(() => sqlite.exec('INSERT INTO event_evidence (event_id, ip, user_agent) VALUES (999, NULL, NULL)')).toThrow(/FOREIGN KEY/);
     expect(() => insert.run('cat0', 'forgotten', '2026-01-02T00:00:00.000Z', null)).toThrow(/CHECK/);
     await sealLedger(deps);
     expect(await verifyLedger(deps, 7)).toMatchObject({ ok: true, events: 31, sealed: 31 });

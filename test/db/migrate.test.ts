@@ -37,7 +37,9 @@ describe('migrations', () => {
     const sqlite = new BetterSqlite3(':memory:');
     migrate(sqlite);
     sqlite.exec(`
-      INSERT INTO sites VALUES ('s', 'S', 'S Ltd', 'addr', 'inq', NULL, 'https://x', '1', 'en', 'UTC', '2026-01-01T00:00:00.000Z');
+      INSERT INTO sites (id, name, legal_name, postal_address, inquiry_contact, sender_address, privacy_policy_url,
+          privacy_policy_version, default_locale, time_zone, created_at)
+        VALUES ('s', 'S', 'S Ltd', 'addr', 'inq', NULL, 'https://x', '1', 'en', 'UTC', '2026-01-01T00:00:00.000Z');
       INSERT INTO contacts (id, site_id, email, email_hash, name, locale, confirmed_at, created_at, updated_at)
         VALUES ('c', 's', 'a@b.example', 'h', NULL, 'en', NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
       INSERT INTO consent_events (site_id, contact_id, category_key, channel, action, method, occurred_at, locale)

@@ -92,6 +92,8 @@ describe('GET /api/v1/sites/{site}/contacts/{id}/events', () => {
       policyVersion: '2026-01',
       locale: 'en',
       consentText: { sha256: events[0].consentText.sha256, text: expect.stringContaining('I agree that Demo Shop K.K.') },
+      evidence: null,
+      actor: null,
     });
     expect(events[0].userAgent).toBe('TestBrowser/1.0');
   });

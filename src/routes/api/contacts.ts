@@ -91,6 +91,8 @@ contactRoutes.openapi(events, async (c) => {
           policyVersion: e.policy_version,
           locale: e.locale,
           consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
+          evidence: await decrypt(e.encrypted_note),
+          actor: e.actor,
         })),
       ),
     },

@@ -8,9 +8,12 @@ import { auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
 import { eligibilityRoutes } from './eligibility.ts';
 import { erasureRoutes } from './erasure.ts';
+import { importRoutes } from './imports.ts';
 import { proofRoutes } from './proof.tsx';
+import { siteRoutes } from './sites.ts';
 import { apiError } from './errors.ts';
 import { validationHook } from './validation.ts';
+import { webhookRoutes } from './webhooks.ts';
 
 export { apiError } from './errors.ts';
 
@@ -54,7 +57,10 @@ apiRoutes.use('/sites/*', auditTrail());
 apiRoutes.route('/', contactRoutes);
 apiRoutes.route('/', eligibilityRoutes);
 apiRoutes.route('/', erasureRoutes);
+apiRoutes.route('/', importRoutes);
 apiRoutes.route('/', proofRoutes);
+apiRoutes.route('/', siteRoutes);
+apiRoutes.route('/', webhookRoutes);
 apiRoutes.route('/audit', auditRoutes);
 
 apiRoutes.all('*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));

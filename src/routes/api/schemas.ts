@@ -39,6 +39,8 @@ export const EventSchema = z
     policyVersion: z.string().nullable(),
     locale: z.string(),
     consentText: z.object({ sha256: z.string(), text: z.string().nullable() }).nullable(),
+    evidence: z.string().nullable().openapi({ description: "An import's free-text evidence" }),
+    actor: z.string().nullable().openapi({ description: 'Who recorded it for the person, e.g. "api_key:<id>"; null: themselves' }),
   })
   .openapi('ConsentEvent');
 

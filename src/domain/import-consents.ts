@@ -1,0 +1,269 @@
+// Imports of consents collected elsewhere: on paper, in a shop, at an event, in an app, on
+// another web form, in a previous system. Each item becomes one `granted` event per category,
+// dated when the person consented (not when it was imported), with its evidence, its wording
+// and the API key that recorded it as the actor.
+//
+// The rules that keep an import from overriding the person:
+// - a withdrawal (or erasure) recorded after the item's date wins: that category is skipped;
+// - an erased (suppressed) address is refused: it comes back only through a new double opt-in;
+// - a category already granted is skipped (the ledger keeps the earlier grant).
+// The batch is all or nothing (one deps.atomic), and the import id makes it idempotent.
+import type { CompiledQuery } from 'kysely';
+import { storeConsentTextQuery } from '../db/consent-texts.ts';
+import { emailConsentStatuses } from '../db/consents.ts';
+import { findContactByEmailHash } from '../db/contacts.ts';
+import type { ConsentStatus, ContactRow } from '../db/schema.ts';
+import { findSite } from '../db/sites.ts';
+import type { Deps } from '../deps.ts';
+import { isLocale } from '../i18n/index.ts';
+import { changeQueries } from './consent-change.ts';
+import { checkEmail, emailLookupHash } from './email-address.ts';
+import { sha256Hex } from './ids.ts';
+
+export const IMPORT_METHODS = ['paper', 'in_store', 'event', 'app', 'web_form', 'previous_system'] as const;
+export type ImportMethod = (typeof IMPORT_METHODS)[number];
+export const MAX_IMPORT_ITEMS = 1000;
+
+export interface ImportItem {
+  email: string;
+  categories: string[];
+  method: ImportMethod;
+  occurredAt: string;
+  sourceUrl?: string | undefined;
+  evidence?: string | undefined;
+  consentText?: string | undefined;
+  locale?: string | undefined;
+}
+
+export interface ImportRequest {
+  importId: string;
+  items: ImportItem[];
+}
+
+export type SkipReason = 'already_granted' | 'withdrawn_later';
+
+export type ItemResult =
+  | {
+      index: number;
+      status: 'imported';
+      contactId: string;
+      categories: { category: string; status: 'granted' | 'skipped'; reason?: SkipReason }[];
+    }
+  | { index: number; status: 'refused'; reason: 'erased' };
+
+export interface ImportResult {
+  importId: string;
+  items: ItemResult[];
+  granted: number;
+  skipped: number;
+  refused: number;
+}
+
+export type ImportOutcome =
+  | { kind: 'site_not_found' }
+  | { kind: 'invalid'; details: { path: string; message: string }[] }
+  | { kind: 'conflict' }
+  | { kind: 'done'; replayed: boolean; result: ImportResult };
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const STATUSES: ConsentStatus[] = ['pending', 'granted', 'withdrawn'];
+
+export async function importConsents(deps: Deps, siteId: string, apiKeyId: string, request: ImportRequest): Promise<ImportOutcome> {
+  try {
+    return await attempt(deps, siteId, apiKeyId, request);
+  } catch (error) {
+    // A concurrent import with the same id (or a concurrent first signup of one of the
+    // addresses) won the race: the whole batch rolled back. Once more sees what it wrote.
+    if (!(error instanceof Error && /UNIQUE constraint failed/i.test(error.message))) throw error;
+    return attempt(deps, siteId, apiKeyId, request);
+  }
+}
+
+async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: ImportRequest): Promise<ImportOutcome> {
+  const { db } = deps;
+  const site = await findSite(db, siteId);
+  if (!site) return { kind: 'site_not_found' };
+
+  // The body as validated (keys in schema order), so the same import hashes the same.
+  const bodySha256 = await sha256Hex(JSON.stringify(request));
+  const previous = await db
+    .selectFrom('imports')
+    .select(['body_sha256', 'result'])
+    .where('site_id', '=', site.id)
+    .where('id', '=', request.importId)
+    .executeTakeFirst();
+  if (previous) {
+    if (previous.body_sha256 !== bodySha256) return { kind: 'conflict' };
+    return { kind: 'done', replayed: true, result: JSON.parse(previous.result) as ImportResult };
+  }
+
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const categories = new Map(
+    (await db.selectFrom('categories').select(['key', 'kind', 'archived_at']).where('site_id', '=', site.id).execute()).map((row) => [
+      row.key,
+      row,
+    ]),
+  );
+
+  // Every item checked before anything is written; every problem reported.
+  const details: { path: string; message: string }[] = [];
+  const occurredAt: string[] = [];
+  request.items.forEach((item, index) => {
+    const at = (field: string, message: string) => details.push({ path: `items.${index}.${field}`, message });
+    const emailProblem = checkEmail(item.email);
+    if (emailProblem) at('email', `The address is ${emailProblem === 'missing' ? 'missing' : emailProblem === 'too_long' ? 'too long' : 'not valid'}.`);
+    item.categories.forEach((key, k) => {
+      const category = categories.get(key);
+      if (!category) at(`categories.${k}`, `No category "${key}" on this site.`);
+      else if (category.kind !== 'opt_in') at(`categories.${k}`, `"${key}" is an exempt category: it needs no consent.`);
+      else if (category.archived_at !== null) at(`categories.${k}`, `"${key}" is archived.`);
+    });
+    const time = ISO_DATE_TIME.test(item.occurredAt) ? Date.parse(item.occurredAt) : NaN;
+    if (Number.isNaN(time)) at('occurredAt', 'Not an ISO 8601 date and time with a zone, e.g. 2026-10-01T09:00:00Z.');
+    else if (time > nowDate.getTime()) at('occurredAt', 'In the future.');
+    occurredAt.push(Number.isNaN(time) ? '' : new Date(time).toISOString());
+    if (item.sourceUrl !== undefined && !isHttpUrl(item.sourceUrl)) at('sourceUrl', 'Not an http(s) URL.');
+    if (item.locale !== undefined && !isLocale(item.locale)) at('locale', 'Not a supported language (en, ja).');
+  });
+  if (details.length > 0) return { kind: 'invalid', details };
+
+  const actor = `api_key:${apiKeyId}`;
+  const queries: CompiledQuery[] = [];
+  const results: ItemResult[] = [];
+  // Several items may name one address: the batch tracks what it has decided so far.
+  const known = new Map<string, { contact: ContactRow; statuses: Map<string, ConsentStatus> } | 'refused'>();
+  let granted = 0;
+  let skipped = 0;
+  let refused = 0;
+
+  for (const [index, item] of request.items.entries()) {
+    const email = item.email.trim();
+    const hash = await emailLookupHash(deps.config.lookupKey, email);
+    let subject = known.get(hash);
+    if (subject === undefined) {
+      const suppressed = await db
+        .selectFrom('suppressions')
+        .select('id')
+        .where('site_id', '=', site.id)
+        .where('email_hash', '=', hash)
+        .executeTakeFirst();
+      const existing = await findContactByEmailHash(db, site.id, hash);
+      if (suppressed || existing?.email === '') {
+        subject = 'refused';
+      } else if (existing) {
+        subject = { contact: existing, statuses: await emailConsentStatuses(db, existing.id) };
+      } else {
+        const contact: ContactRow = {
+          id: deps.newId(),
+          site_id: site.id,
+          email: await deps.cipher.encrypt(email),
+          email_hash: hash,
+          name: null,
+          locale: item.locale ?? (isLocale(site.default_locale) ? site.default_locale : 'en'),
+          // An imported consent is not a confirmation of our own double opt-in.
+          confirmed_at: null,
+          created_at: now,
+          updated_at: now,
+          token_epoch: 0,
+        };
+        queries.push(db.insertInto('contacts').values(contact).compile());
+        subject = { contact, statuses: new Map() };
+      }
+      known.set(hash, subject);
+    }
+    if (subject === 'refused') {
+      results.push({ index, status: 'refused', reason: 'erased' });
+      refused++;
+      continue;
+    }
+
+    const { contact, statuses } = subject;
+    const locale = item.locale ?? contact.locale;
+    let wordingSha: string | null = null;
+    if (item.consentText !== undefined) {
+      wordingSha = await sha256Hex(item.consentText);
+      // The policy version the person saw is not known: the wording row says so with ''.
+      queries.push(storeConsentTextQuery(db, { sha256: wordingSha, text: item.consentText, locale, policyVersion: '' }, now));
+    }
+    const outcome: { category: string; status: 'granted' | 'skipped'; reason?: SkipReason }[] = [];
+    for (const key of [...new Set(item.categories)]) {
+      const status = statuses.get(key);
+      if (status === 'granted') {
+        outcome.push({ category: key, status: 'skipped', reason: 'already_granted' });
+        skipped++;
+        continue;
+      }
+      const later = await db
+        .selectFrom('consent_events')
+        .select('id')
+        .where('contact_id', '=', contact.id)
+        .where('category_key', '=', key)
+        .where('action', 'in', ['withdrawn', 'erased'])
+        .where('occurred_at', '>', occurredAt[index]!)
+        .limit(1)
+        .executeTakeFirst();
+      if (later) {
+        outcome.push({ category: key, status: 'skipped', reason: 'withdrawn_later' });
+        skipped++;
+        continue;
+      }
+      queries.push(
+        ...(await changeQueries(
+          deps,
+          { site, contact },
+          {
+            key,
+            action: 'granted',
+            status: 'granted',
+            method: item.method,
+            // Only from the status seen here: a change in between (a withdrawal now) wins.
+            guard: status === undefined ? { notIn: STATUSES } : { in: [status] },
+          },
+          {
+            ip: null,
+            userAgent: null,
+            note: item.evidence ?? null,
+            sourceUrl: item.sourceUrl ?? null,
+            locale,
+            occurredAt: occurredAt[index]!,
+            actor,
+          },
+          { sha256: wordingSha, policyVersion: null },
+          now,
+        )),
+      );
+      statuses.set(key, 'granted');
+      outcome.push({ category: key, status: 'granted' });
+      granted++;
+    }
+    results.push({ index, status: 'imported', contactId: contact.id, categories: outcome });
+  }
+
+  const result: ImportResult = { importId: request.importId, items: results, granted, skipped, refused };
+  queries.push(
+    db
+      .insertInto('imports')
+      .values({
+        site_id: site.id,
+        id: request.importId,
+        body_sha256: bodySha256,
+        item_count: request.items.length,
+        api_key_id: apiKeyId,
+        result: JSON.stringify(result),
+        created_at: now,
+      })
+      .compile(),
+  );
+  await deps.atomic(queries);
+  return { kind: 'done', replayed: false, result };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

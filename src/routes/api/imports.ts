@@ -1,0 +1,79 @@
+// Imports of consents collected elsewhere (paper, in store, events, apps, other forms, a previous
+// system): all or nothing, idempotent by the client's import id. See domain/import-consents.ts.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../../app-env.ts';
+import { IMPORT_METHODS, importConsents, MAX_IMPORT_ITEMS } from '../../domain/import-consents.ts';
+import { apiError, ERROR_RESPONSES, ErrorSchema } from './errors.ts';
+import { EmailField, json, SiteParam } from './schemas.ts';
+import { validationHook } from './validation.ts';
+
+export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const ImportItemSchema = z.object({
+  email: EmailField,
+  categories: z.array(z.string().min(1).max(100)).min(1).max(50),
+  method: z.enum(IMPORT_METHODS),
+  occurredAt: z.string().max(40).openapi({ description: 'When the person consented, ISO 8601 with a zone; not in the future', example: '2026-10-01T09:00:00Z' }),
+  sourceUrl: z.string().max(2000).optional(),
+  evidence: z.string().min(1).max(2000).optional().openapi({ description: 'Where the proof is, e.g. "signed form #1234, kept at the Shibuya shop"; stored encrypted' }),
+  consentText: z.string().min(1).max(20000).optional().openapi({ description: 'The exact wording the person agreed to; stored once by SHA-256' }),
+  locale: z.string().max(35).optional(),
+});
+
+const ImportBody = z
+  .object({
+    importId: z.string().min(1).max(100).openapi({ example: 'shop-2026-10' }),
+    items: z.array(ImportItemSchema).min(1).max(MAX_IMPORT_ITEMS),
+  })
+  .openapi('ImportRequest');
+
+const CategoryOutcome = z.object({
+  category: z.string(),
+  status: z.enum(['granted', 'skipped']),
+  reason: z.enum(['already_granted', 'withdrawn_later']).optional(),
+});
+
+const ImportResultSchema = z
+  .object({
+    importId: z.string(),
+    replayed: z.boolean().openapi({ description: 'True when this import id was already done: nothing was written now' }),
+    items: z.array(
+      z.union([
+        z.object({ index: z.number().int(), status: z.literal('imported'), contactId: z.string(), categories: z.array(CategoryOutcome) }),
+        z.object({ index: z.number().int(), status: z.literal('refused'), reason: z.literal('erased') }),
+      ]),
+    ),
+    granted: z.number().int(),
+    skipped: z.number().int(),
+    refused: z.number().int(),
+  })
+  .openapi('ImportResult');
+
+const importRoute = createRoute({
+  method: 'post',
+  path: '/sites/{site}/imports',
+  summary: 'Import consents collected elsewhere, with their evidence (all or nothing; idempotent by importId)',
+  request: { params: SiteParam, body: { content: { 'application/json': { schema: ImportBody } }, required: true } },
+  responses: {
+    200: json(ImportResultSchema, 'This import id was done before with the same body: the same result, nothing written'),
+    201: json(ImportResultSchema, 'Imported'),
+    ...ERROR_RESPONSES,
+    409: { description: 'This import id was used with a different body', content: { 'application/json': { schema: ErrorSchema } } },
+  },
+});
+
+importRoutes.openapi(importRoute, async (c) => {
+  const outcome = await importConsents(c.var.deps, c.req.valid('param').site, c.var.apiKeyId, c.req.valid('json'));
+  switch (outcome.kind) {
+    case 'site_not_found':
+      return apiError(c, 'not_found', 'No site with this id.');
+    case 'invalid':
+      return apiError(c, 'invalid_request', 'Some items are not valid; see details. Nothing was imported.', outcome.details);
+    case 'conflict':
+      return apiError(c, 'conflict', 'This importId was used with a different body. Use a new importId.');
+    case 'done':
+      return outcome.replayed
+        ? c.json({ ...outcome.result, replayed: true }, 200)
+        : c.json({ ...outcome.result, replayed: false }, 201);
+  }
+});

@@ -1,0 +1,98 @@
+// The webhook sender: like the mail outbox (same retry schedule, same lease), it delivers queued
+// rows later, signed the Standard Webhooks way. A 2xx is delivered; a network error, 429 or 5xx
+// is retried; any other answer fails for good.
+import { Webhook } from 'standardwebhooks';
+import type { WebhookDeliveryRow } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { RETRY_DELAYS_SECONDS } from '../mail/outbox.ts';
+
+const LEASE_SECONDS = 120;
+const TIMEOUT_MS = 10_000;
+
+export interface WebhookReport {
+  delivered: number;
+  retrying: number;
+  failed: number;
+}
+
+type SenderDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>;
+
+/** Delivers up to `limit` due webhooks. Safe to run from several processes at once. */
+export async function deliverDueWebhooks(deps: SenderDeps, limit = 25): Promise<WebhookReport> {
+  const report: WebhookReport = { delivered: 0, retrying: 0, failed: 0 };
+  const due = await deps.db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', deps.clock.now().toISOString())
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
+  for (const row of due) {
+    if (await claim(deps, row)) report[await deliver(deps, row)]++;
+  }
+  return report;
+}
+
+async function claim(deps: SenderDeps, row: WebhookDeliveryRow): Promise<boolean> {
+  const leaseEnd = new Date(deps.clock.now().getTime() + LEASE_SECONDS * 1000);
+  const result = await deps.db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseEnd.toISOString() }))
+    .where('id', '=', row.id)
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '=', row.next_attempt_at)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** The Standard Webhooks headers for one attempt. */
+export async function signedHeaders(secret: string, id: string, at: Date, body: string): Promise<Record<string, string>> {
+  const timestamp = new Date(Math.floor(at.getTime() / 1000) * 1000);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp.getTime() / 1000),
+    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+  };
+}
+
+async function attempt(url: string, headers: Record<string, string>, body: string): Promise<{ status: number | null; error: string | null }> {
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    await res.body?.cancel().catch(() => {});
+    return { status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
+  } catch (error) {
+    return { status: null, error: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+  }
+}
+
+async function deliver(deps: SenderDeps, row: WebhookDeliveryRow): Promise<keyof WebhookReport> {
+  const attemptNo = row.attempts + 1;
+  const update = deps.db.updateTable('webhook_deliveries').where('id', '=', row.id);
+  const endpoint = await deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', row.endpoint_id).executeTakeFirst();
+  if (!endpoint) {
+    await update.set({ status: 'failed', last_error: 'endpoint deleted' }).execute();
+    return 'failed';
+  }
+  const secret = await deps.cipher.decrypt(endpoint.secret);
+  const started = deps.clock.now();
+  const result = await attempt(endpoint.url, await signedHeaders(secret, row.id, started, row.payload), row.payload);
+  const now = deps.clock.now();
+  const common = { last_attempt_at: now.toISOString(), last_status_code: result.status, last_error: result.error };
+  if (result.status !== null && result.status >= 200 && result.status < 300) {
+    await update.set({ ...common, status: 'delivered', delivered_at: now.toISOString() }).execute();
+    return 'delivered';
+  }
+  const retryable = result.status === null || result.status === 429 || result.status >= 500;
+  const delay = RETRY_DELAYS_SECONDS[attemptNo - 1];
+  if (retryable && delay !== undefined) {
+    await update.set({ ...common, next_attempt_at: new Date(now.getTime() + delay * 1000).toISOString() }).execute();
+    deps.log.warn(`webhook ${row.id}: attempt ${attemptNo} failed (${result.error}); retrying in ${delay}s`);
+    return 'retrying';
+  }
+  const why = retryable ? `gave up after ${attemptNo} attempts: ${result.error}` : result.error;
+  await update.set({ ...common, status: 'failed', last_error: why }).execute();
+  deps.log.error(`webhook ${row.id}: not delivered (${why})`);
+  return 'failed';
+}
