@@ -28,6 +28,8 @@ export interface Config {
   confirmTtlSeconds: number;
   /** Lifetime of manage and unsubscribe links; null: they do not expire (revoke per contact). */
   linkTtlSeconds: number | null;
+  /** Unconfirmed sign-ups older than this lose their personal data (retention job). */
+  unconfirmedRetentionSeconds: number;
   /** Per-IP limits: POST /s/{site}, and every request to a link page (/c/, /u/, /p/). */
   rateLimits: Readonly<{ signup: RateLimit; links: RateLimit }>;
   /** Cloudflare Turnstile on the signup form; null: off. */
@@ -89,6 +91,7 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     adminApiKey: parseAdminKey(value(env, 'ADMIN_API_KEY')),
     confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
     linkTtlSeconds: parseLinkTtl(value(env, 'LINK_TTL')),
+    unconfirmedRetentionSeconds: parseDuration('UNCONFIRMED_RETENTION', value(env, 'UNCONFIRMED_RETENTION') ?? '30d', 86400, 3650 * 86400),
     rateLimits: Object.freeze({
       signup: parseRateLimit('RATE_LIMIT_SIGNUP', value(env, 'RATE_LIMIT_SIGNUP') ?? '20/10m'),
       links: parseRateLimit('RATE_LIMIT_LINKS', value(env, 'RATE_LIMIT_LINKS') ?? '300/10m'),

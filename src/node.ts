@@ -12,6 +12,7 @@ import type { Deps, Logger } from './deps.ts';
 import { randomId } from './domain/ids.ts';
 import { sealLedger } from './domain/ledger-seal.ts';
 import { reencryptAll } from './domain/reencrypt.ts';
+import { purgeUnconfirmedSignups } from './domain/retention.ts';
 import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { createTokens } from './domain/tokens.ts';
@@ -85,22 +86,29 @@ async function main() {
 }
 
 /**
- * Seals new ledger events every few seconds, and once at start encrypts what an older version
- * stored in the clear (the same pass as `npm run cli -- keys rotate`).
+ * Seals new ledger events every few seconds, purges stale unconfirmed sign-ups every hour, and
+ * once at start encrypts what an older version stored in the clear (as `keys rotate` does).
  */
 function startLedgerJobs(deps: Deps) {
   let running: Promise<unknown> = reencryptAll(deps).then((report) => {
     const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
     if (total > 0) deps.log.info(`Encrypted ${total} stored values under key "${deps.config.encryptionKeys[0]!.kid}".`);
   });
-  const seal = () => {
-    running = running.then(() => sealLedger(deps)).catch((error) => deps.log.error('sealing the ledger failed', error));
+  const queue = (what: string, job: () => Promise<unknown>) => {
+    running = running.then(job).catch((error) => deps.log.error(`${what} failed`, error));
   };
-  const timer = setInterval(seal, 2000);
+  const seal = () => queue('sealing the ledger', () => sealLedger(deps));
+  const purge = () =>
+    queue('the retention job', async () => {
+      const purged = await purgeUnconfirmedSignups(deps);
+      if (purged > 0) deps.log.info(`Retention: removed the personal data of ${purged} unconfirmed sign-ups.`);
+    });
+  const timers = [setInterval(seal, 2000), setInterval(purge, 3600_000)];
   seal();
+  purge();
   return {
     async stop() {
-      clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
       await running;
     },
   };

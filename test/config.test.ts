@@ -67,6 +67,8 @@ describe('configuration', () => {
     [{ CONFIRM_TTL: 'soon' }, 'CONFIRM_TTL'],
     [{ CONFIRM_TTL: '10s' }, 'CONFIRM_TTL'],
     [{ CONFIRM_TTL: '90d' }, 'CONFIRM_TTL'],
+    [{ UNCONFIRMED_RETENTION: '1h' }, 'UNCONFIRMED_RETENTION'],
+    [{ UNCONFIRMED_RETENTION: 'never' }, 'UNCONFIRMED_RETENTION'],
   ])('refuses %o naming %s', (env, variable) => {
     const error = errorOf(env as Record<string, string>);
     expect(error.variable).toBe(variable);

@@ -24,8 +24,17 @@ export interface Erasure {
   already: boolean;
 }
 
-/** Erases a contact; null when there is no such contact. Erasing twice changes nothing. */
-export async function erasePersonalData(deps: Deps, contactId: string): Promise<Erasure | null> {
+/**
+ * Erases a contact; null when there is no such contact. Erasing twice changes nothing.
+ * The retention job uses the same path with its own method and no suppression entry: a
+ * sign-up that was never confirmed is forgotten, not blocked.
+ */
+export async function erasePersonalData(
+  deps: Deps,
+  contactId: string,
+  options: { method?: string; suppress?: boolean } = {},
+): Promise<Erasure | null> {
+  const method = options.method ?? ERASURE_METHOD;
   const { db } = deps;
   const contact = await db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
   const site = contact && (await findSite(db, contact.site_id));
@@ -50,7 +59,7 @@ export async function erasePersonalData(deps: Deps, contactId: string): Promise<
           key: consent.category_key,
           action: 'erased',
           status: 'withdrawn',
-          method: ERASURE_METHOD,
+          method,
           guard: { in: ['pending', 'granted', 'withdrawn'] },
         },
         { ip: null, userAgent: null },
@@ -76,17 +85,21 @@ export async function erasePersonalData(deps: Deps, contactId: string): Promise<
       .where('contact_id', '=', contactId)
       .where('status', '=', 'queued')
       .compile(),
-    db
-      .insertInto('suppressions')
-      .values({ site_id: site.id, email_hash: contact.email_hash, contact_id: contact.id, created_at: now })
-      .onConflict((oc) => oc.columns(['site_id', 'email_hash']).doNothing())
-      .compile(),
   );
+  if (options.suppress ?? true) {
+    queries.push(
+      db
+        .insertInto('suppressions')
+        .values({ site_id: site.id, email_hash: contact.email_hash, contact_id: contact.id, created_at: now })
+        .onConflict((oc) => oc.columns(['site_id', 'email_hash']).doNothing())
+        .compile(),
+    );
+  }
   queries.push(
     enqueueWebhookQuery(
       db,
       'contact.erased',
-      { site: site.id, contactId, category: null, channel: null, action: 'erased', method: ERASURE_METHOD, occurredAt: now },
+      { site: site.id, contactId, category: null, channel: null, action: 'erased', method, occurredAt: now },
       deps.newId(),
     ),
   );

@@ -1,0 +1,27 @@
+// Retention (APPI: delete what is no longer needed). A sign-up nobody confirmed within
+// UNCONFIRMED_RETENTION (30 days by default) loses its personal data through the one erasure
+// path, with method `retention_purge` and no suppression entry; the ledger records an `erased`
+// event per category, so what was done stays provable.
+import type { Deps } from '../deps.ts';
+import { erasePersonalData } from './erase-personal-data.ts';
+
+export const RETENTION_METHOD = 'retention_purge';
+
+/** Purges up to `limit` stale unconfirmed sign-ups; returns how many. */
+export async function purgeUnconfirmedSignups(deps: Deps, limit = 200): Promise<number> {
+  const cutoff = new Date(deps.clock.now().getTime() - deps.config.unconfirmedRetentionSeconds * 1000).toISOString();
+  const stale = await deps.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('confirmed_at', 'is', null)
+    .where('email', '!=', '')
+    .where('created_at', '<', cutoff)
+    // Nothing granted, ever: an imported consent is confirmed consent without a confirmation.
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('consents').select('status').whereRef('consents.contact_id', '=', 'contacts.id').where('status', '=', 'granted'))),
+    )
+    .limit(limit)
+    .execute();
+  for (const { id } of stale) await erasePersonalData(deps, id, { method: RETENTION_METHOD, suppress: false });
+  return stale.length;
+}
