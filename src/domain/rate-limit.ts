@@ -6,8 +6,8 @@ import { countHit, deleteEndedWindows } from '../db/rate-limits.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
 
-/** signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. */
-export type RateLimitScope = 'signup' | 'links';
+/** signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. api: per API key. */
+export type RateLimitScope = 'signup' | 'links' | 'api';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 

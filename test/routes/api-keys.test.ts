@@ -80,3 +80,18 @@ describe('API keys', () => {
     expect((await lookup(t, key, '%E0%A4%A')).status).toBe(403);
   });
 });
+
+describe('API rate limits', () => {
+  it('answer 429 with Retry-After per key, and another key is not affected', async () => {
+    const t = await makeTestApp({ RATE_LIMIT_API: '3/1m' });
+    const { key } = await createApiKey(t.deps, { siteId: null });
+    for (let i = 0; i < 3; i++) expect((await lookup(t, key)).status).toBe(404);
+    const limited = await lookup(t, key);
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).error.code).toBe('too_many_requests');
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await lookup(t, ADMIN_KEY)).status).toBe(404);
+    t.clock.advance(60_000);
+    expect((await lookup(t, key)).status).toBe(404);
+  });
+});

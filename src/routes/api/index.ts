@@ -4,6 +4,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
 import { apiEnabled, authenticateApiKey } from '../../domain/api-keys.ts';
+import { hitRateLimit } from '../../domain/rate-limit.ts';
 import { auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
 import { eligibilityRoutes } from './eligibility.ts';
@@ -41,6 +42,12 @@ apiRoutes.use('*', async (c, next) => {
     return apiError(c, 'forbidden', `This key is for the site "${key.siteId}" only.`);
   }
   c.set('apiKeyId', key.id);
+  // Per key, not per IP: one sending system is one key, wherever it runs.
+  const verdict = await hitRateLimit(c.var.deps, 'api', `api-key:${key.id}`);
+  if (!verdict.allowed) {
+    c.header('Retry-After', String(verdict.retryAfterSeconds));
+    return apiError(c, 'too_many_requests', `Too many requests for this key; try again in ${verdict.retryAfterSeconds} s.`);
+  }
   await next();
 });
 
