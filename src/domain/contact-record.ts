@@ -40,6 +40,10 @@ export interface ContactRecord {
     sourceUrl: string | null;
     ip: string | null;
     userAgent: string | null;
+    /** Free-text evidence of an imported consent (a paper form's reference, say). */
+    evidence: string | null;
+    /** Who recorded it when not the person: `api_key:{id}` for imports. */
+    actor: string | null;
     policyVersion: string | null;
     locale: string;
     /** Key into `consentTexts`. */
@@ -96,6 +100,8 @@ export async function buildContactRecord(
         sourceUrl: e.source_url,
         ip: await decrypt(e.encrypted_ip),
         userAgent: await decrypt(e.encrypted_user_agent),
+        evidence: await decrypt(e.encrypted_note),
+        actor: e.actor,
         policyVersion: e.policy_version,
         locale: e.locale,
         consentTextSha256: e.consent_text_sha256,

@@ -214,6 +214,8 @@ export const en = {
     sourceUrl: 'Source URL',
     ip: 'IP address',
     userAgent: 'User agent',
+    evidence: 'Evidence',
+    actor: 'Recorded by',
     policyVersion: 'Policy version',
     wording: 'Wording shown',
     seal: 'Ledger seal',

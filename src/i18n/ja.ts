@@ -213,6 +213,8 @@ export const ja: Messages = {
     sourceUrl: '取得元 URL',
     ip: 'IP アドレス',
     userAgent: 'ユーザーエージェント',
+    evidence: '証跡',
+    actor: '記録者',
     policyVersion: 'ポリシーの版',
     wording: '表示された文言',
     seal: '台帳の封印',

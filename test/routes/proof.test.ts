@@ -250,3 +250,25 @@ describe('GET /p/{token}/data (the person’s own copy)', () => {
     expect(data.consents).toEqual([{ category: 'newsletter', channel: 'email', status: 'pending', updatedAt: expect.any(String) }]);
   });
 });
+
+describe('the proof of an imported consent', () => {
+  it('shows its evidence and who recorded it, in JSON and on the printable page', async () => {
+    const t = await makeTestApp();
+    const imported = await t.request('/api/v1/sites/demo/imports', {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        importId: 'shop-2026-10',
+        items: [{ email: 'paper@example.com', categories: ['offers'], method: 'in_store', occurredAt: '2026-10-05T12:00:00Z', evidence: 'Signed card #1042, Ginza shop' }],
+      }),
+    });
+    expect(imported.status).toBe(201);
+    const { id } = await t.contact('paper@example.com');
+    const bundle = await (await t.request(`/api/v1/sites/demo/contacts/${id}/proof`, { headers: auth })).json();
+    const [event] = bundle.events;
+    expect(event).toMatchObject({ action: 'granted', method: 'in_store', evidence: 'Signed card #1042, Ginza shop', actor: 'api_key:admin' });
+    const html = await (await t.request(`/api/v1/sites/demo/contacts/${id}/proof?format=html`, { headers: auth })).text();
+    expect(html).toContain('Signed card #1042, Ginza shop');
+    expect(html).toContain('api_key:admin');
+  });
+});

@@ -94,6 +94,10 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
               <dd>{orNone(event.ip)}</dd>
               <dt>{p.userAgent}</dt>
               <dd>{orNone(event.userAgent)}</dd>
+              <dt>{p.evidence}</dt>
+              <dd>{orNone(event.evidence)}</dd>
+              <dt>{p.actor}</dt>
+              <dd>{orNone(event.actor)}</dd>
               <dt>{p.policyVersion}</dt>
               <dd>{orNone(event.policyVersion)}</dd>
               <dt>{p.locale}</dt>

@@ -47,6 +47,8 @@ export const ContactRecordSchema = z
         sourceUrl: z.string().nullable(),
         ip: z.string().nullable(),
         userAgent: z.string().nullable(),
+        evidence: z.string().nullable(),
+        actor: z.string().nullable(),
         policyVersion: z.string().nullable(),
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
