@@ -3,6 +3,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database, OutboxRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { claimDue, retryAt } from './due-work.ts';
 import { sendableAddress } from '../domain/email-address.ts';
 
 export interface QueuedMail {
@@ -42,14 +43,7 @@ export function enqueueMailQuery(db: Kysely<Database>, mail: QueuedMail, now: Da
     .compile();
 }
 
-/**
- * Seconds to wait after failed attempt n (index n-1). Resend keeps idempotency keys for 24 h,
- * so all 8 attempts fit well inside that (about 8.6 h in all); the first retry comes in 2 s.
- */
-export const RETRY_DELAYS_SECONDS = [2, 10, 60, 300, 1800, 7200, 21600] as const;
-export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
-/** A claimed message is not picked up again for this long, unless its sender reports back. */
-const LEASE_SECONDS = 120;
+export { MAX_ATTEMPTS, RETRY_DELAYS_SECONDS } from './due-work.ts';
 
 export interface DeliveryReport {
   sent: number;
@@ -62,30 +56,8 @@ type SenderDeps = Pick<Deps, 'db' | 'mailer' | 'clock' | 'log' | 'cipher'>;
 /** Delivers up to `limit` due messages. Safe to run from several processes at once. */
 export async function deliverDueMail(deps: SenderDeps, limit = 25): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
-  const due = await deps.db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', deps.clock.now().toISOString())
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
-  for (const row of due) {
-    if (await claim(deps, row)) report[await deliver(deps, row)]++;
-  }
+  for (const row of await claimDue<OutboxRow>(deps, 'outbox', limit)) report[await deliver(deps, row)]++;
   return report;
-}
-
-async function claim(deps: SenderDeps, row: OutboxRow): Promise<boolean> {
-  const leaseEnd = new Date(deps.clock.now().getTime() + LEASE_SECONDS * 1000);
-  const result = await deps.db
-    .updateTable('outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseEnd.toISOString() }))
-    .where('id', '=', row.id)
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '=', row.next_attempt_at)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
 }
 
 async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof DeliveryReport> {
@@ -114,12 +86,10 @@ async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof Delivery
       .execute();
     return 'sent';
   }
-  const delay = RETRY_DELAYS_SECONDS[attempt - 1];
-  if (result.retryable && delay !== undefined) {
-    await update
-      .set({ next_attempt_at: new Date(now.getTime() + delay * 1000).toISOString(), last_error: result.error })
-      .execute();
-    deps.log.warn(`mail ${row.id}: attempt ${attempt} failed (${result.error}); retrying in ${delay}s`);
+  const next = result.retryable ? retryAt(now, attempt) : null;
+  if (next) {
+    await update.set({ next_attempt_at: next.toISOString(), last_error: result.error }).execute();
+    deps.log.warn(`mail ${row.id}: attempt ${attempt} failed (${result.error}); retrying at ${next.toISOString()}`);
     return 'retrying';
   }
   const why = result.retryable ? `gave up after ${attempt} attempts: ${result.error}` : result.error;

@@ -4,9 +4,8 @@
 import { Webhook } from 'standardwebhooks';
 import type { WebhookDeliveryRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { RETRY_DELAYS_SECONDS } from '../mail/outbox.ts';
+import { claimDue, retryAt } from '../mail/due-work.ts';
 
-const LEASE_SECONDS = 120;
 const TIMEOUT_MS = 10_000;
 
 export interface WebhookReport {
@@ -20,30 +19,8 @@ type SenderDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>;
 /** Delivers up to `limit` due webhooks. Safe to run from several processes at once. */
 export async function deliverDueWebhooks(deps: SenderDeps, limit = 25): Promise<WebhookReport> {
   const report: WebhookReport = { delivered: 0, retrying: 0, failed: 0 };
-  const due = await deps.db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '<=', deps.clock.now().toISOString())
-    .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
-  for (const row of due) {
-    if (await claim(deps, row)) report[await deliver(deps, row)]++;
-  }
+  for (const row of await claimDue<WebhookDeliveryRow>(deps, 'webhook_deliveries', limit)) report[await deliver(deps, row)]++;
   return report;
-}
-
-async function claim(deps: SenderDeps, row: WebhookDeliveryRow): Promise<boolean> {
-  const leaseEnd = new Date(deps.clock.now().getTime() + LEASE_SECONDS * 1000);
-  const result = await deps.db
-    .updateTable('webhook_deliveries')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseEnd.toISOString() }))
-    .where('id', '=', row.id)
-    .where('status', '=', 'queued')
-    .where('next_attempt_at', '=', row.next_attempt_at)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
 }
 
 /** The Standard Webhooks headers for one attempt. */
@@ -85,10 +62,10 @@ async function deliver(deps: SenderDeps, row: WebhookDeliveryRow): Promise<keyof
     return 'delivered';
   }
   const retryable = result.status === null || result.status === 429 || result.status >= 500;
-  const delay = RETRY_DELAYS_SECONDS[attemptNo - 1];
-  if (retryable && delay !== undefined) {
-    await update.set({ ...common, next_attempt_at: new Date(now.getTime() + delay * 1000).toISOString() }).execute();
-    deps.log.warn(`webhook ${row.id}: attempt ${attemptNo} failed (${result.error}); retrying in ${delay}s`);
+  const next = retryable ? retryAt(now, attemptNo) : null;
+  if (next) {
+    await update.set({ ...common, next_attempt_at: next.toISOString() }).execute();
+    deps.log.warn(`webhook ${row.id}: attempt ${attemptNo} failed (${result.error}); retrying at ${next.toISOString()}`);
     return 'retrying';
   }
   const why = retryable ? `gave up after ${attemptNo} attempts: ${result.error}` : result.error;
