@@ -19,10 +19,11 @@ function errorOf(env: Env): ConfigError {
 }
 
 describe('RATE_LIMIT_SIGNUP and RATE_LIMIT_LINKS', () => {
-  it('default to 20 signups and 300 link requests per IP every 10 minutes', () => {
+  it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute', () => {
     expect(parseConfig(BASE).rateLimits).toEqual({
       signup: { limit: 20, windowSeconds: 600 },
       links: { limit: 300, windowSeconds: 600 },
+      api: { limit: 600, windowSeconds: 60 },
     });
   });
 
