@@ -47,3 +47,25 @@ export async function latestRequests(
   }
   return latest;
 }
+
+export type EventWithText = Awaited<ReturnType<typeof listEventsWithText>>[number];
+
+/** An event as the API and the proof bundle show it: evidence decrypted, names in camelCase. */
+export async function readableEvent(e: EventWithText, decrypt: (stored: string) => Promise<string>) {
+  const open = (value: string | null) => (value === null ? null : decrypt(value));
+  return {
+    id: e.id,
+    category: e.category_key,
+    channel: e.channel,
+    action: e.action,
+    method: e.method,
+    occurredAt: e.occurred_at,
+    sourceUrl: e.source_url,
+    ip: await open(e.encrypted_ip),
+    userAgent: await open(e.encrypted_user_agent),
+    evidence: await open(e.encrypted_note),
+    actor: e.actor,
+    policyVersion: e.policy_version,
+    locale: e.locale,
+  };
+}

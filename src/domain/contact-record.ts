@@ -6,7 +6,7 @@
 // `npm run cli -- ledger verify`.
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
-import { listEventsWithText } from '../db/events.ts';
+import { listEventsWithText, readableEvent } from '../db/events.ts';
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 
@@ -91,19 +91,7 @@ export async function buildContactRecord(
     consents: consents.map((row) => ({ category: row.category_key, channel: row.channel, status: row.status, updatedAt: row.updated_at })),
     events: await Promise.all(
       events.map(async (e) => ({
-        id: e.id,
-        category: e.category_key,
-        channel: e.channel,
-        action: e.action,
-        method: e.method,
-        occurredAt: e.occurred_at,
-        sourceUrl: e.source_url,
-        ip: await decrypt(e.encrypted_ip),
-        userAgent: await decrypt(e.encrypted_user_agent),
-        evidence: await decrypt(e.encrypted_note),
-        actor: e.actor,
-        policyVersion: e.policy_version,
-        locale: e.locale,
+        ...(await readableEvent(e, (value) => cipher.decrypt(value))),
         consentTextSha256: e.consent_text_sha256,
         seal: seals.get(e.id) ?? null,
       })),

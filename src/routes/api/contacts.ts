@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import { findContact, findContactByEmailHash } from '../../db/contacts.ts';
 import { listConsents } from '../../db/consents.ts';
-import { listEventsWithText } from '../../db/events.ts';
+import { listEventsWithText, readableEvent } from '../../db/events.ts';
 import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
@@ -74,25 +74,13 @@ contactRoutes.openapi(events, async (c) => {
   const found = await contactById(c, site, id);
   if (found instanceof Response) return found;
   const rows = await listEventsWithText(c.var.deps.db, found.id);
-  const decrypt = (value: string | null) => (value === null ? null : c.var.deps.cipher.decrypt(value));
+  const decrypt = (value: string) => c.var.deps.cipher.decrypt(value);
   return c.json(
     {
       events: await Promise.all(
         rows.map(async (e) => ({
-          id: e.id,
-          category: e.category_key,
-          channel: e.channel,
-          action: e.action,
-          method: e.method,
-          occurredAt: e.occurred_at,
-          sourceUrl: e.source_url,
-          ip: await decrypt(e.encrypted_ip),
-          userAgent: await decrypt(e.encrypted_user_agent),
-          policyVersion: e.policy_version,
-          locale: e.locale,
+          ...(await readableEvent(e, decrypt)),
           consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
-          evidence: await decrypt(e.encrypted_note),
-          actor: e.actor,
         })),
       ),
     },
