@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
-import { apiError, apiRoutes } from './routes/api/index.ts';
+import { apiError, apiRoutes, unknownApiRoute } from './routes/api/index.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
@@ -50,7 +50,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.route('/p', preferenceRoutes);
   app.route('/dev', devMailboxRoutes);
   app.route('/api/v1', apiRoutes);
-  app.all('/api/*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
+  app.all('/api/*', unknownApiRoute);
 
   app.notFound((c) => notFoundPage(c));
   app.onError((error, c) => {

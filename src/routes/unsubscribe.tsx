@@ -9,6 +9,7 @@ import { undoWithdrawals, withdraw } from '../domain/withdraw.ts';
 import { RestoredPage, UnsubscribedPage, UnsubscribePage } from '../../views/pages/unsubscribe.tsx';
 import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
 import { evidenceOf, formText, page, readForm } from './render.tsx';
+import { isOneClickUnsubscribe } from './same-origin.tsx';
 
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
@@ -33,8 +34,7 @@ unsubscribeRoutes.get('/:token', async (c) => {
 unsubscribeRoutes.post('/:token', async (c) => {
   const link = await openLinkFor(c, 'unsubscribe');
   if (!link) return invalidLinkPage(c);
-  const form = await readForm(c);
-  const oneClick = form?.['List-Unsubscribe'] === 'One-Click';
+  const oneClick = await isOneClickUnsubscribe(c);
   const events = await withdraw(c.var.deps, link, scope(link), oneClick ? 'one_click' : 'unsubscribe_page', evidenceOf(c));
   if (oneClick) return c.text(link.t.unsubscribe.oneClickDone, 200);
   return page(

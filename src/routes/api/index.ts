@@ -2,6 +2,7 @@
 // Routes are declared with @hono/zod-openapi, so the same schemas validate requests and describe
 // them in GET /api/v1/openapi.json. With ADMIN_API_KEY unset the whole API does not exist (404).
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { apiEnabled, authenticateApiKey } from '../../domain/api-keys.ts';
 import { hitRateLimit } from '../../domain/rate-limit.ts';
@@ -70,7 +71,9 @@ apiRoutes.route('/', siteRoutes);
 apiRoutes.route('/', webhookRoutes);
 apiRoutes.route('/audit', auditRoutes);
 
-apiRoutes.all('*', (c) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`));
+/** Any /api path without a route, inside /api/v1 or not. */
+export const unknownApiRoute = (c: Context) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`);
+apiRoutes.all('*', unknownApiRoute);
 
 /** The {site} of a /sites/{site}/... path, decoded; null for any other path or bad encoding. */
 function siteInPath(path: string): string | null {
