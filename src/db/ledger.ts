@@ -1,14 +1,20 @@
-// Appending to the ledger. Each event is an INSERT ... SELECT guarded by the consent's current
-// status, so two concurrent requests cannot record the same change twice, and the guard and the
-// state update run in one atomic batch.
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+// Appending to the ledger, race-safe without interactive transactions (D1 has none). A change is
+// decided by one statement: the status-guarded upsert of the consent, which marks the row with
+// the batch's id. The ledger event, its evidence, its webhook and every side effect of the
+// batch follow only where that mark is the batch's own, so parallel requests that all read the
+// same state before writing still record each change once, and nothing acts on a change that
+// another request won.
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { Channel, ConsentAction, ConsentStatus, Database } from './schema.ts';
 
-export interface LedgerEvent {
+export interface ConsentKey {
   siteId: string;
   contactId: string;
   categoryKey: string;
   channel: Channel;
+}
+
+export interface LedgerEvent extends ConsentKey {
   action: ConsentAction;
   method: string;
   occurredAt: string;
@@ -22,18 +28,64 @@ export interface LedgerEvent {
   actor?: string | null;
 }
 
-/** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them. */
+/** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them (or no row). */
 export type StatusGuard = { in: ConsentStatus[] } | { notIn: ConsentStatus[] };
 
-export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard: StatusGuard): CompiledQuery {
-  const statuses = 'in' in guard ? guard.in : guard.notIn;
-  const matching = db
-    .selectFrom('consents')
-    .select('status')
-    .where('contact_id', '=', event.contactId)
-    .where('category_key', '=', event.categoryKey)
-    .where('channel', '=', event.channel)
-    .where('status', 'in', statuses);
+/** A further SQL condition a change needs, checked in the same statement (a claim, a link's epoch). */
+export type Condition = RawBuilder<boolean>;
+
+/**
+ * The deciding statement of a change: sets the status where the guard (and the condition) allow,
+ * creating the row only when the guard allows its absence, and marks the row with `batch`.
+ */
+export function setConsentQuery(
+  db: Kysely<Database>,
+  key: ConsentKey,
+  status: ConsentStatus,
+  now: string,
+  guard: StatusGuard,
+  batch: string,
+  condition?: Condition,
+): CompiledQuery {
+  const must = 'in' in guard;
+  const statuses = must ? guard.in : guard.notIn;
+  const rowExists = sql`EXISTS (SELECT 1 FROM consents WHERE contact_id = ${key.contactId}
+    AND category_key = ${key.categoryKey} AND channel = ${key.channel})`;
+  return sql`INSERT INTO consents (contact_id, category_key, channel, site_id, status, updated_at, change_id)
+    SELECT ${key.contactId}, ${key.categoryKey}, ${key.channel}, ${key.siteId}, ${status}, ${now}, ${batch}
+    WHERE ${condition ?? sql`1`} AND ${must ? rowExists : sql`1`}
+    ON CONFLICT (contact_id, category_key, channel) DO UPDATE
+      SET status = excluded.status, updated_at = excluded.updated_at, change_id = excluded.change_id
+      WHERE consents.status ${sql.raw(must ? 'IN' : 'NOT IN')} (${sql.join(statuses)})`.compile(db);
+}
+
+/** True in SQL when `batch` changed this consent (place after its setConsentQuery). */
+export function changedBy(key: Pick<ConsentKey, 'contactId' | 'categoryKey' | 'channel'>, batch: string): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (SELECT 1 FROM consents WHERE contact_id = ${key.contactId}
+    AND category_key = ${key.categoryKey} AND channel = ${key.channel} AND change_id = ${batch})`;
+}
+
+/**
+ * True in SQL when `batch` changed at least one consent of the contact (of `some` categories),
+ * or each of the `every` categories (a welcome mail names every category it confirms).
+ */
+export function contactChangedBy(
+  contactId: string,
+  batch: string,
+  keys?: { some: readonly string[] } | { every: readonly string[] },
+): RawBuilder<boolean> {
+  const changed = sql`FROM consents WHERE contact_id = ${contactId} AND change_id = ${batch}`;
+  if (!keys) return sql<boolean>`EXISTS (SELECT 1 ${changed})`;
+  const list = 'some' in keys ? keys.some : keys.every;
+  if (list.length === 0) return sql<boolean>`0`;
+  const among = sql`AND category_key IN (${sql.join([...list])})`;
+  return 'some' in keys
+    ? sql<boolean>`EXISTS (SELECT 1 ${changed} ${among})`
+    : sql<boolean>`(SELECT count(*) ${changed} ${among}) = ${list.length}`;
+}
+
+/** The ledger event, written only when `batch` changed the consent it records. */
+export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, batch: string): CompiledQuery {
   const row = {
     site_id: event.siteId,
     contact_id: event.contactId,
@@ -53,11 +105,7 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, guard
   return db
     .insertInto('consent_events')
     .columns(columns)
-    .expression(
-      db
-        .selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)))
-        .where(({ exists, not }) => ('in' in guard ? exists(matching) : not(exists(matching)))),
-    )
+    .expression(db.selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column))).where(changedBy(event, batch)))
     .compile();
 }
 
@@ -73,31 +121,4 @@ export function attachEvidenceQuery(
 ): CompiledQuery {
   return sql`INSERT INTO event_evidence (event_id, ip, user_agent, note)
     SELECT last_insert_rowid(), ${encrypted.ip}, ${encrypted.userAgent}, ${encrypted.note ?? null} WHERE changes() = 1`.compile(db);
-}
-
-/** Sets the consent's status, creating the row if needed; an existing row changes only as `guard` allows. */
-export function setConsentQuery(
-  db: Kysely<Database>,
-  key: { siteId: string; contactId: string; categoryKey: string; channel: Channel },
-  status: ConsentStatus,
-  now: string,
-  guard: StatusGuard,
-): CompiledQuery {
-  return db
-    .insertInto('consents')
-    .values({
-      contact_id: key.contactId,
-      category_key: key.categoryKey,
-      channel: key.channel,
-      site_id: key.siteId,
-      status,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['contact_id', 'category_key', 'channel'])
-        .doUpdateSet({ status, updated_at: now })
-        .where('consents.status', 'in' in guard ? 'in' : 'not in', 'in' in guard ? guard.in : guard.notIn),
-    )
-    .compile();
 }

@@ -54,6 +54,8 @@ export interface ContactsTable {
   created_at: string;
   updated_at: string;
   token_epoch: Generated<number>;
+  /** The erasure batch that blanked this contact (migration 0011). */
+  erasure_id: Generated<string | null>;
 }
 
 export interface ConsentTextsTable {
@@ -105,6 +107,8 @@ export interface ConsentsTable {
   site_id: string;
   status: ConsentStatus;
   updated_at: string;
+  /** The batch that last changed it, for the guards of the batch's later statements (migration 0011). */
+  change_id: Generated<string | null>;
 }
 
 export interface ConfirmationsTable {
@@ -137,6 +141,8 @@ export interface OutboxTable {
   provider_id: string | null;
   created_at: string;
   sent_at: string | null;
+  /** Keyed hash of the recipient's mailbox, for per-mailbox limits (migration 0011). */
+  mailbox_hash: Generated<string | null>;
 }
 
 /** One fixed window of one per-IP bucket; the address itself is never stored. */

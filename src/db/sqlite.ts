@@ -26,7 +26,9 @@ export function openSqlite(path: string): SqliteHandle {
     sqlite,
     db,
     async atomic(queries) {
-      runAll(queries);
+      // BEGIN IMMEDIATE: the write lock from the first statement, so every guard in the batch
+      // reads what is committed now, even with other processes writing the same file.
+      runAll.immediate(queries);
     },
   };
 }

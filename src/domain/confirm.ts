@@ -1,14 +1,16 @@
 // Double opt-in, second half. Reading a link changes nothing (mail scanners open every link);
 // only the button's POST confirms, once, the categories the link names that are still pending.
-import type { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { findContact } from '../db/contacts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { latestRequests } from '../db/events.ts';
+import { contactChangedBy } from '../db/ledger.ts';
 import type { ConfirmationRow, ContactRow, SiteRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { changeQueries, type Evidence } from './consent-change.ts';
-import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
+import { confirmationMailQueries } from './confirmation-mail.ts';
+import { decryptedMailboxHash, linkStillValid } from './contact-guards.ts';
 import { sha256Hex } from './ids.ts';
 import { welcomeMailQuery } from './list-mail.ts';
 import type { TokenClaims } from './tokens.ts';
@@ -45,13 +47,22 @@ async function contextFor(deps: Deps, claims: TokenClaims): Promise<Confirmation
     .where('id', '=', claims.jti)
     .executeTakeFirst();
   if (!site || !contact || !confirmation || confirmation.contact_id !== contact.id) return null;
+  // revoke-links (and erasure) bump the epoch: links mailed before stop confirming. Links made
+  // before confirmation tokens carried an epoch count as epoch 0.
+  if ((claims.epoch ?? 0) !== contact.token_epoch) return null;
   return { site, contact, confirmation, categories: JSON.parse(confirmation.categories) as string[] };
 }
 
-/** Confirms an open link; a spent one is left alone (pressing twice is harmless). */
+/**
+ * Confirms an open link; a spent one is left alone (pressing twice is harmless). Every effect is
+ * guarded inside the batch: categories only while still pending and the link not revoked; the
+ * contact's confirmed_at, the lifted suppression and the welcome mail only where this very batch
+ * confirmed (not after a concurrent erasure or one-click withdrew).
+ */
 export async function confirm(deps: Deps, context: ConfirmationContext, evidence: Evidence): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now().toISOString();
+  const batch = deps.newId();
   const { site, contact, confirmation } = context;
   const statuses = await emailConsentStatuses(db, contact.id);
   const pending = context.categories.filter((key) => statuses.get(key) === 'pending');
@@ -66,32 +77,35 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
       .compile(),
   ];
   // Two presses at once: the guards let only the first one that still sees "pending" write.
+  const linkValid = linkStillValid(contact.id, contact.token_epoch);
   for (const key of pending) {
     const request = requests.get(key);
     queries.push(
       ...(await changeQueries(
         deps,
         context,
-        { key, action: 'confirmed', status: 'granted', method: 'confirmation_link', guard: { in: ['pending'] } },
+        { key, action: 'confirmed', status: 'granted', method: 'confirmation_link', guard: { in: ['pending'] }, condition: linkValid },
         { ...evidence, sourceUrl: request?.sourceUrl ?? null },
         { sha256: request?.sha256 ?? null, policyVersion: request?.policyVersion ?? null },
         now,
+        batch,
       )),
     );
   }
-  if (pending.length > 0 && !contact.confirmed_at) {
-    queries.push(db.updateTable('contacts').set({ confirmed_at: now, updated_at: now }).where('id', '=', contact.id).compile());
-  }
   if (pending.length > 0) {
-    // A new double opt-in after an erasure: the address is no longer suppressed.
+    const confirmedNow = contactChangedBy(contact.id, batch);
     queries.push(
-      db.deleteFrom('suppressions').where('site_id', '=', site.id).where('email_hash', '=', contact.email_hash).compile(),
+      sql`UPDATE contacts SET confirmed_at = ${now}, updated_at = ${now}
+        WHERE id = ${contact.id} AND confirmed_at IS NULL AND ${confirmedNow}`.compile(db),
+      // A new double opt-in after an erasure: the address is no longer suppressed.
+      sql`DELETE FROM suppressions WHERE site_id = ${site.id} AND email_hash = ${contact.email_hash} AND ${confirmedNow}`.compile(db),
     );
     // Named after the requests it answers, so that two links pressed at once for the same
-    // requests queue one welcome (the outbox keeps the first of two equal ids).
+    // requests queue one welcome (the outbox keeps the first of two equal ids); and only when
+    // this batch confirmed every category it names.
     const answered = pending.map((key) => `${key}:${requests.get(key)?.eventId ?? 0}`).sort().join(',');
     const welcomeId = `welcome-${(await sha256Hex(`${contact.id}|${answered}`)).slice(0, 32)}`;
-    queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending));
+    queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending, contactChangedBy(contact.id, batch, { every: pending })));
   }
   await deps.atomic(queries);
   if (pending.length > 0) deps.mailQueued();
@@ -111,7 +125,15 @@ export async function resendConfirmation(deps: Deps, context: ConfirmationContex
   const { site, contact } = context;
   const statuses = await emailConsentStatuses(deps.db, contact.id);
   const pending = [...statuses].filter(([, status]) => status === 'pending').map(([key]) => key);
-  if (pending.length === 0 || !(await mayMailConfirmation(deps, contact.id))) return;
-  await deps.atomic(await confirmationMailQueries(deps, site, contact, pending));
+  if (pending.length === 0 || contact.email === '') return;
+  // Still pending when the batch runs, the link not revoked meanwhile, within the inbox limit.
+  const stillPending = sql<boolean>`EXISTS (SELECT 1 FROM consents WHERE contact_id = ${contact.id}
+    AND status = 'pending' AND category_key IN (${sql.join(pending)}))`;
+  await deps.atomic(
+    await confirmationMailQueries(deps, site, contact, pending, {
+      mailboxHash: await decryptedMailboxHash(deps, contact),
+      when: sql<boolean>`${stillPending} AND ${linkStillValid(contact.id, contact.token_epoch)}`,
+    }),
+  );
   deps.mailQueued();
 }

@@ -1,50 +1,41 @@
 // Issues a double opt-in link: a confirmation row, a signed token and the queued email, as
-// queries for the caller's atomic batch. Also the per-address limit that stops the signup form
-// from being used to flood someone's inbox.
-import type { CompiledQuery } from 'kysely';
+// queries for the caller's atomic batch, each guarded inside the batch: the mail only when the
+// change that asks for it happened, the address is not erased and the per-inbox limit allows it
+// (so the signup form cannot flood someone's inbox), the confirmation row only with its mail.
+import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { listCategories } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { formatDateTime, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { enqueueMailQuery } from '../mail/outbox.ts';
 import { renderConfirmationEmail } from '../../views/emails/confirmation.tsx';
+import { notErased } from './contact-guards.ts';
+import { withinMailLimit } from './mail-limit.ts';
 
 export const CONFIRMATION_MAIL_KIND = 'confirmation';
-const MIN_INTERVAL_MS = 10 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const MAX_PER_DAY = 5;
-
-/** At most one confirmation email per address every 10 minutes, and five a day. */
-export async function mayMailConfirmation(deps: Deps, contactId: string): Promise<boolean> {
-  const now = deps.clock.now().getTime();
-  const recent = await deps.db
-    .selectFrom('outbox')
-    .select('created_at')
-    .where('contact_id', '=', contactId)
-    .where('kind', '=', CONFIRMATION_MAIL_KIND)
-    .where('created_at', '>', new Date(now - DAY_MS).toISOString())
-    .execute();
-  if (recent.length >= MAX_PER_DAY) return false;
-  const cutoff = new Date(now - MIN_INTERVAL_MS).toISOString();
-  return !recent.some((row) => row.created_at > cutoff);
-}
 
 export function contactLocale(contact: Pick<ContactRow, 'locale'>, site: SiteRow): Locale {
   return isLocale(contact.locale) ? contact.locale : isLocale(site.default_locale) ? site.default_locale : 'en';
 }
 
+/**
+ * The confirmation mail for these categories and its link, queued only when `when` holds (the
+ * batch's own change that calls for it) and the inbox limit allows. `mailboxHash` is of the
+ * address the mail goes to.
+ */
 export async function confirmationMailQueries(
   deps: Deps,
   site: SiteRow,
-  contact: Pick<ContactRow, 'id' | 'email' | 'locale'>,
+  contact: Pick<ContactRow, 'id' | 'email' | 'locale' | 'token_epoch'>,
   categoryKeys: readonly string[],
+  guard: { mailboxHash: string; when: RawBuilder<boolean> },
 ): Promise<CompiledQuery[]> {
   const now = deps.clock.now();
   const ttl = deps.config.confirmTtlSeconds;
   const expiresAt = new Date(now.getTime() + ttl * 1000);
   const confirmationId = deps.newId();
   const token = await deps.tokens.sign(
-    { purpose: 'confirm', subject: contact.id, site: site.id, jti: confirmationId, categories: [...categoryKeys] },
+    { purpose: 'confirm', subject: contact.id, site: site.id, jti: confirmationId, categories: [...categoryKeys], epoch: contact.token_epoch },
     ttl,
   );
   const locale = contactLocale(contact, site);
@@ -59,30 +50,26 @@ export async function confirmationMailQueries(
     confirmUrl: `${deps.config.baseUrl}/c/${token}`,
     expiresAt: formatDateTime(locale, site.time_zone, expiresAt),
   });
+  const mailId = deps.newId();
+  const limit = withinMailLimit(CONFIRMATION_MAIL_KIND, { siteId: site.id, mailboxHash: guard.mailboxHash, contactId: contact.id }, now);
   return [
-    deps.db
-      .insertInto('confirmations')
-      .values({
-        id: confirmationId,
-        site_id: site.id,
-        contact_id: contact.id,
-        categories: JSON.stringify(categoryKeys),
-        created_at: now.toISOString(),
-        expires_at: expiresAt.toISOString(),
-      })
-      .compile(),
     enqueueMailQuery(
       deps.db,
       {
-        id: deps.newId(),
+        id: mailId,
         siteId: site.id,
         contactId: contact.id,
         kind: CONFIRMATION_MAIL_KIND,
         from: site.sender_address ?? deps.config.mailFrom,
         encryptedTo: contact.email,
+        mailboxHash: guard.mailboxHash,
         ...email,
       },
       now,
+      sql<boolean>`${guard.when} AND ${notErased(contact.id)} AND ${limit}`,
     ),
+    sql`INSERT INTO confirmations (id, site_id, contact_id, categories, created_at, expires_at)
+      SELECT ${confirmationId}, ${site.id}, ${contact.id}, ${JSON.stringify(categoryKeys)}, ${now.toISOString()}, ${expiresAt.toISOString()}
+      WHERE EXISTS (SELECT 1 FROM outbox WHERE id = ${mailId})`.compile(deps.db),
   ];
 }

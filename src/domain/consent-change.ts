@@ -1,7 +1,9 @@
-// One consent change: the ledger event and the new state, guarded by the current status so a
-// concurrent request cannot record the same change twice. Every use-case builds its writes here.
+// One consent change: the new state, guarded by the current status (and any further condition),
+// then the ledger event, its evidence and its webhook, each only if that guard let the change
+// through in this batch. So a concurrent request cannot record the same change twice, and
+// nothing is recorded for a change another request won. Every use-case builds its writes here.
 import type { CompiledQuery } from 'kysely';
-import { appendEventQuery, attachEvidenceQuery, setConsentQuery, type StatusGuard } from '../db/ledger.ts';
+import { appendEventQuery, attachEvidenceQuery, setConsentQuery, type Condition, type StatusGuard } from '../db/ledger.ts';
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
@@ -30,14 +32,30 @@ export interface Wording {
  */
 export type EventEvidence = Evidence & { sourceUrl?: string | null; locale?: string; occurredAt?: string; actor?: string | null };
 
-/** The ledger event, its encrypted evidence and the state change for one category. */
+export interface Change {
+  key: string;
+  action: ConsentAction;
+  status: ConsentStatus;
+  method: string;
+  guard: StatusGuard;
+  /** What else must hold, in SQL, for the change to happen (a link's epoch, an erasure's claim). */
+  condition?: Condition;
+}
+
+/**
+ * The state change for one category and, where it happens, its ledger event, encrypted evidence
+ * and webhook. `batch` names the atomic batch these queries go into (one id per batch, from
+ * deps.newId()): later statements of the batch can ask whether the change happened
+ * (changedBy / contactChangedBy).
+ */
 export async function changeQueries(
   deps: Deps,
   { site, contact }: Subject,
-  change: { key: string; action: ConsentAction; status: ConsentStatus; method: string; guard: StatusGuard },
+  change: Change,
   evidence: EventEvidence,
   wording: Wording,
   now: string,
+  batch: string,
 ): Promise<CompiledQuery[]> {
   const target = { siteId: site.id, contactId: contact.id, categoryKey: change.key, channel: 'email' } as const;
   const note = evidence.note ?? null;
@@ -56,7 +74,7 @@ export async function changeQueries(
       evidenceMac: hasEvidence ? await evidenceMac(deps.config.lookupKey, evidence) : null,
       actor: evidence.actor ?? null,
     },
-    change.guard,
+    batch,
   );
   const encrypt = (value: string | null) => (value === null ? null : deps.cipher.encrypt(value));
   const attached = hasEvidence
@@ -68,7 +86,6 @@ export async function changeQueries(
         }),
       ]
     : [];
-  // Between the event and the status update, so the webhook's guard sees what the event's saw.
   const type = consentEventType(change.action);
   const webhook = type
     ? [
@@ -77,11 +94,11 @@ export async function changeQueries(
           type,
           { site: site.id, contactId: contact.id, category: change.key, channel: 'email', action: change.action, method: change.method, occurredAt: evidence.occurredAt ?? now },
           deps.newId(),
-          change.guard,
+          { changedBy: batch },
         ),
       ]
     : [];
-  return [event, ...attached, ...webhook, setConsentQuery(deps.db, target, change.status, now, change.guard)];
+  return [setConsentQuery(deps.db, target, change.status, now, change.guard, batch, change.condition), event, ...attached, ...webhook];
 }
 
 /**

@@ -13,8 +13,11 @@ export interface ConsentWording {
   policyVersion: string;
 }
 
-/** Which form the wording is for: the signup form, or the preference page's choices. */
-export type WordingForm = 'signup' | 'preferences';
+/**
+ * Which form the wording is for: the signup form, or the preference page's choices (which grant
+ * at once for a contact who confirmed by email before, and otherwise ask for a confirmation).
+ */
+export type WordingForm = 'signup' | 'preferences' | 'preferences_by_email';
 
 export async function buildConsentWording(
   site: SiteRow,
@@ -27,7 +30,12 @@ export async function buildConsentWording(
   const optIn = categories.filter((c) => c.kind === 'opt_in');
   const exempt = categories.filter((c) => c.kind === 'exempt');
   const heading = form === 'signup' ? [s.title(site.name), s.intro(site.name)] : [t.preferences.title(site.name)];
-  const statement = form === 'signup' ? s.consent(site.legal_name) : t.preferences.statement(site.legal_name);
+  const statement =
+    form === 'signup'
+      ? s.consent(site.legal_name)
+      : form === 'preferences'
+        ? t.preferences.statement(site.legal_name)
+        : t.preferences.statementByEmail(site.legal_name);
   const lines = [
     ...heading,
     '',

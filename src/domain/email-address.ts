@@ -69,3 +69,28 @@ export async function emailLookupHasher(lookupKey: string): Promise<(typed: stri
   const key = await crypto.subtle.importKey('raw', encoder.encode(lookupKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return async (typed) => toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(normaliseEmail(typed))));
 }
+
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The inbox an address reaches, for per-inbox limits only (the stored address stays as typed):
+ * normalised, a `+tag` dropped, and for Gmail dots ignored and googlemail.com joined to gmail.com,
+ * as Gmail delivers them all to one inbox.
+ */
+export function canonicalMailbox(typed: string): string {
+  const address = normaliseEmail(typed);
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  let local = address.slice(0, at).replace(/\+.*$/, '');
+  let domain = address.slice(at + 1);
+  if (GMAIL_DOMAINS.has(domain)) {
+    local = local.replace(/\./g, '');
+    domain = 'gmail.com';
+  }
+  return `${local}@${domain}`;
+}
+
+/** The keyed hash the mail limits count by; the prefix keeps it apart from lookup hashes. */
+export function mailboxHash(lookupKey: string, typed: string): Promise<string> {
+  return hmacSha256Hex(lookupKey, `mailbox:${canonicalMailbox(typed)}`);
+}

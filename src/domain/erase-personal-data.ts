@@ -8,7 +8,11 @@
 // address's lookup hash kept as a suppression entry, links revoked (token epoch), open
 // confirmation links spent, queued mail failed. The contact row itself stays, blanked, so its
 // ledger still has a subject; the address can come back only through a new double opt-in.
-import type { CompiledQuery } from 'kysely';
+//
+// The batch's first statement claims the contact (marks it with the batch's id) only while it
+// is not erased yet; the events and the webhook follow only that claim, so two erasures at
+// once (or an erasure racing the retention job) write one erasure.
+import { sql, type CompiledQuery } from 'kysely';
 import { listConsents } from '../db/consents.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
@@ -49,7 +53,21 @@ export async function erasePersonalData(
   if (contact.email === '' && suppressed) return { contactId, erasedAt: suppressed.created_at, already: true };
 
   const now = deps.clock.now().toISOString();
-  const queries: CompiledQuery[] = [];
+  const batch = deps.newId();
+  const suppress = options.suppress ?? true;
+  const suppression = sql`EXISTS (SELECT 1 FROM suppressions WHERE site_id = ${site.id} AND email_hash = ${contact.email_hash})`;
+  // An erasure request takes any contact not erased and suppressed already; the retention job
+  // only one that is still an unconfirmed sign-up when it runs (not one confirmed meanwhile).
+  const eligible = suppress
+    ? sql`NOT (email = '' AND ${suppression})`
+    : sql`email != '' AND confirmed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM consents WHERE contact_id = ${contactId} AND status = 'granted')`;
+  const claimed = sql<boolean>`EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId} AND erasure_id = ${batch})`;
+  const queries: CompiledQuery[] = [
+    // The lookup hash stays: it is how an erased address is recognised (and suppressed) later.
+    sql`UPDATE contacts SET erasure_id = ${batch}, email = '', name = NULL, updated_at = ${now}, token_epoch = token_epoch + 1
+      WHERE id = ${contactId} AND ${eligible}`.compile(db),
+  ];
   for (const consent of await listConsents(db, contact.id)) {
     queries.push(
       ...(await changeQueries(
@@ -61,22 +79,19 @@ export async function erasePersonalData(
           status: 'withdrawn',
           method,
           guard: { in: ['pending', 'granted', 'withdrawn'] },
+          condition: claimed,
         },
         { ip: null, userAgent: null },
         { sha256: null, policyVersion: null },
         now,
+        batch,
       )),
     );
   }
   const events = db.selectFrom('consent_events').select('id').where('contact_id', '=', contactId);
+  // The rest is harmless to repeat: what is gone stays gone.
   queries.push(
     db.deleteFrom('event_evidence').where('event_id', 'in', events).compile(),
-    // The lookup hash stays: it is how an erased address is recognised (and suppressed) later.
-    db
-      .updateTable('contacts')
-      .set((eb) => ({ email: '', name: null, updated_at: now, token_epoch: eb('token_epoch', '+', 1) }))
-      .where('id', '=', contactId)
-      .compile(),
     db.updateTable('confirmations').set({ spent_at: now }).where('contact_id', '=', contactId).where('spent_at', 'is', null).compile(),
     db.updateTable('outbox').set({ to_address: '' }).where('contact_id', '=', contactId).where('status', '!=', 'queued').compile(),
     db
@@ -86,13 +101,11 @@ export async function erasePersonalData(
       .where('status', '=', 'queued')
       .compile(),
   );
-  if (options.suppress ?? true) {
+  if (suppress) {
     queries.push(
-      db
-        .insertInto('suppressions')
-        .values({ site_id: site.id, email_hash: contact.email_hash, contact_id: contact.id, created_at: now })
-        .onConflict((oc) => oc.columns(['site_id', 'email_hash']).doNothing())
-        .compile(),
+      sql`INSERT INTO suppressions (site_id, email_hash, contact_id, created_at)
+        SELECT ${site.id}, ${contact.email_hash}, ${contact.id}, ${now} WHERE ${claimed}
+        ON CONFLICT (site_id, email_hash) DO NOTHING`.compile(db),
     );
   }
   queries.push(
@@ -101,8 +114,18 @@ export async function erasePersonalData(
       'contact.erased',
       { site: site.id, contactId, category: null, channel: null, action: 'erased', method, occurredAt: now },
       deps.newId(),
+      { when: claimed },
     ),
   );
   await deps.atomic(queries);
-  return { contactId, erasedAt: suppressed?.created_at ?? now, already: false };
+  const after = await db.selectFrom('contacts').select(['erasure_id', 'updated_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
+  if (after.erasure_id === batch) return { contactId, erasedAt: suppressed?.created_at ?? now, already: false };
+  // Another erasure won: answer with its time.
+  const winner = await db
+    .selectFrom('suppressions')
+    .select('created_at')
+    .where('site_id', '=', site.id)
+    .where('email_hash', '=', contact.email_hash)
+    .executeTakeFirst();
+  return { contactId, erasedAt: winner?.created_at ?? after.updated_at, already: true };
 }

@@ -17,6 +17,7 @@ import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { isLocale } from '../i18n/index.ts';
 import { changeQueries } from './consent-change.ts';
+import { notErased } from './contact-guards.ts';
 import { checkEmail, emailLookupHash } from './email-address.ts';
 import { sha256Hex } from './ids.ts';
 
@@ -99,6 +100,7 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
 
   const nowDate = deps.clock.now();
   const now = nowDate.toISOString();
+  const batch = deps.newId();
   const categories = new Map(
     (await db.selectFrom('categories').select(['key', 'kind', 'archived_at']).where('site_id', '=', site.id).execute()).map((row) => [
       row.key,
@@ -166,6 +168,7 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
           created_at: now,
           updated_at: now,
           token_epoch: 0,
+          erasure_id: null,
         };
         queries.push(db.insertInto('contacts').values(contact).compile());
         subject = { contact, statuses: new Map() };
@@ -219,6 +222,8 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
             method: item.method,
             // Only from the status seen here: a change in between (a withdrawal now) wins.
             guard: status === undefined ? { notIn: STATUSES } : { in: [status] },
+            // Nor onto a contact erased meanwhile: an erased address comes back only by double opt-in.
+            condition: notErased(contact.id),
           },
           {
             ip: null,
@@ -231,6 +236,7 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
           },
           { sha256: wordingSha, policyVersion: null },
           now,
+          batch,
         )),
       );
       statuses.set(key, 'granted');

@@ -37,18 +37,37 @@ export interface LinkTarget {
   contact: ContactRow;
   /** The one category an unsubscribe link is scoped to, if any. */
   category: string | null;
+  /**
+   * False for an unsubscribe link mailed before revoke-links (or an erasure): it still
+   * withdraws, since that can only reduce mail, but opens nothing else (no preference link,
+   * no undo).
+   */
+  current: boolean;
 }
 
-/** The contact a link is for, or null for a bad, revoked, expired or wrong-purpose link. */
+/**
+ * The contact a link is for, or null for a bad, expired or wrong-purpose link, and for a
+ * revoked manage link. Revoked unsubscribe links keep working (CASL asks 60 days, CAN-SPAM 30).
+ */
 export async function openLink(deps: Deps, token: string, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
   const verified = await deps.tokens.verify(token, purpose);
   if (!verified.ok) return null;
   const { claims } = verified;
   const site = await findSite(deps.db, claims.site);
   const contact = site && (await findContact(deps.db, site.id, claims.subject));
-  if (!site || !contact || claims.epoch !== contact.token_epoch) return null;
+  // Every manage and unsubscribe link carries the epoch it was made at.
+  if (!site || !contact || claims.epoch === undefined) return null;
+  const current = claims.epoch === contact.token_epoch;
+  if (!current && purpose === 'manage') return null;
   if (claims.category !== undefined && (await findCategoryKind(deps.db, site.id, claims.category)) !== 'opt_in') {
     return null;
   }
-  return { site, contact, category: claims.category ?? null };
+  return { site, contact, category: claims.category ?? null, current };
+}
+
+/** The site an expired unsubscribe link was for (its signature still good), else null. */
+export async function expiredLinkSite(deps: Deps, token: string): Promise<string | null> {
+  const verified = await deps.tokens.verify(token, 'unsubscribe');
+  if (verified.ok || verified.reason !== 'expired') return null;
+  return (await findSite(deps.db, verified.claims.site))?.id ?? null;
 }

@@ -1,6 +1,6 @@
 // Mail other than confirmations: every message carries the one-click unsubscribe headers and the
 // footer the Act on Specified Electronic Mail asks for, with links made for its recipient.
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { listCategories } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
@@ -25,13 +25,17 @@ async function footerAndHeaders(deps: Deps, site: SiteRow, contact: Recipient) {
   return { footer, headers: listUnsubscribeHeaders(unsubscribe) };
 }
 
-/** The welcome email after a confirmation; queuing the same `mailId` twice sends it once. */
+/**
+ * The welcome email after a confirmation, queued only when `only` holds as the batch reaches it
+ * (the confirmation it welcomes happened); queuing the same `mailId` twice sends it once.
+ */
 export async function welcomeMailQuery(
   deps: Deps,
   site: SiteRow,
   contact: Recipient,
   mailId: string,
   granted: readonly string[],
+  only: RawBuilder<boolean>,
 ): Promise<CompiledQuery> {
   const locale = contactLocale(contact, site);
   const t = messages(locale);
@@ -57,5 +61,6 @@ export async function welcomeMailQuery(
       ...email,
     },
     deps.clock.now(),
+    only,
   );
 }

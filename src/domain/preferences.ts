@@ -1,16 +1,23 @@
-// The preference page's changes. The link's token proves control of the mailbox, so a ticked
-// box grants directly (method preference_page) and an unticked one withdraws. Only categories
-// the page showed are touched, and saving an unchanged state writes nothing.
-import type { CompiledQuery } from 'kysely';
+// The preference page's changes. An unticked box withdraws. A ticked box grants directly (method
+// preference_page) only for a contact who has confirmed an address of ours by double opt-in:
+// the link then proves control of a mailbox that once proved itself. A link the operator minted
+// (the links API) for a contact who never confirmed proves nothing of the person's will, so
+// there a ticked box asks for a confirmation by email instead, as a signup does. Only
+// categories the page showed are touched, and saving an unchanged state writes nothing.
+import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
+import { contactChangedBy } from '../db/ledger.ts';
 import type { Deps } from '../deps.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { changeQueries, type Evidence, type Subject } from './consent-change.ts';
+import { confirmationMailQueries } from './confirmation-mail.ts';
+import { decryptedMailboxHash, linkStillValid } from './contact-guards.ts';
 
 export interface PreferenceChange {
   key: string;
-  action: 'granted' | 'withdrawn';
+  /** `requested`: a confirmation email went out (or will, within the inbox limit). */
+  action: 'granted' | 'withdrawn' | 'requested';
 }
 
 export async function savePreferences(
@@ -20,41 +27,59 @@ export async function savePreferences(
   wording: ConsentWording,
   evidence: Evidence & { sourceUrl: string; locale: string },
 ): Promise<PreferenceChange[]> {
+  const { contact } = subject;
   const now = deps.clock.now().toISOString();
-  const statuses = await emailConsentStatuses(deps.db, subject.contact.id);
+  const batch = deps.newId();
+  const statuses = await emailConsentStatuses(deps.db, contact.id);
   const checked = new Set(choice.checked);
+  const confirmed = contact.confirmed_at !== null;
   const changes: PreferenceChange[] = [];
   for (const key of choice.shown) {
     if (!choice.optIn.includes(key)) continue;
-    const granted = statuses.get(key) === 'granted';
-    if (checked.has(key) && !granted) changes.push({ key, action: 'granted' });
+    const status = statuses.get(key);
+    if (checked.has(key) && status !== 'granted') {
+      changes.push({ key, action: confirmed ? 'granted' : 'requested' });
+    }
     // A pending category shows unticked: leaving it so is no change, not a withdrawal.
-    if (!checked.has(key) && granted) changes.push({ key, action: 'withdrawn' });
+    if (!checked.has(key) && status === 'granted') changes.push({ key, action: 'withdrawn' });
   }
   if (changes.length === 0) return [];
-  const queries: CompiledQuery[] = [
-    storeConsentTextQuery(deps.db, wording, now),
-  ];
+  // A grant speaks for the person only while the link does (not revoked, not erased since) and
+  // the contact is still one who confirmed; both checked as the batch runs.
+  const mayGrant = sql<boolean>`${linkStillValid(contact.id, contact.token_epoch)}
+    AND EXISTS (SELECT 1 FROM contacts WHERE id = ${contact.id} AND confirmed_at IS NOT NULL)`;
+  const queries: CompiledQuery[] = [storeConsentTextQuery(deps.db, wording, now)];
   for (const { key, action } of changes) {
+    const change =
+      action === 'withdrawn'
+        ? { key, action, status: 'withdrawn' as const, method: 'preference_page', guard: { in: ['granted' as const] } }
+        : action === 'granted'
+          ? { key, action, status: 'granted' as const, method: 'preference_page', guard: { notIn: ['granted' as const] }, condition: mayGrant }
+          : {
+              key,
+              action,
+              status: 'pending' as const,
+              method: 'preference_page',
+              guard: { notIn: ['granted' as const] },
+              condition: linkStillValid(contact.id, contact.token_epoch),
+            };
+    queries.push(...(await changeQueries(deps, subject, change, evidence, wording, now, batch)));
+  }
+  const requested = changes.filter((change) => change.action === 'requested').map((change) => change.key);
+  if (requested.length > 0) {
     queries.push(
-      ...(await changeQueries(
-        deps,
-        subject,
-        {
-          key,
-          action,
-          status: action,
-          method: 'preference_page',
-          guard: action === 'granted' ? { notIn: ['granted'] } : { in: ['granted'] },
-        },
-        evidence,
-        wording,
-        now,
-      )),
+      ...(await confirmationMailQueries(deps, subject.site, contact, requested, {
+        mailboxHash: await decryptedMailboxHash(deps, contact),
+        when: contactChangedBy(contact.id, batch, { some: requested }),
+      })),
     );
   }
   await deps.atomic(queries);
-  return changes;
+  if (requested.length > 0) deps.mailQueued();
+  // What really changed: a concurrent save or erasure may have taken some of it first.
+  const changed = await deps.db.selectFrom('consents').select('category_key').where('contact_id', '=', contact.id).where('change_id', '=', batch).execute();
+  const keys = new Set(changed.map((row) => row.category_key));
+  return changes.filter((change) => keys.has(change.key));
 }
 
 /** The language of the pages and emails this contact gets. */

@@ -25,10 +25,16 @@ export type SignupErrors = Partial<
 
 const EMAIL_ERRORS = { missing: 'emailMissing', invalid: 'emailInvalid', too_long: 'emailTooLong' } as const;
 
+/** What is wrong with a typed address, as a message key of the signup form; undefined: nothing. */
+export function emailError(typed: string): SignupErrors['email'] {
+  const problem = checkEmail(typed);
+  return problem ? EMAIL_ERRORS[problem] : undefined;
+}
+
 export function validateSignup(fields: SignupFields, categories: readonly LocalisedCategory[]): SignupErrors {
   const errors: SignupErrors = {};
-  const emailProblem = checkEmail(fields.email);
-  if (emailProblem) errors.email = EMAIL_ERRORS[emailProblem];
+  const email = emailError(fields.email);
+  if (email) errors.email = email;
 
   const name = fields.name.trim();
   if (name.length > MAX_NAME_LENGTH) errors.name = 'nameTooLong';

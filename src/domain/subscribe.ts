@@ -1,17 +1,20 @@
 // Signup: records a `requested` event per chosen category that is not already granted and queues
 // a confirmation email. The caller answers the same way whatever happened here, so the form
-// cannot be used to learn who is subscribed.
+// cannot be used to learn who is subscribed; and this does the same work whatever the address's
+// state (one batch of the same shape, every decision a guard inside it), so the time it takes
+// cannot tell either.
 import type { CompiledQuery } from 'kysely';
 import { findContactByEmailHash } from '../db/contacts.ts';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
+import { contactChangedBy } from '../db/ledger.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { Locale } from '../i18n/index.ts';
 import { changeQueries } from './consent-change.ts';
-import { confirmationMailQueries, mayMailConfirmation } from './confirmation-mail.ts';
+import { confirmationMailQueries } from './confirmation-mail.ts';
 import type { ConsentWording } from './consent-wording.ts';
-import { emailLookupHash } from './email-address.ts';
+import { emailLookupHash, mailboxHash } from './email-address.ts';
 
 export interface SubscribeInput {
   site: SiteRow;
@@ -27,79 +30,41 @@ export interface SubscribeInput {
   userAgent: string | null;
 }
 
-export type SubscribeOutcome = 'requested' | 'already_granted' | 'throttled';
-
-export async function subscribe(deps: Deps, input: SubscribeInput): Promise<SubscribeOutcome> {
+export async function subscribe(deps: Deps, input: SubscribeInput): Promise<void> {
   try {
-    return await attempt(deps, input);
+    await attempt(deps, input);
   } catch (error) {
     // Two first signups for one address at once: the loser's contact insert hits the unique
     // key and its whole batch rolls back. Once more finds the winner's contact.
     if (!isUniqueViolation(error)) throw error;
-    return attempt(deps, input);
+    await attempt(deps, input);
   }
+  deps.mailQueued();
 }
 
-async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutcome> {
+async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
   const { db } = deps;
   const now = deps.clock.now().toISOString();
-  const emailHash = await emailLookupHash(deps.config.lookupKey, input.email);
+  const batch = deps.newId();
+  const [emailHash, inbox] = await Promise.all([
+    emailLookupHash(deps.config.lookupKey, input.email),
+    mailboxHash(deps.config.lookupKey, input.email),
+  ]);
   const existing = await findContactByEmailHash(db, input.site.id, emailHash);
   const statuses = existing ? await emailConsentStatuses(db, existing.id) : new Map();
-  const toRequest = input.categories.filter((key) => statuses.get(key) !== 'granted');
-  if (toRequest.length === 0) return 'already_granted';
-
   const typedName = input.name.trim();
-  const name = typedName ? await deps.cipher.encrypt(typedName) : null;
-  const contact: ContactRow = existing ?? {
-    id: deps.newId(),
-    site_id: input.site.id,
-    email: await deps.cipher.encrypt(input.email.trim()),
-    email_hash: emailHash,
-    name,
-    locale: input.locale,
-    confirmed_at: null,
-    created_at: now,
-    updated_at: now,
-    token_epoch: 0,
-  };
-  const queries: CompiledQuery[] = [
-    storeConsentTextQuery(db, input.wording, now),
-  ];
-  if (!existing) {
-    queries.push(db.insertInto('contacts').values(contact).compile());
-  } else if (existing.email === '') {
-    // An erased contact comes back only through a new double opt-in: the address is stored
-    // again (encrypted) and nothing counts as confirmed until the new link is pressed; the
-    // suppression entry lifts on that confirmation.
-    contact.email = await deps.cipher.encrypt(input.email.trim());
-    contact.name = name;
-    contact.locale = input.locale;
-    contact.confirmed_at = null;
-    queries.push(
-      db
-        .updateTable('contacts')
-        .set({ email: contact.email, name, locale: input.locale, confirmed_at: null, updated_at: now })
-        .where('id', '=', existing.id)
-        .where('email', '=', '')
-        .compile(),
-    );
-  } else if (!existing.confirmed_at) {
-    // Until someone confirms, the latest submission's name and language stand; after that,
-    // a form anyone can fill in must not rename a confirmed contact.
-    contact.name = name ?? existing.name;
-    contact.locale = input.locale;
-    queries.push(
-      db
-        .updateTable('contacts')
-        .set({ name: contact.name, locale: contact.locale, updated_at: now })
-        .where('id', '=', existing.id)
-        .where('confirmed_at', 'is', null)
-        .compile(),
-    );
-  }
-  // Guarded so that a granted consent is never lowered, even by a concurrent confirmation.
-  for (const key of toRequest) {
+  // Encrypted whether or not it is stored: the same work for a known address as for a new one.
+  const [typedEmail, name] = await Promise.all([
+    deps.cipher.encrypt(input.email.trim()),
+    typedName ? deps.cipher.encrypt(typedName) : null,
+  ]);
+
+  const contact = contactAfter(existing, { id: deps.newId(), siteId: input.site.id, email: typedEmail, emailHash, name, locale: input.locale, now });
+  const queries: CompiledQuery[] = [storeConsentTextQuery(db, input.wording, now), contactQuery(deps, existing, contact, now)];
+
+  // Every chosen category, granted or not: the guard (never lower a granted consent, even one a
+  // concurrent confirmation just granted) decides, not what was read above.
+  for (const key of input.categories) {
     queries.push(
       ...(await changeQueries(
         deps,
@@ -108,17 +73,87 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<SubscribeOutc
         { ip: input.ip, userAgent: input.userAgent, sourceUrl: input.sourceUrl, locale: input.locale },
         input.wording,
         now,
+        batch,
       )),
     );
   }
 
-  const pending = [...new Set([...toRequest, ...[...statuses].filter(([, s]) => s === 'pending').map(([k]) => k)])];
-  const mayMail = !existing || (await mayMailConfirmation(deps, existing.id));
-  if (mayMail) queries.push(...(await confirmationMailQueries(deps, input.site, contact, pending)));
-
+  // The mail names what will be pending; it is queued only if this batch requested something,
+  // within the inbox limit, and always built, so that a refused mail costs what a sent one does.
+  const toRequest = input.categories.filter((key) => statuses.get(key) !== 'granted');
+  const alreadyPending = [...statuses].filter(([, status]) => status === 'pending').map(([key]) => key);
+  const named = [...new Set([...toRequest, ...alreadyPending])];
+  queries.push(
+    ...(await confirmationMailQueries(deps, input.site, contact, named.length > 0 ? named : input.categories, {
+      mailboxHash: inbox,
+      when: contactChangedBy(contact.id, batch),
+    })),
+  );
   await deps.atomic(queries);
-  if (mayMail) deps.mailQueued();
-  return mayMail ? 'requested' : 'throttled';
+}
+
+interface Typed {
+  id: string;
+  siteId: string;
+  /** Encrypted. */
+  email: string;
+  emailHash: string;
+  /** Encrypted, or null when none was typed. */
+  name: string | null;
+  locale: Locale;
+  now: string;
+}
+
+/**
+ * The contact as this signup leaves it. A new one is created. An erased one comes back only
+ * through a new double opt-in: the address is stored again and nothing counts as confirmed
+ * until the new link is pressed (the suppression lifts then). Until someone confirms, the
+ * latest submission's name and language stand; after that a form anyone can fill in must not
+ * rename a confirmed contact.
+ */
+function contactAfter(existing: ContactRow | undefined, typed: Typed): ContactRow {
+  if (!existing) {
+    return {
+      id: typed.id,
+      site_id: typed.siteId,
+      email: typed.email,
+      email_hash: typed.emailHash,
+      name: typed.name,
+      locale: typed.locale,
+      confirmed_at: null,
+      created_at: typed.now,
+      updated_at: typed.now,
+      token_epoch: 0,
+      erasure_id: null,
+    };
+  }
+  if (existing.email === '') return { ...existing, email: typed.email, name: typed.name, locale: typed.locale, confirmed_at: null };
+  if (!existing.confirmed_at) return { ...existing, name: typed.name ?? existing.name, locale: typed.locale };
+  return existing;
+}
+
+/**
+ * The one statement that writes the contact row, guarded so that a concurrent change (another
+ * first signup, a confirmation) is never overwritten. For a confirmed contact it is the
+ * unconfirmed update, which then changes nothing: the same statement at the same cost.
+ */
+function contactQuery(deps: Deps, existing: ContactRow | undefined, contact: ContactRow, now: string): CompiledQuery {
+  const { db } = deps;
+  if (!existing) return db.insertInto('contacts').values(contact).compile();
+  if (existing.email === '') {
+    return db
+      .updateTable('contacts')
+      .set({ email: contact.email, name: contact.name, locale: contact.locale, confirmed_at: null, updated_at: now })
+      .where('id', '=', existing.id)
+      .where('email', '=', '')
+      .compile();
+  }
+  return db
+    .updateTable('contacts')
+    .set({ name: contact.name, locale: contact.locale, updated_at: now })
+    .where('id', '=', existing.id)
+    .where('confirmed_at', 'is', null)
+    .compile();
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -4,7 +4,7 @@ import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } fr
 import type { TokenKey } from '../config.ts';
 import type { Clock } from '../deps.ts';
 
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'undo';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -14,10 +14,12 @@ export interface TokenClaims {
   /** Unique token id (the confirmation row for confirm tokens). */
   jti?: string;
   categories?: string[];
-  /** Manage and unsubscribe links: the contact's token epoch when the link was made. */
+  /** The contact's token epoch when the link was made (revoke-links bumps it). */
   epoch?: number;
   /** Unsubscribe links scoped to one category. */
   category?: string;
+  /** Undo tokens: the ledger events (withdrawals) they may reverse. */
+  events?: number[];
 }
 
 export type VerifyResult =
@@ -47,6 +49,7 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
         cats: claims.categories,
         ep: claims.epoch,
         cat: claims.category,
+        evs: claims.events,
       })
         .setProtectedHeader({ alg: ALGORITHM, kid: signer.kid })
         .setSubject(claims.subject)
@@ -86,10 +89,10 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
   };
 }
 
-const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe'] satisfies TokenPurpose[];
+const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe', 'undo'] satisfies TokenPurpose[];
 
 function readClaims(payload: JWTPayload): TokenClaims | null {
-  const { pur, site, cats, sub, jti, ep, cat } = payload;
+  const { pur, site, cats, sub, jti, ep, cat, evs } = payload;
   if (typeof pur !== 'string' || !PURPOSES.includes(pur)) return null;
   if (typeof sub !== 'string' || typeof site !== 'string') return null;
   if (cats !== undefined && !(Array.isArray(cats) && cats.every((c) => typeof c === 'string'))) {
@@ -97,6 +100,7 @@ function readClaims(payload: JWTPayload): TokenClaims | null {
   }
   if (ep !== undefined && !Number.isSafeInteger(ep)) return null;
   if (cat !== undefined && typeof cat !== 'string') return null;
+  if (evs !== undefined && !(Array.isArray(evs) && evs.every((id) => Number.isSafeInteger(id) && id > 0))) return null;
   return {
     purpose: pur as TokenPurpose,
     subject: sub,
@@ -105,5 +109,6 @@ function readClaims(payload: JWTPayload): TokenClaims | null {
     categories: cats as string[] | undefined,
     epoch: ep as number | undefined,
     category: cat as string | undefined,
+    events: evs as number[] | undefined,
   };
 }

@@ -92,19 +92,35 @@ export const en = {
     restoredTitle: 'Your subscription is back',
     restored: 'These are restored as they were:',
     nothingRestored: 'There was nothing to restore: something changed since you unsubscribed.',
+    undoGoneTitle: 'Undo no longer works here',
+    undoGoneBody:
+      'Undo works once, for 15 minutes after you unsubscribe on this page, and only while nothing else has changed. Nothing was changed. To choose again, use the preferences link in any of our emails.',
+    requestTitle: 'Get a new unsubscribe link',
+    requestIntro:
+      'This unsubscribe link does not work: it may have expired, or be incomplete or altered. Enter your email address and, if it is on our list, we will email you a new link.',
+    requestEmail: 'Email address',
+    requestButton: 'Email me a new link',
+    requestSentTitle: 'Check your inbox',
+    requestSentBody:
+      'If this address is on our list, an email with a new unsubscribe link is on its way to it. It may take a minute.',
   },
   preferences: {
     title: (site: string) => `Your email preferences for ${site}`,
     intro: (email: string) => `For ${email}. Tick what you want to receive and save.`,
     choose: 'Emails you can choose',
     waiting: 'Waiting for your confirmation: tick and save to confirm it now.',
+    waitingEmail: 'Waiting for your confirmation: open the email we sent you, or tick and save to get a new one.',
     statement: (legalName: string) =>
       `Ticking a kind of email and saving means you agree that ${legalName} may send it to this address for the purpose described. Unticking it and saving stops it at once.`,
+    statementByEmail: (legalName: string) =>
+      `Ticking a kind of email and saving sends a confirmation email to this address first: ${legalName} sends it only after you press the button in that email. Unticking it and saving stops it at once.`,
     save: 'Save my choices',
     saved: 'Your choices are saved.',
     savedNothing: 'Nothing changed.',
     grantedOne: (category: string) => `Saved: you will receive ${category}.`,
     withdrawnOne: (category: string) => `Saved: you will no longer receive ${category}.`,
+    requestedOne: (category: string) => `To receive ${category}, open the email we just sent you and press the button in it.`,
+    requested: 'To receive what you ticked, open the email we just sent you and press the button in it.',
     unsubscribeAllHeading: 'Stop everything',
     unsubscribeAll: 'Unsubscribe from all these emails',
     unsubscribedAll: 'You are unsubscribed from all these emails.',
@@ -165,6 +181,11 @@ export const en = {
     confirmExpiry: (when: string) => `The link works until ${when}.`,
     confirmIgnore: 'If you did not ask for this, ignore this email: you will not be subscribed.',
     sentBy: (legalName: string) => `Sent by ${legalName}`,
+    unsubscribeLinkSubject: (site: string) => `Your unsubscribe link for ${site}`,
+    unsubscribeLinkIntro: (site: string) =>
+      `Someone, hopefully you, asked for a new link to stop emails from ${site} to this address. To unsubscribe, open this link and press the button on the page:`,
+    unsubscribeLinkPreferences: 'Or choose which emails you get:',
+    unsubscribeLinkIgnore: 'If you did not ask for this, ignore this email: nothing changes.',
     welcomeSubject: (site: string) => `Welcome to ${site}`,
     welcomeIntro: (site: string) => `You are confirmed. From now on ${site} will send you:`,
     welcomeOutro: 'You can change your choices or stop these emails at any time with the links below.',

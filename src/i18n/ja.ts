@@ -91,12 +91,25 @@ export const ja: Messages = {
     restoredTitle: '配信を元に戻しました',
     restored: '次の項目を以前の状態に戻しました。',
     nothingRestored: '配信停止の後に変更があったため、元に戻す項目はありませんでした。',
+    undoGoneTitle: 'この「元に戻す」は使えません',
+    undoGoneBody:
+      '「元に戻す」は、このページで配信を停止してから15分以内に1回だけ、その後に変更がない場合に使えます。何も変更していません。改めて選ぶには、メールに記載の配信設定のリンクをご利用ください。',
+    requestTitle: '配信停止のリンクを再発行する',
+    requestIntro:
+      'この配信停止のリンクは使えません。有効期限が切れたか、リンクが途中で切れているか、変更された可能性があります。メールアドレスを入力してください。配信リストにあるアドレスであれば、新しいリンクをメールでお送りします。',
+    requestEmail: 'メールアドレス',
+    requestButton: '新しいリンクをメールで受け取る',
+    requestSentTitle: '受信箱をご確認ください',
+    requestSentBody: '配信リストにあるアドレスであれば、新しい配信停止のリンクを記載したメールをお送りしました。届くまで少しかかる場合があります。',
   },
   preferences: {
     title: (site) => `${site} のメール配信設定`,
     intro: (email) => `${email} の設定です。受け取りたいメールにチェックを入れて保存してください。`,
     choose: '選べるメール',
     waiting: '確認待ちです。チェックを入れて保存すると、ここで確認できます。',
+    waitingEmail: '確認待ちです。お送りしたメールを開いてください。チェックを入れて保存すると、確認のメールを再送します。',
+    statementByEmail: (legalName) =>
+      `メールの種類にチェックを入れて保存すると、まずこのアドレスに確認のメールをお送りします。${legalName} がそのメールを送信するのは、確認のメールのボタンを押していただいた後です。チェックを外して保存すると、すぐに配信を停止します。`,
     statement: (legalName) =>
       `メールの種類にチェックを入れて保存すると、${legalName} が記載の目的でこのアドレスにそのメールを送信することに同意したことになります。チェックを外して保存すると、すぐに配信を停止します。`,
     save: '設定を保存する',
@@ -104,6 +117,8 @@ export const ja: Messages = {
     savedNothing: '変更はありませんでした。',
     grantedOne: (category) => `保存しました: 「${category}」をお送りします。`,
     withdrawnOne: (category) => `保存しました: 「${category}」の配信を停止しました。`,
+    requestedOne: (category) => `「${category}」を受け取るには、お送りした確認のメールを開き、ボタンを押してください。`,
+    requested: 'チェックを入れたメールを受け取るには、お送りした確認のメールを開き、ボタンを押してください。',
     unsubscribeAllHeading: 'すべて停止する',
     unsubscribeAll: 'これらのメールをすべて配信停止する',
     unsubscribedAll: 'これらのメールをすべて配信停止しました。',
@@ -164,6 +179,11 @@ export const ja: Messages = {
     confirmExpiry: (when) => `リンクの有効期限: ${when}`,
     confirmIgnore: 'お心当たりがない場合は、このメールを破棄してください。登録は行われません。',
     sentBy: (legalName) => `送信者: ${legalName}`,
+    unsubscribeLinkSubject: (site) => `${site} の配信停止リンク`,
+    unsubscribeLinkIntro: (site) =>
+      `このアドレスへの ${site} からのメールを停止するための新しいリンクのご依頼がありました。配信を停止するには、次のリンクを開き、表示されたページのボタンを押してください。`,
+    unsubscribeLinkPreferences: '受け取るメールを選ぶ場合はこちら:',
+    unsubscribeLinkIgnore: 'お心当たりがない場合は、このメールを無視してください。何も変更されません。',
     welcomeSubject: (site) => `${site} へのご登録ありがとうございます`,
     welcomeIntro: (site) => `登録が確認されました。今後、${site} から次のメールをお送りします。`,
     welcomeOutro: '下のリンクから、受け取るメールの変更や配信停止がいつでもできます。',

@@ -1,6 +1,6 @@
 // Every email is written to the outbox in the same batch as the change that caused it, and a
 // sender delivers it later: a request never waits for the provider, and a crash loses nothing.
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, OutboxRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { claimDue, retryAt } from './due-work.ts';
@@ -18,26 +18,38 @@ export interface QueuedMail {
   html: string;
   text: string;
   headers?: Record<string, string>;
+  /** Keyed hash of the recipient's mailbox, which the per-mailbox limits count by. */
+  mailboxHash?: string | null;
 }
 
-export function enqueueMailQuery(db: Kysely<Database>, mail: QueuedMail, now: Date): CompiledQuery {
+/**
+ * Queues a message; with `only`, just when that SQL condition holds as the batch reaches this
+ * statement (a limit not yet reached, the change the mail reports having happened).
+ */
+export function enqueueMailQuery(db: Kysely<Database>, mail: QueuedMail, now: Date, only?: RawBuilder<boolean>): CompiledQuery {
+  const row = {
+    id: mail.id,
+    site_id: mail.siteId,
+    contact_id: mail.contactId,
+    kind: mail.kind,
+    from_address: mail.from,
+    to_address: mail.encryptedTo,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    headers: JSON.stringify(mail.headers ?? {}),
+    status: 'queued' as const,
+    next_attempt_at: now.toISOString(),
+    created_at: now.toISOString(),
+    mailbox_hash: mail.mailboxHash ?? null,
+  };
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  const values = db.selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column)));
+  // SQLite needs a WHERE before ON CONFLICT in an INSERT ... SELECT, so there always is one.
   return db
     .insertInto('outbox')
-    .values({
-      id: mail.id,
-      site_id: mail.siteId,
-      contact_id: mail.contactId,
-      kind: mail.kind,
-      from_address: mail.from,
-      to_address: mail.encryptedTo,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      headers: JSON.stringify(mail.headers ?? {}),
-      status: 'queued',
-      next_attempt_at: now.toISOString(),
-      created_at: now.toISOString(),
-    })
+    .columns(columns)
+    .expression(values.where(only ?? sql<boolean>`1`))
     // Queuing the same message id twice (a repeated request) queues it once.
     .onConflict((oc) => oc.column('id').doNothing())
     .compile();

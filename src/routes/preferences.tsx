@@ -59,7 +59,8 @@ preferenceRoutes.post('/:token', async (c) => {
     { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
   );
   const p = link.t.preferences;
-  return renderPage(c, link, 200, changes.length > 0 ? p.saved : p.savedNothing);
+  const notice = changes.some((change) => change.action === 'requested') ? p.requested : changes.length > 0 ? p.saved : p.savedNothing;
+  return renderPage(c, link, 200, notice);
 });
 
 /** htmx: one checkbox changed. Answers its row and the announcement; without htmx, the page. */
@@ -88,7 +89,7 @@ preferenceRoutes.post('/:token/categories/:key', async (c) => {
     c,
     200,
     <>
-      <CategoryRow t={link.t} base={`/p/${c.req.param('token')}`} category={{ ...category, status }} />
+      <CategoryRow t={link.t} base={`/p/${c.req.param('token')}`} category={{ ...category, status }} byEmail={byEmail(link)} />
       <StatusMessage text={notice} oob />
       <ConsentHistory t={link.t} history={await historyOf(c, link)} oob />
     </>,
@@ -140,9 +141,15 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
       consentSha256={wording.sha256}
       history={history}
       languages={LOCALES.filter((l) => l !== link.locale).map((l) => ({ locale: l, label: messages(l).languageName }))}
+      byEmail={byEmail(link)}
       notice={notice}
     />,
   );
+}
+
+/** A contact who never confirmed by email gets a confirmation email for what they tick. */
+function byEmail(link: OpenedLink): boolean {
+  return link.contact.confirmed_at === null;
 }
 
 /** The ledger in plain words, newest first, times in the site's zone. */
@@ -159,7 +166,7 @@ async function historyOf(c: AppContext, link: OpenedLink): Promise<HistoryEntry[
 }
 
 function pageWording(link: OpenedLink) {
-  return buildConsentWording(link.site, link.categories, link.t, link.locale, 'preferences');
+  return buildConsentWording(link.site, link.categories, link.t, link.locale, byEmail(link) ? 'preferences_by_email' : 'preferences');
 }
 
 function optInKeys(link: OpenedLink): string[] {
@@ -171,5 +178,5 @@ function describeChanges(link: OpenedLink, changes: PreferenceChange[]): string 
   const [change] = changes;
   if (!change) return p.savedNothing;
   const name = link.name(change.key);
-  return change.action === 'granted' ? p.grantedOne(name) : p.withdrawnOne(name);
+  return change.action === 'granted' ? p.grantedOne(name) : change.action === 'requested' ? p.requestedOne(name) : p.withdrawnOne(name);
 }

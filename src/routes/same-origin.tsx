@@ -28,7 +28,8 @@ async function isFromOurPages(c: AppContext): Promise<boolean> {
 
 /** The RFC 8058 one-click POST a mailbox provider sends to an unsubscribe URL. */
 export async function isOneClickUnsubscribe(c: AppContext): Promise<boolean> {
-  if (!/^\/u\/[^/]+$/.test(c.req.path)) return false;
+  // /u/{token}, not the page that mails a fresh link.
+  if (!/^\/u\/(?!request-link$)[^/]+$/.test(c.req.path)) return false;
   const form = await readForm(c);
   return form?.['List-Unsubscribe'] === 'One-Click';
 }

@@ -1,7 +1,7 @@
 // Webhook events and the queries that queue them. A delivery is queued in the same atomic batch
 // as the change it reports, and only when that change really happened (the same status guard).
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { StatusGuard } from '../db/ledger.ts';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
+import { changedBy } from '../db/ledger.ts';
 import type { ConsentAction, Database } from '../db/schema.ts';
 
 export const WEBHOOK_EVENTS = ['consent.requested', 'consent.confirmed', 'consent.granted', 'consent.withdrawn', 'contact.erased'] as const;
@@ -23,25 +23,21 @@ export interface WebhookData {
 }
 
 /**
- * Queues `type` for every endpoint of the site subscribed to it. With a guard, only when the
- * consent's status still matches it: place it after the event's insert and before the status
- * update in the batch, so it sees what the event's own guard saw.
+ * Queues `type` for every endpoint of the site subscribed to it, only when the change it reports
+ * happened: `changedBy` (the batch changed this consent) or `when` (any SQL condition of the batch).
  */
 export function enqueueWebhookQuery(
   db: Kysely<Database>,
   type: WebhookEvent,
   data: WebhookData,
-  batchId: string,
-  guard?: StatusGuard,
+  deliveryBatch: string,
+  only: { changedBy: string } | { when: RawBuilder<boolean> },
 ): CompiledQuery {
   const payload = JSON.stringify({ type, timestamp: data.occurredAt, data });
-  const guardSql = guard
-    ? sql`AND ${sql.raw('in' in guard ? '' : 'NOT')} EXISTS (SELECT 1 FROM consents WHERE contact_id = ${data.contactId}
-        AND category_key = ${data.category} AND channel = ${data.channel}
-        AND status IN (${sql.join('in' in guard ? guard.in : guard.notIn)}))`
-    : sql``;
+  const key = { contactId: data.contactId, categoryKey: data.category ?? '', channel: data.channel ?? 'email' } as const;
+  const guardSql = 'changedBy' in only ? sql`AND ${changedBy(key, only.changedBy)}` : sql`AND ${only.when}`;
   return sql`INSERT INTO webhook_deliveries (id, endpoint_id, event_type, payload, status, attempts, next_attempt_at, created_at)
-    SELECT 'msg_' || ${batchId} || '_' || e.id, e.id, ${type}, ${payload}, 'queued', 0, ${data.occurredAt}, ${data.occurredAt}
+    SELECT 'msg_' || ${deliveryBatch} || '_' || e.id, e.id, ${type}, ${payload}, 'queued', 0, ${data.occurredAt}, ${data.occurredAt}
     FROM webhook_endpoints e
     WHERE e.site_id = ${data.site} AND EXISTS (SELECT 1 FROM json_each(e.events) WHERE json_each.value = ${type})
     ${guardSql}

@@ -35,7 +35,7 @@ const event = (action: LedgerEvent['action']): LedgerEvent => ({
 });
 
 async function apply(t: Awaited<ReturnType<typeof setup>>, action: LedgerEvent['action'], status: 'pending' | 'granted', guard: StatusGuard) {
-  await t.deps.atomic([appendEventQuery(t.db, event(action), guard), setConsentQuery(t.db, target, status, NOW, guard)]);
+  await t.deps.atomic([setConsentQuery(t.db, target, status, NOW, guard, 'batch-1'), appendEventQuery(t.db, event(action), 'batch-1')]);
   const state = await t.db.selectFrom('consents').select('status').executeTakeFirst();
   const events = await t.db.selectFrom('consent_events').select('action').execute();
   return { status: state?.status ?? null, events: events.map((e) => e.action) };

@@ -114,14 +114,14 @@ export async function makeFixture(): Promise<Fixture> {
   });
   const scopedUnsubscribe = ((await scoped.json()) as { unsubscribeUrl: string }).unsubscribeUrl.slice(BASE_URL.length);
 
-  // Dave unsubscribed with the page's button: his undo form names the withdrawal events.
+  // Dave unsubscribed with the page's button: his undo form carries the signed undo token.
   await t.signup({ email: 'dave@example.com', categories: ['newsletter', 'offers'] });
   const [daveConfirm] = await keep(await t.deliver());
   expect((await t.request(confirmPath(daveConfirm!), { method: 'POST' })).status).toBe(200);
   const [daveWelcome] = await keep(await t.deliver());
   const daveUnsubscribe = /Unsubscribe: https:\/\/assent\.test(\S+)/.exec(daveWelcome!.text)![1]!;
   const unsubscribed = await (await t.request(daveUnsubscribe, { method: 'POST', body: new URLSearchParams({ unsubscribe: 'page' }) })).text();
-  const undoEvents = /name="events" value="([\d,]+)"/.exec(unsubscribed)![1]!;
+  const undoToken = /name="undo" value="([^"]+)"/.exec(unsubscribed)![1]!;
 
   const signupConsent = await signupConsentOf(t);
   const pageConsent = consentOf(await (await t.request(manage)).text());
@@ -141,7 +141,7 @@ export async function makeFixture(): Promise<Fixture> {
     tokens: {
       '{signupConsent}': signupConsent,
       '{pageConsent}': pageConsent,
-      '{undoEvents}': undoEvents,
+      '{undoToken}': undoToken,
       '{daveUnsubscribe}': tokenOf(daveUnsubscribe),
       // Forged and misdirected links, signed with the real key where that is the point.
       '{cutSignature}': manageToken.slice(0, -4),

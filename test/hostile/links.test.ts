@@ -18,10 +18,9 @@ const POST_ROUTES: readonly PostRoute[] = [
     name: 'POST /u/{token}/undo',
     path: '/u/{daveUnsubscribe}/undo',
     slot: '/u/{x}/undo',
-    fields: { events: '{undoEvents}' },
+    fields: { undo: '{undoToken}' },
     validChanges: true,
-    // "12,13<script>": the ids that still parse are undone, the rest ignored.
-    changingFields: ['events'],
+    changingFields: ['undo'],
   },
 ];
 
@@ -102,7 +101,7 @@ const LINK_ROUTES: readonly { name: string; method: string; path: (token: string
   { name: 'HEAD /u/{token}', method: 'HEAD', path: (x) => `/u/${x}`, wrongPurpose: ['{confirm}'] },
   { name: 'POST /u/{token}', method: 'POST', path: (x) => `/u/${x}`, body: 'unsubscribe=page', wrongPurpose: ['{manage}', '{confirm}'] },
   { name: 'POST /u/{token} (one-click)', method: 'POST', path: (x) => `/u/${x}`, body: 'List-Unsubscribe=One-Click', wrongPurpose: ['{manage}', '{confirm}'] },
-  { name: 'POST /u/{token}/undo', method: 'POST', path: (x) => `/u/${x}/undo`, body: 'events={undoEvents}', wrongPurpose: ['{manage}', '{confirm}'] },
+  { name: 'POST /u/{token}/undo', method: 'POST', path: (x) => `/u/${x}/undo`, body: 'undo={undoToken}', wrongPurpose: ['{manage}', '{confirm}'] },
   { name: 'GET /p/{token}', method: 'GET', path: (x) => `/p/${x}`, wrongPurpose: ['{unsubscribe}', '{confirm}'] },
   { name: 'POST /p/{token}', method: 'POST', path: (x) => `/p/${x}`, body: 'consent={pageConsent}&shown=newsletter', wrongPurpose: ['{unsubscribe}', '{confirm}'] },
   { name: 'POST /p/{token}/categories/{key}', method: 'POST', path: (x) => `/p/${x}/categories/newsletter`, body: 'consent={pageConsent}', wrongPurpose: ['{unsubscribe}'] },
@@ -144,7 +143,7 @@ const ONE_CLICK: readonly HostileRequest[] = [
   { name: 'half a multipart one-click body', body: multipart({ 'List-Unsubscribe': 'One-Click' }).slice(0, 60), headers: MULTIPART, status: 403 },
   { name: 'multipart one-click without a boundary', body: multipart({ 'List-Unsubscribe': 'One-Click' }), headers: { 'Content-Type': 'multipart/form-data' }, status: 403 },
   { name: 'one-click padded to 200 KB', body: `List-Unsubscribe=One-Click&pad=${huge(200 * KB)}`, headers: FORM, status: 413 },
-  { name: 'the undo route with a one-click body', path: '/u/{daveUnsubscribe}/undo', body: 'List-Unsubscribe=One-Click&events={undoEvents}', headers: FORM, status: 403 },
+  { name: 'the undo route with a one-click body', path: '/u/{daveUnsubscribe}/undo', body: 'List-Unsubscribe=One-Click&undo={undoToken}', headers: FORM, status: 403 },
   { name: 'one-click to a forged link', path: '/u/{tampered}', body: 'List-Unsubscribe=One-Click', headers: FORM, status: 400 },
   { name: 'one-click to a 100 KB token', path: `/u/${huge(100 * KB)}`, body: 'List-Unsubscribe=One-Click', headers: FORM, status: 400 },
 ].map((request) => ({ method: 'POST', path: '/u/{unsubscribe}', ...request, headers: { ...request.headers, Origin: 'none' } }));

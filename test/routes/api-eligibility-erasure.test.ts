@@ -95,7 +95,9 @@ describe('POST /api/v1/sites/{site}/eligibility', () => {
     const insert = t.sqlite.prepare(
       "INSERT INTO contacts (id, site_id, email, email_hash, name, locale, created_at, updated_at) VALUES (?, 'demo', ?, ?, NULL, 'en', ?, ?)",
     );
-    const consent = t.sqlite.prepare("INSERT INTO consents VALUES (?, 'newsletter', 'email', 'demo', ?, ?)");
+    const consent = t.sqlite.prepare(
+      "INSERT INTO consents (contact_id, category_key, channel, site_id, status, updated_at) VALUES (?, 'newsletter', 'email', 'demo', ?, ?)",
+    );
     const rows = await Promise.all(Array.from({ length: 10_000 }, async (_, i) => [`c${i}`, `known${i}@example.com`, await hash(`known${i}@example.com`)] as const));
     t.sqlite.transaction(() => {
       for (const [id, email, h] of rows) {

@@ -173,8 +173,14 @@ describe('POST /api/v1/sites/{site}/contacts/links', () => {
 });
 
 describe('POST /api/v1/sites/{site}/contacts/{id}/revoke-links', () => {
-  it('kills every manage and unsubscribe link made before it', async () => {
+  it('kills every manage link and open confirmation link made before it; unsubscribe links still unsubscribe', async () => {
     await confirmedAlice();
+    // Alice asks for something new and has not confirmed it yet: that link is open.
+    await t.db.updateTable('consents').set({ status: 'withdrawn' }).where('category_key', '=', 'offers').execute();
+    await t.deliver();
+    t.clock.advance(11 * 60_000);
+    await t.signup({ email: 'Alice@Example.com', categories: ['offers'] });
+    const [openConfirmation] = await t.deliver();
     const old = await (
       await t.request('/api/v1/sites/demo/contacts/links', {
         method: 'POST',
@@ -187,13 +193,16 @@ describe('POST /api/v1/sites/{site}/contacts/{id}/revoke-links', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ contact: { id: contact.id, tokenEpoch: 1 } });
     expect((await t.request(old.manageUrl.replace('https://assent.test', ''))).status).toBe(400);
+    for (const method of ['GET', 'POST']) expect((await t.request(confirmPath(openConfirmation!), { method })).status).toBe(400);
+    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'granted', offers: 'pending' });
+    // Unsubscribing can only reduce mail: an old unsubscribe link keeps doing that (CASL: 60 days).
     const oneClick = await t.request(old.unsubscribeUrl.replace('https://assent.test', ''), {
       method: 'POST',
       body: 'List-Unsubscribe=One-Click',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
-    expect(oneClick.status).toBe(400);
-    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+    expect(oneClick.status).toBe(200);
+    expect(await t.consents('Alice@Example.com')).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
     expect((await t.request(`/api/v1/sites/demo/contacts/nope/revoke-links`, { method: 'POST', headers: auth })).status).toBe(404);
   });
 });

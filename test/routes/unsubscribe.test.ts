@@ -56,20 +56,23 @@ function pressButton(p: string, userAgent = 'Clicker/2.0') {
   });
 }
 
-function undo(p: string, events: string, userAgent = 'Clicker/2.0') {
+function undo(p: string, token: string, userAgent = 'Clicker/2.0') {
   return t.request(`${p}/undo`, {
     method: 'POST',
-    body: new URLSearchParams({ events }),
+    body: new URLSearchParams({ undo: token }),
     headers: { 'User-Agent': userAgent },
   });
 }
 
-/** The Undo form's hidden `events` value on an "unsubscribed" page. */
-function undoEventsOf(html: string): string {
-  const value = /<input type="hidden" name="events" value="([^"]*)"\/>/.exec(html)?.[1];
+/** The Undo form's signed token on an "unsubscribed" page. */
+function undoTokenOf(html: string): string {
+  const value = /<input type="hidden" name="undo" value="([^"]*)"\/>/.exec(html)?.[1];
   if (value === undefined) throw new Error('no Undo form on the page');
   return value;
 }
+
+const UNDO_GONE = 'Undo no longer works here';
+const REQUEST_LINK = 'Get a new unsubscribe link';
 
 const summary = async (email = ALICE) =>
   (await t.events(email)).map((e) => `${e.category_key}:${e.action}:${e.method}`);
@@ -119,7 +122,7 @@ describe('GET and HEAD /u/{token}', () => {
   it('keep the token out of Referer headers', async () => {
     expect((await t.request(path)).headers.get('Referrer-Policy')).toBe('no-referrer');
     expect((await pressButton(path)).headers.get('Referrer-Policy')).toBe('no-referrer');
-    expect((await undo(path, '1')).headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect((await undo(path, 'x')).headers.get('Referrer-Policy')).toBe('no-referrer');
     expect((await t.request('/u/garbage')).headers.get('Referrer-Policy')).toBe('no-referrer');
   });
 });
@@ -203,7 +206,10 @@ describe('the page’s Unsubscribe button', () => {
     for (const event of withdrawn) {
       expect(event).toMatchObject({ method: 'unsubscribe_page', ip: TEST_IP, user_agent: 'Clicker/2.0' });
     }
-    expect(undoEventsOf(html)).toBe(withdrawn.map((e) => e.id).join(','));
+    // The Undo form carries a signed token naming exactly these events, for 15 minutes.
+    const undoClaims = JSON.parse(Buffer.from(undoTokenOf(html).split('.')[1]!, 'base64url').toString());
+    expect(undoClaims).toMatchObject({ pur: 'undo', sub: contact.id, site: 'demo', evs: withdrawn.map((e) => e.id), ep: 0 });
+    expect(undoClaims.exp - undoClaims.iat).toBe(15 * 60);
   });
 
   it('a scoped link withdraws only its category and says which', async () => {
@@ -213,7 +219,7 @@ describe('the page’s Unsubscribe button', () => {
     expect(await t.consents(ALICE)).toEqual({ newsletter: 'granted', offers: 'withdrawn' });
     const withdrawn = (await t.events(ALICE)).filter((e) => e.action === 'withdrawn');
     expect(withdrawn.map((e) => e.category_key)).toEqual(['offers']);
-    expect(undoEventsOf(html)).toBe(String(withdrawn[0]!.id));
+    expect(JSON.parse(Buffer.from(undoTokenOf(html).split('.')[1]!, 'base64url').toString()).evs).toEqual([withdrawn[0]!.id]);
   });
 
   it('pressing again is harmless: 200, no second withdrawal, nothing to undo', async () => {
@@ -223,7 +229,7 @@ describe('the page’s Unsubscribe button', () => {
     expect(again.status).toBe(200);
     const html = await again.text();
     expect(html).toContain('You are unsubscribed');
-    expect(html).not.toContain('name="events"');
+    expect(html).not.toContain('name="undo"');
     expect(await t.events(ALICE)).toHaveLength(count);
   });
 
@@ -248,6 +254,17 @@ describe('Undo', () => {
     return mail!.headers['List-Unsubscribe']!.slice(`<${BASE_URL}`.length, -1);
   }
 
+  /** A token as the page would issue it, naming whatever events the test wants. */
+  const forged = (events: number[], subject = contact.id) =>
+    t.deps.tokens.sign({ purpose: 'undo', subject, site: 'demo', events, epoch: 0 }, 15 * 60);
+
+  async function expectGone(res: Response, consents: Record<string, string>, eventCount: number) {
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain(UNDO_GONE);
+    expect(await t.consents(ALICE)).toEqual(consents);
+    expect(await t.events(ALICE)).toHaveLength(eventCount);
+  }
+
   it('puts back exactly what was there: granted stays granted, pending stays pending', async () => {
     const bobPath = await mixed('bob@example.com');
     t.clock.advance(MINUTE);
@@ -256,7 +273,7 @@ describe('Undo', () => {
     const before = await t.events('bob@example.com');
 
     t.clock.advance(MINUTE);
-    const res = await undo(bobPath, undoEventsOf(html), 'Undoer/1.0');
+    const res = await undo(bobPath, undoTokenOf(html), 'Undoer/1.0');
     expect(res.status).toBe(200);
     const page = await res.text();
     expect(page).toContain('Your subscription is back');
@@ -274,34 +291,36 @@ describe('Undo', () => {
     for (const event of added) expect(event).toMatchObject({ ip: TEST_IP, user_agent: 'Undoer/1.0' });
   });
 
-  it('undoes a one-click too, by its event ids', async () => {
+  it('works once: the second press gets a 400 page and changes nothing', async () => {
+    const token = undoTokenOf(await (await pressButton(path)).text());
+    expect((await undo(path, token)).status).toBe(200);
+    expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
+    await expectGone(await undo(path, token), BOTH_GRANTED, (await t.events(ALICE)).length);
+  });
+
+  it('works for 15 minutes', async () => {
+    const token = undoTokenOf(await (await pressButton(path)).text());
+    t.clock.advance(15 * MINUTE + 1000);
+    await expectGone(await undo(path, token), { newsletter: 'withdrawn', offers: 'withdrawn' }, (await t.events(ALICE)).length);
+  });
+
+  it('is never offered for a mailbox provider’s one-click, and cannot be made to reverse one', async () => {
     await oneClick(path);
     const ids = (await t.events(ALICE)).filter((e) => e.action === 'withdrawn').map((e) => e.id);
-    expect((await undo(path, ids.join(','))).status).toBe(200);
-    expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
+    // Even a correctly signed token naming the one-click's events does nothing.
+    await expectGone(await undo(path, await forged(ids)), { newsletter: 'withdrawn', offers: 'withdrawn' }, (await t.events(ALICE)).length);
   });
 
-  it('twice restores nothing more', async () => {
-    const events = undoEventsOf(await (await pressButton(path)).text());
-    await undo(path, events);
-    expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
-    const count = (await t.events(ALICE)).length;
-    const again = await undo(path, events);
-    expect(again.status).toBe(200);
-    expect(await again.text()).toContain('There was nothing to restore');
-    expect(await t.events(ALICE)).toHaveLength(count);
-    expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
-  });
-
-  it('restores nothing for a category that changed since', async () => {
-    const events = undoEventsOf(await (await pressButton(path)).text());
+  it('restores only what did not change since', async () => {
+    const token = undoTokenOf(await (await pressButton(path)).text());
     // Alice signs up for offers again (not confirmed yet): offers moved on since the unsubscribe.
     t.clock.advance(11 * MINUTE);
     await t.signup({ email: ALICE, categories: ['offers'] });
+    t.clock.set(new Date(t.clock.now().getTime() - 10 * MINUTE).toISOString());
     expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'pending' });
     const count = (await t.events(ALICE)).length;
 
-    const html = await (await undo(path, events)).text();
+    const html = await (await undo(path, token)).text();
     expect(html).toContain('<li>Newsletter</li>');
     expect(html).not.toContain('<li>Offers</li>');
     expect(await t.consents(ALICE)).toEqual({ newsletter: 'granted', offers: 'pending' });
@@ -309,93 +328,92 @@ describe('Undo', () => {
     expect(added.map((e) => `${e.category_key}:${e.action}:${e.method}`)).toEqual(['newsletter:granted:unsubscribe_undo']);
   });
 
-  it('does not restore what was not an unsubscribe: other withdrawals, confirmations', async () => {
-    // Offers stopped some other way (as the preference page would), then newsletter by the link.
+  it('does not reverse what was not a press of this page: other withdrawals, confirmations', async () => {
+    // Offers stopped some other way (as the preference page would).
     const site = await t.db.selectFrom('sites').selectAll().where('id', '=', 'demo').executeTakeFirstOrThrow();
     const [elsewhere] = await withdraw(t.deps, { site, contact }, ['offers'], 'preference_page', { ip: null, userAgent: null });
     expect(elsewhere).toBeTypeOf('number');
     const confirmed = (await t.events(ALICE)).filter((e) => e.action === 'confirmed').map((e) => e.id);
     const count = (await t.events(ALICE)).length;
-    const res = await undo(path, [elsewhere, ...confirmed].join(','));
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('There was nothing to restore');
-    expect(await t.consents(ALICE)).toEqual({ newsletter: 'granted', offers: 'withdrawn' });
-    expect(await t.events(ALICE)).toHaveLength(count);
+    for (const ids of [[elsewhere!], confirmed, [elsewhere!, ...confirmed]]) {
+      await expectGone(await undo(path, await forged(ids)), { newsletter: 'granted', offers: 'withdrawn' }, count);
+    }
   });
 
-  describe('tampered `events` restore nothing and never 500', () => {
-    let aliceEvents: string;
+  it('needs the token: event ids in the form (the old way) do nothing', async () => {
+    await pressButton(path);
+    const ids = (await t.events(ALICE)).filter((e) => e.action === 'withdrawn').map((e) => e.id);
+    const count = (await t.events(ALICE)).length;
+    const res = await t.request(`${path}/undo`, { method: 'POST', body: new URLSearchParams({ events: ids.join(',') }) });
+    await expectGone(res, { newsletter: 'withdrawn', offers: 'withdrawn' }, count);
+  });
+
+  describe('tampered tokens restore nothing and never 500', () => {
+    let token: string;
+    let count: number;
+    const WITHDRAWN = { newsletter: 'withdrawn', offers: 'withdrawn' };
     beforeEach(async () => {
-      aliceEvents = undoEventsOf(await (await pressButton(path)).text());
+      token = undoTokenOf(await (await pressButton(path)).text());
+      count = (await t.events(ALICE)).length;
     });
 
-    it('ids of another contact’s withdrawals', async () => {
+    it('Alice’s token posted to Bob’s link', async () => {
       const { path: bobPath } = await subscribed('bob@example.com');
       const bobCount = (await t.events('bob@example.com')).length;
-      // Bob's link with Alice's withdrawal ids: neither is restored.
-      const res = await undo(bobPath, aliceEvents);
-      expect(res.status).toBe(200);
-      expect(await res.text()).toContain('There was nothing to restore');
-      expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+      const res = await undo(bobPath, token);
+      expect(res.status).toBe(400);
+      expect(await t.consents(ALICE)).toEqual(WITHDRAWN);
       expect(await t.events('bob@example.com')).toHaveLength(bobCount);
       expect(await t.consents('bob@example.com')).toEqual(BOTH_GRANTED);
     });
 
-    const garbage = [
-      'garbage',
-      '',
-      '-1,-2',
-      '0',
-      '1.5',
-      'NaN,Infinity',
-      '99999999999999999999999',
-      "1) OR 1=1 --",
-      ',,,',
-      Array.from({ length: 500 }, (_, i) => i + 1000).join(','),
-      'x'.repeat(10_000),
-    ];
-    it.each(garbage.map((value) => [value.length > 40 ? `${value.slice(0, 40)}…` : value || '(empty)', value]))(
-      '%s',
-      async (_label, value) => {
-        const count = (await t.events(ALICE)).length;
-        const res = await undo(path, value);
-        expect(res.status).toBe(200);
-        expect(await res.text()).toContain('There was nothing to restore');
-        expect(await t.events(ALICE)).toHaveLength(count);
-        expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
-      },
-    );
-
-    it('negated real ids', async () => {
-      const negated = aliceEvents.split(',').map((id) => `-${id}`).join(',');
-      const res = await undo(path, negated);
-      expect(res.status).toBe(200);
-      expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+    it('a token for another contact naming Alice’s events', async () => {
+      const ids = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).evs as number[];
+      await expectGone(await undo(path, await forged(ids, 'someone-else')), WITHDRAWN, count);
     });
 
-    it('no events field at all, or a file in it', async () => {
-      const empty = await t.request(`${path}/undo`, { method: 'POST' });
-      expect(empty.status).toBeLessThan(500);
+    it('a token minted before revoke-links', async () => {
+      await t.db.updateTable('contacts').set({ token_epoch: 1 }).where('id', '=', contact.id).execute();
+      const res = await undo(path, token);
+      expect(res.status).toBe(400);
+      expect(await t.consents(ALICE)).toEqual(WITHDRAWN);
+    });
+
+    const garbage = ['garbage', '', 'a.b.c', '1,2,3', "1) OR 1=1 --", 'x'.repeat(10_000)];
+    it.each(garbage.map((value) => [value.length > 40 ? `${value.slice(0, 40)}…` : value || '(empty)', value]))('%s', async (_label, value) => {
+      await expectGone(await undo(path, value), WITHDRAWN, count);
+    });
+
+    it('its payload edited (more event ids), its signature kept', async () => {
+      const [h, p, sig] = token.split('.');
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      claims.evs = [...claims.evs, 1, 2, 3];
+      await expectGone(await undo(path, `${h}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${sig}`), WITHDRAWN, count);
+    });
+
+    it('a manage or unsubscribe token in its place', async () => {
+      const manage = welcome.text.match(/https?:\/\/\S+\/p\/(\S+)/)![1]!;
+      for (const other of [manage, tokenOf(path)]) await expectGone(await undo(path, other), WITHDRAWN, count);
+    });
+
+    it('no undo field at all, a file in it, a broken multipart body', async () => {
+      expect((await t.request(`${path}/undo`, { method: 'POST' })).status).toBe(400);
       const form = new FormData();
-      form.append('events', new Blob([aliceEvents]), 'events.txt');
-      const file = await t.request(`${path}/undo`, { method: 'POST', body: form });
-      expect(file.status).toBeLessThan(500);
-      expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
-    });
-
-    it('a broken multipart body', async () => {
-      const res = await t.request(`${path}/undo`, {
+      form.append('undo', new Blob([token]), 'undo.txt');
+      expect((await t.request(`${path}/undo`, { method: 'POST', body: form })).status).toBe(400);
+      const broken = await t.request(`${path}/undo`, {
         method: 'POST',
-        body: '--nope\r\nContent-Disposition: form-data; name="events"\r\n\r\n',
+        body: '--nope\r\nContent-Disposition: form-data; name="undo"\r\n\r\n',
         headers: { 'Content-Type': 'multipart/form-data; boundary=other' },
       });
-      expect(res.status).toBeLessThan(500);
-      expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+      expect(broken.status).toBe(400);
+      expect(await t.consents(ALICE)).toEqual(WITHDRAWN);
+      expect(await t.events(ALICE)).toHaveLength(count);
     });
   });
 });
 
-describe('bad links get a 400 page and change nothing', () => {
+describe('links that no longer open get a page that mails a fresh one', () => {
   const resign = async (claims: Record<string, unknown>) =>
     t.deps.tokens.sign({
       purpose: 'unsubscribe',
@@ -453,47 +471,110 @@ describe('bad links get a 400 page and change nothing', () => {
       t.deps.tokens.sign({ purpose: 'unsubscribe', subject: contact.id, site: 'demo', epoch: 0 }, -60)],
   ];
 
-  it.each(cases)('%s', async (_name, make) => {
+  it.each(cases)('%s: a 400 page with the form, nothing changed', async (name, make) => {
     const bad = `/u/${await make()}`;
     const before = await t.events(ALICE);
-    for (const res of [
-      await t.request(bad),
-      await oneClick(bad),
-      await pressButton(bad),
-      await undo(bad, '1,2,3,4,5,6'),
-    ]) {
+    for (const res of [await t.request(bad), await oneClick(bad), await pressButton(bad), await undo(bad, 'x')]) {
       expect(res.status).toBe(400);
       expect(res.headers.get('Referrer-Policy')).toBe('no-referrer');
-      expect(await res.text()).toContain(INVALID);
+      const html = await res.text();
+      expect(html).toContain(REQUEST_LINK);
+      expect(html).toContain(`<form method="post" action="${BASE_URL}/u/request-link">`);
+      // An expired link still says which site it was for; nothing else does.
+      if (name === 'expired') expect(html).toContain('<input type="hidden" name="site" value="demo"/>');
+      else expect(html).not.toContain('name="site"');
     }
     expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
     expect(await t.events(ALICE)).toEqual(before);
   });
 
-  it('a revoked link (the contact’s token epoch was bumped)', async () => {
-    const scoped = toPath(await unsubscribeUrl(t.deps, contact, 'offers'));
-    await t.db.updateTable('contacts').set({ token_epoch: 1 }).where('id', '=', contact.id).execute();
-    for (const bad of [path, scoped]) {
-      for (const res of [await t.request(bad), await oneClick(bad), await pressButton(bad), await undo(bad, '1')]) {
-        expect(res.status).toBe(400);
-        expect(await res.text()).toContain(INVALID);
-      }
+  const requestLink = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    t.request('/u/request-link', { method: 'POST', body: new URLSearchParams({ lang: 'en', ...fields }), headers });
+
+  it('mails a fresh link to the stored address, which then unsubscribes', async () => {
+    await t.deliver();
+    const res = await requestLink({ email: ' ALICE@Example.com ', site: 'demo' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('If this address is on our list, an email with a new unsubscribe link is on its way');
+    const [mail] = await t.deliver();
+    expect(mail!.to).toEqual([ALICE]);
+    expect(mail!.subject).toBe('Your unsubscribe link for Demo Shop');
+    const fresh = /https:\/\/assent\.test(\/u\/\S+)/.exec(mail!.text)![1]!;
+    expect((await oneClick(fresh)).status).toBe(200);
+    expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+  });
+
+  it('answers the same for an unknown address, and mails nobody', async () => {
+    await t.deliver();
+    const known = await (await requestLink({ email: ALICE })).text();
+    const unknown = await requestLink({ email: 'nobody@example.com' });
+    expect(unknown.status).toBe(200);
+    expect(await unknown.text()).toBe(known);
+    expect((await t.deliver()).map((m) => m.to)).toEqual([[ALICE]]);
+  });
+
+  it('mails one link every 10 minutes at most, five a day, per inbox', async () => {
+    await t.deliver();
+    for (let i = 0; i < 3; i++) await requestLink({ email: ALICE });
+    expect(await t.deliver()).toHaveLength(1);
+    let sent = 1;
+    for (let i = 0; i < 8; i++) {
+      t.clock.advance(11 * MINUTE);
+      await requestLink({ email: ALICE });
+      sent += (await t.deliver()).length;
     }
-    expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
-    // A link made with the new epoch works.
-    const fresh = await t.db.selectFrom('contacts').selectAll().where('id', '=', contact.id).executeTakeFirstOrThrow();
-    expect((await oneClick(toPath(await unsubscribeUrl(t.deps, fresh)))).status).toBe(200);
-    expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+    expect(sent).toBe(5);
   });
 
-  it('an undo posted with a revoked link restores nothing', async () => {
-    const events = undoEventsOf(await (await pressButton(path)).text());
-    await t.db.updateTable('contacts').set({ token_epoch: 1 }).where('id', '=', contact.id).execute();
-    const res = await undo(path, events);
+  it('never mails an erased contact', async () => {
+    await t.request(`/api/v1/sites/demo/contacts/${contact.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${t.config.adminApiKey}` } });
+    await t.deliver();
+    expect((await requestLink({ email: ALICE })).status).toBe(200);
+    expect(await t.deliver()).toEqual([]);
+  });
+
+  it('an address that is not one gets the form again with the error, in the form’s language', async () => {
+    const res = await requestLink({ email: 'not an address', lang: 'ja' });
     expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('value="not an address"');
+    expect(await t.deliver()).toEqual([]);
+  });
+
+  it('is refused from another site’s form', async () => {
+    const res = await requestLink({ email: ALICE }, { Origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(await t.deliver()).toHaveLength(0);
+  });
+});
+
+describe('a link revoked since it was mailed (revoke-links, erasure)', () => {
+  beforeEach(async () => {
+    await t.db.updateTable('contacts').set({ token_epoch: 1 }).where('id', '=', contact.id).execute();
+  });
+
+  it('still unsubscribes, by one-click and by the button', async () => {
+    const scoped = toPath(await unsubscribeUrl(t.deps, contact, 'offers'));
+    expect((await oneClick(scoped)).status).toBe(200);
+    expect(await t.consents(ALICE)).toEqual({ newsletter: 'granted', offers: 'withdrawn' });
+    expect((await pressButton(path)).status).toBe(200);
     expect(await t.consents(ALICE)).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
   });
 
+  it('opens nothing else: no preference link, no undo', async () => {
+    const view = await (await t.request(path)).text();
+    expect(view).toContain('Stop all the emails');
+    expect(view).not.toContain('/p/');
+    const done = await (await pressButton(path)).text();
+    expect(done).toContain('You are unsubscribed');
+    expect(done).not.toContain('/p/');
+    expect(done).not.toContain('name="undo"');
+  });
+});
+
+describe('cross-purpose tokens', () => {
   it('an unsubscribe token is refused by the confirmation route', async () => {
     const bad = `/c/${tokenOf(path)}`;
     for (const res of [

@@ -188,6 +188,7 @@ describe('webhooks', () => {
         { ip: null, userAgent: null },
         { sha256: null, policyVersion: null },
         now,
+        t.deps.newId(),
       );
     const [first, second] = [await build(), await build()];
     await t.deps.atomic(first);

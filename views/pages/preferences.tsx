@@ -33,6 +33,8 @@ export interface PreferencesPageProps {
   consentSha256: string;
   history: HistoryEntry[];
   languages: { locale: string; label: string }[];
+  /** The contact never confirmed an address by email: ticking sends a confirmation first. */
+  byEmail: boolean;
   notice?: string;
 }
 
@@ -49,11 +51,11 @@ export function PreferencesPage(props: PreferencesPageProps) {
         <fieldset class="field">
           <legend>{p.choose}</legend>
           {props.optIn.map((category) => (
-            <CategoryRow t={t} base={props.base} category={category} />
+            <CategoryRow t={t} base={props.base} category={category} byEmail={props.byEmail} />
           ))}
         </fieldset>
         <ExemptCategories t={t} categories={props.exempt} />
-        <p class="hint">{p.statement(props.legalName)}</p>
+        <p class="hint">{props.byEmail ? p.statementByEmail(props.legalName) : p.statement(props.legalName)}</p>
         <button type="submit">{p.save}</button>
       </form>
 
@@ -93,7 +95,7 @@ export function PreferencesPage(props: PreferencesPageProps) {
 }
 
 /** One category's row; htmx swaps just this row after saving it on change. */
-export function CategoryRow(props: { t: Messages; base: string; category: CategoryChoice }) {
+export function CategoryRow(props: { t: Messages; base: string; category: CategoryChoice; byEmail: boolean }) {
   const { category } = props;
   const id = `category-${category.key}`;
   return (
@@ -122,7 +124,9 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
           <dt>{props.t.signup.frequency}</dt>
           <dd>{category.frequency}</dd>
         </dl>
-        {category.status === 'pending' ? <p class="pending">{props.t.preferences.waiting}</p> : null}
+        {category.status === 'pending' ? (
+          <p class="pending">{props.byEmail ? props.t.preferences.waitingEmail : props.t.preferences.waiting}</p>
+        ) : null}
       </div>
     </div>
   );

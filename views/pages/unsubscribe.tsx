@@ -11,7 +11,8 @@ interface UnsubscribePageProps {
   categoryName: string | null;
   hasExempt: boolean;
   action: string;
-  manageUrl: string;
+  /** Null for a link revoked since it was mailed: it still unsubscribes, but opens nothing else. */
+  manageUrl: string | null;
 }
 
 export function UnsubscribePage(props: UnsubscribePageProps) {
@@ -24,11 +25,17 @@ export function UnsubscribePage(props: UnsubscribePageProps) {
         <input type="hidden" name="unsubscribe" value="page" />
         <button type="submit">{u.button}</button>
       </form>
-      <p>
-        <a href={props.manageUrl}>{u.instead}</a>
-      </p>
+      <ManageLink text={u.instead} url={props.manageUrl} />
     </Layout>
   );
+}
+
+function ManageLink(props: { text: string; url: string | null }) {
+  return props.url ? (
+    <p>
+      <a href={props.url}>{props.text}</a>
+    </p>
+  ) : null;
 }
 
 interface UnsubscribedPageProps {
@@ -36,10 +43,10 @@ interface UnsubscribedPageProps {
   lang: string;
   siteName: string;
   categoryName: string | null;
-  /** The withdrawal events the Undo button would reverse; none: no Undo button. */
-  undoEvents: number[];
+  /** The signed, short-lived token naming exactly what Undo may reverse; null: no Undo button. */
+  undoToken: string | null;
   undoAction: string;
-  manageUrl: string;
+  manageUrl: string | null;
 }
 
 export function UnsubscribedPage(props: UnsubscribedPageProps) {
@@ -48,18 +55,16 @@ export function UnsubscribedPage(props: UnsubscribedPageProps) {
     <Layout lang={props.lang} title={u.doneTitle}>
       <h1 class="tone-success">{u.doneTitle}</h1>
       <p>{props.categoryName ? u.doneOne(props.categoryName) : u.doneAll(props.siteName)}</p>
-      {props.undoEvents.length > 0 ? (
+      {props.undoToken ? (
         <form method="post" action={useHref(props.undoAction)}>
-          <input type="hidden" name="events" value={props.undoEvents.join(',')} />
+          <input type="hidden" name="undo" value={props.undoToken} />
           <p class="hint">{u.undoHint}</p>
           <button type="submit" class="secondary">
             {u.undo}
           </button>
         </form>
       ) : null}
-      <p>
-        <a href={props.manageUrl}>{u.instead}</a>
-      </p>
+      <ManageLink text={u.instead} url={props.manageUrl} />
     </Layout>
   );
 }
@@ -81,9 +86,52 @@ export function RestoredPage(props: { t: Messages; lang: string; restored: strin
       ) : (
         <p>{u.nothingRestored}</p>
       )}
-      <p>
-        <a href={props.manageUrl}>{u.instead}</a>
-      </p>
+      <ManageLink text={u.instead} url={props.manageUrl} />
+    </Layout>
+  );
+}
+
+interface RequestLinkPageProps {
+  t: Messages;
+  lang: string;
+  action: string;
+  /** The site of the expired link, when it still says; otherwise every site is asked. */
+  site: string | null;
+  email: string;
+  error: string | null;
+}
+
+/** For a link that no longer works: type the address and a fresh link is mailed to it. */
+export function RequestLinkPage(props: RequestLinkPageProps) {
+  const u = props.t.unsubscribe;
+  return (
+    <Layout lang={props.lang} title={u.requestTitle}>
+      <h1>{u.requestTitle}</h1>
+      <p>{u.requestIntro}</p>
+      <form method="post" action={useHref(props.action)}>
+        <input type="hidden" name="lang" value={props.lang} />
+        {props.site ? <input type="hidden" name="site" value={props.site} /> : null}
+        <div class={props.error ? 'field invalid' : 'field'}>
+          <label for="email">{u.requestEmail}</label>
+          {props.error ? (
+            <p class="error" id="email-error">
+              {props.error}
+            </p>
+          ) : null}
+          <input
+            type="email"
+            name="email"
+            id="email"
+            value={props.email}
+            autocomplete="email"
+            required
+            maxlength={254}
+            aria-invalid={props.error ? 'true' : undefined}
+            aria-describedby={props.error ? 'email-error' : undefined}
+          />
+        </div>
+        <button type="submit">{u.requestButton}</button>
+      </form>
     </Layout>
   );
 }

@@ -125,6 +125,8 @@ contactRoutes.openapi(links, async (c) => {
   }
   const found = await contactByEmail(c, siteId, email);
   if (found instanceof Response) return found;
+  // An erased contact has nobody behind it to speak for: no links (a new signup brings it back).
+  if (found.email === '') return apiError(c, 'not_found', 'This contact was erased; it has no links until it signs up again.');
   const unsubscribe = await unsubscribeUrl(deps, found, category);
   return c.json(
     {
@@ -139,7 +141,8 @@ contactRoutes.openapi(links, async (c) => {
 const revokeLinks = createRoute({
   method: 'post',
   path: '/sites/{site}/contacts/{id}/revoke-links',
-  summary: 'Kill every preference and unsubscribe link mailed to this contact so far',
+  summary:
+    'Kill every preference link and open confirmation link mailed to this contact so far (unsubscribe links keep unsubscribing, and only that)',
   request: { params: ContactParam },
   responses: { 200: json(z.object({ contact: z.object({ id: z.string(), tokenEpoch: z.number().int() }) }), 'Revoked'), ...ERROR_RESPONSES },
 });
