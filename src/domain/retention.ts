@@ -7,7 +7,7 @@ import { erasePersonalData } from './erase-personal-data.ts';
 
 export const RETENTION_METHOD = 'retention_purge';
 
-/** Purges up to `limit` stale unconfirmed sign-ups; returns how many. */
+/** Purges up to `limit` stale unconfirmed sign-ups; returns how many (not one confirmed meanwhile). */
 export async function purgeUnconfirmedSignups(deps: Deps, limit = 200): Promise<number> {
   const cutoff = new Date(deps.clock.now().getTime() - deps.config.unconfirmedRetentionSeconds * 1000).toISOString();
   const stale = await deps.db
@@ -22,6 +22,10 @@ export async function purgeUnconfirmedSignups(deps: Deps, limit = 200): Promise<
     )
     .limit(limit)
     .execute();
-  for (const { id } of stale) await erasePersonalData(deps, id, { method: RETENTION_METHOD, suppress: false });
-  return stale.length;
+  let purged = 0;
+  for (const { id } of stale) {
+    const erasure = await erasePersonalData(deps, id, { method: RETENTION_METHOD, suppress: false });
+    if (erasure && !erasure.already) purged++;
+  }
+  return purged;
 }

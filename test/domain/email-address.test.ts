@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEmail, emailLookupHash, normaliseEmail, sendableAddress } from '../../src/domain/email-address.ts';
+import { canonicalMailbox, checkEmail, emailLookupHash, mailboxHash, normaliseEmail, sendableAddress } from '../../src/domain/email-address.ts';
 
 describe('addresses', () => {
   it('normalise by trimming, NFC and lower case', () => {
@@ -42,5 +42,26 @@ describe('addresses', () => {
     ['zero\u200Bwidth@example.com', 'invalid'],
   ])('refuse %j as %s', (address, problem) => {
     expect(checkEmail(address)).toBe(problem);
+  });
+});
+
+describe('the inbox an address reaches (for mail limits only)', () => {
+  it.each([
+    ['A.B@gmail.com', 'ab@gmail.com'],
+    ['ab+1@gmail.com', 'ab@gmail.com'],
+    ['a.b+news@GoogleMail.com', 'ab@gmail.com'],
+    ['ab@googlemail.com', 'ab@gmail.com'],
+    // Elsewhere dots matter; a +tag does not.
+    ['a.b@example.com', 'a.b@example.com'],
+    ['a.b+shop@example.com', 'a.b@example.com'],
+    ['Hana+x@例え.jp', 'hana@xn--r8jz45g.jp'],
+  ])('%s is the inbox %s', (typed, inbox) => {
+    expect(canonicalMailbox(typed)).toBe(inbox);
+  });
+
+  it('hash apart from the lookup hash of the same text', async () => {
+    const key = 'k'.repeat(32);
+    expect(await mailboxHash(key, 'a.b@gmail.com')).toBe(await mailboxHash(key, 'ab+1@googlemail.com'));
+    expect(await mailboxHash(key, 'ab@gmail.com')).not.toBe(await emailLookupHash(key, 'ab@gmail.com'));
   });
 });
