@@ -1,5 +1,6 @@
 // Parses the environment once into a frozen, typed Config. A bad value throws a ConfigError that
 // names the variable, so a misconfigured server never starts half-right.
+import { isSenderAddress } from './mail/header-values.ts';
 
 export interface TokenKey {
   kid: string;
@@ -208,7 +209,7 @@ function parseAdminKey(raw: string | undefined): string | null {
 
 function parseMailFrom(raw: string): string {
   // "Name <a@b.example>" or a bare address; no line breaks (header injection).
-  if (!/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw)) {
+  if (!isSenderAddress(raw)) {
     throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
   }
   return raw;
