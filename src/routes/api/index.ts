@@ -4,9 +4,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import { apiEnabled, authenticateApiKey } from '../../domain/api-keys.ts';
+import { apiEnabled, authenticateApiKey, claimedKeyId } from '../../domain/api-keys.ts';
 import { hitRateLimit } from '../../domain/rate-limit.ts';
-import { auditRoutes, auditTrail } from './audit.ts';
+import { auditRequest, auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
 import { eligibilityRoutes } from './eligibility.ts';
 import { erasureRoutes } from './erasure.ts';
@@ -33,13 +33,16 @@ apiRoutes.use('*', async (c, next) => {
   }
   if (c.req.path === '/api/v1/openapi.json') return next();
   const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]?.trim();
+  const claimed = presented ? claimedKeyId(presented) : null;
   const key = presented ? await authenticateApiKey(c.var.deps, presented) : null;
   if (!key) {
+    await auditRequest(c, { keyId: claimed, outcome: presented ? 'wrong_key' : 'no_key', status: 401 });
     c.header('WWW-Authenticate', 'Bearer');
     return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <key>" with ADMIN_API_KEY or a key from `npm run cli -- api-key create`.');
   }
   // A key made for one site reaches that site only; the audit log and /audit are for all-sites keys.
   if (key.siteId !== null && siteInPath(c.req.path) !== key.siteId) {
+    await auditRequest(c, { keyId: key.id, outcome: 'other_site', status: 403 });
     return apiError(c, 'forbidden', `This key is for the site "${key.siteId}" only.`);
   }
   c.set('apiKeyId', key.id);
