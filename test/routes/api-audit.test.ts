@@ -73,11 +73,11 @@ describe('the audit log', () => {
     expect(entries.map((e: Record<string, unknown>) => [e.keyId, e.route, e.status, e.outcome, e.attempt, e.clientIp])).toEqual([
       [siteKeyId, '/api/v1/sites/:site/contacts/:id/events', 403, 'other_site', null, TEST_IP],
       [siteKeyId, '/api/v1/audit', 403, 'other_site', null, TEST_IP],
-      [siteKeyId, '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', null, TEST_IP],
-      ['a'.repeat(20), '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', null, TEST_IP],
-      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', null, TEST_IP],
-      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'no_key', null, TEST_IP],
-      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'no_key', null, TEST_IP],
+      [siteKeyId, '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', 5, TEST_IP],
+      ['a'.repeat(20), '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', 4, TEST_IP],
+      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'wrong_key', 3, TEST_IP],
+      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'no_key', 2, TEST_IP],
+      [null, '/api/v1/sites/:site/contacts/lookup', 401, 'no_key', 1, TEST_IP],
     ]);
     expect(entries.find((e: { siteId: string }) => e.siteId === 'other')).toBeDefined();
 
