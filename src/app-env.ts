@@ -10,6 +10,8 @@ export interface AppEnv {
     apiKeyId: string;
     /** API: the contact whose data the request read or changed, for the audit log. */
     auditContact: string | null;
+    /** API: every contact a bulk request (an import) named, for the audit log. */
+    auditContacts: string[];
   };
 }
 

@@ -1,5 +1,6 @@
 // Parses the environment once into a frozen, typed Config. A bad value throws a ConfigError that
 // names the variable, so a misconfigured server never starts half-right.
+import { isSenderAddress } from './mail/header-values.ts';
 
 export interface TokenKey {
   kid: string;
@@ -31,7 +32,7 @@ export interface Config {
   /** Unconfirmed sign-ups older than this lose their personal data (retention job). */
   unconfirmedRetentionSeconds: number;
   /** Per-IP limits: POST /s/{site}, and every request to a link page (/c/, /u/, /p/). */
-  rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit }>;
+  rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit; apiAuth: RateLimit }>;
   /** Cloudflare Turnstile on the signup form; null: off. */
   turnstile: Turnstile | null;
 }
@@ -96,6 +97,7 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
       signup: parseRateLimit('RATE_LIMIT_SIGNUP', value(env, 'RATE_LIMIT_SIGNUP') ?? '20/10m'),
       links: parseRateLimit('RATE_LIMIT_LINKS', value(env, 'RATE_LIMIT_LINKS') ?? '300/10m'),
       api: parseRateLimit('RATE_LIMIT_API', value(env, 'RATE_LIMIT_API') ?? '600/1m'),
+      apiAuth: parseRateLimit('RATE_LIMIT_API_AUTH', value(env, 'RATE_LIMIT_API_AUTH') ?? '20/10m'),
     }),
     turnstile: parseTurnstile(env),
   });
@@ -208,7 +210,7 @@ function parseAdminKey(raw: string | undefined): string | null {
 
 function parseMailFrom(raw: string): string {
   // "Name <a@b.example>" or a bare address; no line breaks (header injection).
-  if (!/^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw)) {
+  if (!isSenderAddress(raw)) {
     throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
   }
   return raw;

@@ -19,11 +19,12 @@ function errorOf(env: Env): ConfigError {
 }
 
 describe('RATE_LIMIT_SIGNUP and RATE_LIMIT_LINKS', () => {
-  it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute', () => {
+  it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute, 20 failed API keys per IP every 10 minutes', () => {
     expect(parseConfig(BASE).rateLimits).toEqual({
       signup: { limit: 20, windowSeconds: 600 },
       links: { limit: 300, windowSeconds: 600 },
       api: { limit: 600, windowSeconds: 60 },
+      apiAuth: { limit: 20, windowSeconds: 600 },
     });
   });
 
@@ -35,12 +36,13 @@ describe('RATE_LIMIT_SIGNUP and RATE_LIMIT_LINKS', () => {
   ])('reads %s', (raw, expected) => {
     expect(parseConfig({ ...BASE, RATE_LIMIT_SIGNUP: raw }).rateLimits.signup).toEqual(expected);
     expect(parseConfig({ ...BASE, RATE_LIMIT_LINKS: raw }).rateLimits.links).toEqual(expected);
+    expect(parseConfig({ ...BASE, RATE_LIMIT_API_AUTH: raw }).rateLimits.apiAuth).toEqual(expected);
   });
 
   it.each(['20', 'abc', '0/10m', '-1/10m', '20/', '20/soon', '20/0s', '20/2d', '1.5/10m', '2000000/1m'])(
     'refuses %s, naming the variable',
     (raw) => {
-      for (const variable of ['RATE_LIMIT_SIGNUP', 'RATE_LIMIT_LINKS']) {
+      for (const variable of ['RATE_LIMIT_SIGNUP', 'RATE_LIMIT_LINKS', 'RATE_LIMIT_API_AUTH']) {
         const error = errorOf({ [variable]: raw });
         expect(error.variable).toBe(variable);
         expect(error.message).toContain(variable);

@@ -25,3 +25,14 @@ export async function countHit(
 export async function deleteEndedWindows(db: Kysely<Database>, now: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('expires_at', '<=', now).execute();
 }
+
+/** Takes back one hit of the bucket's window (a counted attempt that turned out not to count). */
+export async function uncountHit(db: Kysely<Database>, bucket: string, windowStart: string): Promise<void> {
+  await db
+    .updateTable('rate_limits')
+    .set((eb) => ({ count: eb('count', '-', 1) }))
+    .where('bucket', '=', bucket)
+    .where('window_start', '=', windowStart)
+    .where('count', '>', 0)
+    .execute();
+}

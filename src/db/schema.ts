@@ -164,15 +164,34 @@ export interface DevMailboxTable {
   created_at: string;
 }
 
+/** How the API answered a request, for the audit log (migration 0012; older rows: allowed). */
+export type AuditOutcome = 'allowed' | 'no_key' | 'wrong_key' | 'other_site' | 'throttled';
+
 export interface AuditLogTable {
   id: Generated<number>;
-  key_id: string;
+  /** The key that authenticated; refused: the id part of a well-formed key, or null. */
+  key_id: string | null;
   method: string;
   route: string;
   site_id: string | null;
   contact_id: string | null;
   status: number;
   occurred_at: string;
+  outcome: AuditOutcome;
+  /** Refused authentications: the attempt's number in its client's window. */
+  attempt: number | null;
+}
+
+/** Every contact a bulk request (an import) named; append-only. */
+export interface AuditContactsTable {
+  contact_id: string;
+  audit_id: number;
+}
+
+/** The client address of an audit entry, encrypted; re-encrypted on key rotation. */
+export interface AuditClientsTable {
+  audit_id: number;
+  ip: string;
 }
 
 export interface ApiKeysTable {
@@ -235,6 +254,8 @@ export interface Database {
   outbox: OutboxTable;
   dev_mailbox: DevMailboxTable;
   audit_log: AuditLogTable;
+  audit_contacts: AuditContactsTable;
+  audit_clients: AuditClientsTable;
   api_keys: ApiKeysTable;
   rate_limits: RateLimitsTable;
   suppressions: SuppressionsTable;

@@ -62,6 +62,14 @@ export async function authenticateApiKey(deps: Pick<Deps, 'db' | 'config'>, pres
   return { id: row.id, siteId: row.site_id };
 }
 
+/**
+ * The public id part of a well-formed key, for the audit log of a refused one: it says which
+ * key someone tried without giving away anything of the secret. null for anything else.
+ */
+export function claimedKeyId(presented: string): string | null {
+  return KEY_FORMAT.exec(presented)?.[1] ?? null;
+}
+
 /** The API exists when there is a bootstrap key or at least one active key. */
 export async function apiEnabled(deps: Pick<Deps, 'db' | 'config'>): Promise<boolean> {
   if (deps.config.adminApiKey) return true;

@@ -2,29 +2,56 @@
 // Workers isolate on D1) shares them. The address is personal data and is never stored: the
 // bucket is the scope plus an HMAC of the address keyed with LOOKUP_KEY.
 import type { RateLimit } from '../config.ts';
-import { countHit, deleteEndedWindows } from '../db/rate-limits.ts';
+import { countHit, deleteEndedWindows, uncountHit } from '../db/rate-limits.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
 
-/** signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. api: per API key. */
-export type RateLimitScope = 'signup' | 'links' | 'api';
+/**
+ * signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. api: per API key.
+ * apiAuth: failed API authentications per client address.
+ */
+export type RateLimitScope = 'signup' | 'links' | 'api' | 'apiAuth';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Counts one request from `ip` (null: the runtime does not know the peer) against the scope. */
 export async function hitRateLimit(deps: Deps, scope: RateLimitScope, ip: string | null): Promise<RateLimitVerdict> {
+  return (await countInWindow(deps, scope, ip)).verdict;
+}
+
+export interface Reservation {
+  verdict: RateLimitVerdict;
+  /** This attempt's number in its window (beyond the limit when refused). */
+  count: number;
+  /** The attempt turned out not to count (a key that was right): take it back. */
+  release(): Promise<void>;
+}
+
+/**
+ * Counts an attempt before knowing whether it counts (a failed authentication), so that parallel
+ * attempts cannot all slip under the limit while being checked; the ones that turn out fine are
+ * released. A read-then-count would let every attempt in flight through.
+ */
+export async function reserveRateLimit(deps: Deps, scope: RateLimitScope, ip: string | null): Promise<Reservation> {
+  const { verdict, count, bucket, windowStart } = await countInWindow(deps, scope, ip);
+  return { verdict, count, release: () => uncountHit(deps.db, bucket, windowStart) };
+}
+
+async function countInWindow(deps: Deps, scope: RateLimitScope, ip: string | null) {
   const { limit, windowSeconds }: RateLimit = deps.config.rateLimits[scope];
   const now = deps.clock.now().getTime();
   const windowMs = windowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
   const end = start + windowMs;
   const bucket = await rateLimitBucket(deps.config.lookupKey, scope, ip);
-  const count = await countHit(deps.db, bucket, new Date(start).toISOString(), new Date(end).toISOString());
+  const windowStart = new Date(start).toISOString();
+  const count = await countHit(deps.db, bucket, windowStart, new Date(end).toISOString());
   // The first hit of a window is rare (once per client per window): a cheap moment to drop
   // every window that has ended, so the table holds only the current ones. No timers needed.
   if (count === 1) await deleteEndedWindows(deps.db, new Date(now).toISOString());
-  if (count <= limit) return { allowed: true };
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) };
+  const verdict: RateLimitVerdict =
+    count <= limit ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((end - now) / 1000)) };
+  return { verdict, count, bucket, windowStart };
 }
 
 export async function rateLimitBucket(lookupKey: string, scope: RateLimitScope, ip: string | null): Promise<string> {

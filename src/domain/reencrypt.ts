@@ -15,6 +15,7 @@ export const ENCRYPTED_COLUMNS = [
   { table: 'outbox', key: 'id', column: 'to_address' },
   { table: 'dev_mailbox', key: 'id', column: 'to_addresses' },
   { table: 'webhook_endpoints', key: 'id', column: 'secret' },
+  { table: 'audit_clients', key: 'audit_id', column: 'ip' },
 ] as const;
 
 export interface RotationReport {

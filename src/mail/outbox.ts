@@ -4,6 +4,7 @@ import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, OutboxRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { claimDue, retryAt } from './due-work.ts';
+import { headerSafe } from './header-values.ts';
 import { sendableAddress } from '../domain/email-address.ts';
 
 export interface QueuedMail {
@@ -81,14 +82,17 @@ async function deliver(deps: SenderDeps, row: OutboxRow): Promise<keyof Delivery
     deps.log.warn(`mail ${row.id}: not sent, the recipient was erased`);
     return 'failed';
   }
+  // The one door to every provider: whatever a stored row holds (a site name saved before the
+  // API refused line breaks), no header leaves with a control character in it.
+  const headers = Object.entries(JSON.parse(row.headers) as Record<string, string>).map(([name, value]) => [headerSafe(name), headerSafe(value)]);
   const result = await deps.mailer.send({
     id: row.id,
-    from: row.from_address,
+    from: headerSafe(row.from_address),
     to: [sendableAddress(to)],
-    subject: row.subject,
+    subject: headerSafe(row.subject),
     html: row.html,
     text: row.text,
-    headers: JSON.parse(row.headers) as Record<string, string>,
+    headers: Object.fromEntries(headers),
   });
   const now = deps.clock.now();
   const update = deps.db.updateTable('outbox').where('id', '=', row.id);

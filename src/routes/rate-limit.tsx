@@ -1,6 +1,8 @@
 // Per-IP rate limits for the browser pages: a 429 page in the visitor's language with
-// Retry-After. The RFC 8058 one-click is never limited: mailbox providers send every
-// recipient's one-click from a few shared addresses, and an opt-out must never be refused.
+// Retry-After. A genuine RFC 8058 one-click is never limited: mailbox providers send every
+// recipient's one-click from a few shared addresses, and an opt-out must never be refused. A
+// one-click whose token is not ours counts like any other request, or the exemption would be a
+// free way to probe tokens.
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import { hitRateLimit, type RateLimitScope } from '../domain/rate-limit.ts';
@@ -13,7 +15,7 @@ import { isOneClickUnsubscribe } from './same-origin.tsx';
 export function perIpRateLimit(scope: RateLimitScope, methods?: readonly string[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (methods && !methods.includes(c.req.method)) return next();
-    if (c.req.method === 'POST' && (await isOneClickUnsubscribe(c))) return next();
+    if (c.req.method === 'POST' && (await isOneClickUnsubscribe(c)) && (await carriesUnsubscribeToken(c))) return next();
     const verdict = await hitRateLimit(c.var.deps, scope, c.var.ip);
     if (verdict.allowed) return next();
     const locale = await localeOf(c);
@@ -27,6 +29,23 @@ export function perIpRateLimit(scope: RateLimitScope, methods?: readonly string[
       <MessagePage lang={locale} title={t.errors.tooManyTitle} paragraphs={[t.errors.tooManyBody(wait)]} tone="error" />,
     );
   };
+}
+
+/**
+ * The /u/{token} token was signed by us for unsubscribing. Expired counts too: its signature
+ * verifies, so it came from a real email, and the route decides what an old link still does.
+ */
+async function carriesUnsubscribeToken(c: AppContext): Promise<boolean> {
+  const raw = /^\/u\/([^/]+)$/.exec(c.req.path)?.[1];
+  if (raw === undefined) return false;
+  let token: string;
+  try {
+    token = decodeURIComponent(raw);
+  } catch {
+    return false;
+  }
+  const verified = await c.var.deps.tokens.verify(token, 'unsubscribe');
+  return verified.ok || verified.reason === 'expired';
 }
 
 /** A form's own language field first (the signup form sends one), then the request's. */

@@ -178,6 +178,38 @@ describe('per-IP rate limit on the link pages', () => {
     }
     expect(await t.db.selectFrom('consents').select('status').execute()).toEqual([{ status: 'withdrawn' }]);
   });
+
+  it('counts one-clicks whose token is not a valid unsubscribe token, while real ones from the same address keep working', async () => {
+    const path = await unsubscribePath(t, 'alice@example.com'); // spends 1 of the 4: the confirm POST
+    const token = path.slice('/u/'.length);
+    const manage = await t.deps.tokens.sign({ purpose: 'manage', subject: 'x', site: 'demo', epoch: 0 });
+    const forged = ['not-a-token', `${token.slice(0, -3)}AAA`, manage, 'eyJhbGciOiJub25lIn0.eyJwdXIiOiJ1bnN1YnNjcmliZSJ9.'];
+    const oneClick = (target: string) =>
+      t.request(target, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { ...FORM, Origin: 'none' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await oneClick(`/u/${forged[i % forged.length]}`)).status);
+    expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
+    expect(statuses.slice(3)).toEqual(Array(37).fill(429));
+    const refused = await oneClick(`/u/${forged[0]}`);
+    expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+    // The genuine one-click from the same, throttled address: never refused.
+    for (let i = 0; i < 10; i++) {
+      const res = await oneClick(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Retry-After')).toBeNull();
+    }
+    expect(await t.db.selectFrom('consents').select('status').execute()).toEqual([{ status: 'withdrawn' }]);
+  });
+
+  it('keeps an expired unsubscribe token unlimited: it came from a real email', async () => {
+    const limited = await makeTestApp({ RATE_LIMIT_LINKS: '4/10m', LINK_TTL: '60d' });
+    const path = await unsubscribePath(limited, 'alice@example.com');
+    limited.clock.advance(61 * 86400_000);
+    for (let i = 0; i < 5; i++) await limited.request('/p/not-a-token');
+    expect((await limited.request('/p/not-a-token')).status).toBe(429);
+    const res = await limited.request(path, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { ...FORM, Origin: 'none' } });
+    expect(res.status).not.toBe(429);
+  });
 });
 
 describe('the counters', () => {

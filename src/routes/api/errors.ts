@@ -44,7 +44,7 @@ export const ERROR_RESPONSES = {
   403: error('A key made for another site'),
   404: error('No such site or contact (or no API: ADMIN_API_KEY unset)'),
   413: error('The body is over 1 MiB'),
-  429: error('Too many requests for this key (RATE_LIMIT_API); see Retry-After'),
+  429: error('Too many requests for this key (RATE_LIMIT_API), or too many failed keys from this address (RATE_LIMIT_API_AUTH); see Retry-After'),
   // Declared without a body schema, which also lets handlers answer with a plain Response.
   500: { description: 'Something failed on our side; nothing was changed' },
 } as const;

@@ -72,6 +72,8 @@ importRoutes.openapi(importRoute, async (c) => {
     case 'conflict':
       return apiError(c, 'conflict', 'This importId was used with a different body. Use a new importId.');
     case 'done':
+      // The audit row names every contact the answer is about (granted or reported as skipped).
+      c.set('auditContacts', outcome.result.items.flatMap((item) => (item.status === 'imported' ? [item.contactId] : [])));
       return outcome.replayed
         ? c.json({ ...outcome.result, replayed: true }, 200)
         : c.json({ ...outcome.result, replayed: false }, 201);

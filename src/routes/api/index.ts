@@ -4,9 +4,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import { apiEnabled, authenticateApiKey } from '../../domain/api-keys.ts';
-import { hitRateLimit } from '../../domain/rate-limit.ts';
-import { auditRoutes, auditTrail } from './audit.ts';
+import { apiEnabled, authenticateApiKey, claimedKeyId } from '../../domain/api-keys.ts';
+import { hitRateLimit, reserveRateLimit } from '../../domain/rate-limit.ts';
+import { auditRequest, auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
 import { eligibilityRoutes } from './eligibility.ts';
 import { erasureRoutes } from './erasure.ts';
@@ -33,13 +33,31 @@ apiRoutes.use('*', async (c, next) => {
   }
   if (c.req.path === '/api/v1/openapi.json') return next();
   const presented = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1]?.trim();
+  const claimed = presented ? claimedKeyId(presented) : null;
+  // Every attempt counts as a failure of its address until its key proves right, and an address
+  // over the limit is answered before any key is checked: no guessing, even in parallel.
+  const attempt = await reserveRateLimit(c.var.deps, 'apiAuth', c.var.ip);
+  if (!attempt.verdict.allowed) {
+    const { retryAfterSeconds } = attempt.verdict;
+    // The 1st, 2nd, 4th, 8th... refused attempt of a window: the log shows how hard someone
+    // tried without a flood of requests growing an append-only table without end.
+    const beyond = attempt.count - c.var.deps.config.rateLimits.apiAuth.limit;
+    if ((beyond & (beyond - 1)) === 0) {
+      await auditRequest(c, { keyId: claimed, outcome: 'throttled', status: 429, attempt: attempt.count });
+    }
+    c.header('Retry-After', String(retryAfterSeconds));
+    return apiError(c, 'too_many_requests', `Too many failed authentications from this address; try again in ${retryAfterSeconds} s.`);
+  }
   const key = presented ? await authenticateApiKey(c.var.deps, presented) : null;
   if (!key) {
+    await auditRequest(c, { keyId: claimed, outcome: presented ? 'wrong_key' : 'no_key', status: 401, attempt: attempt.count });
     c.header('WWW-Authenticate', 'Bearer');
     return apiError(c, 'unauthorized', 'Send "Authorization: Bearer <key>" with ADMIN_API_KEY or a key from `npm run cli -- api-key create`.');
   }
+  await attempt.release();
   // A key made for one site reaches that site only; the audit log and /audit are for all-sites keys.
   if (key.siteId !== null && siteInPath(c.req.path) !== key.siteId) {
+    await auditRequest(c, { keyId: key.id, outcome: 'other_site', status: 403 });
     return apiError(c, 'forbidden', `This key is for the site "${key.siteId}" only.`);
   }
   c.set('apiKeyId', key.id);

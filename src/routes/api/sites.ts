@@ -8,6 +8,7 @@ import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { Database, SiteRow } from '../../db/schema.ts';
 import { findSite } from '../../db/sites.ts';
 import { LOCALES, type Locale } from '../../i18n/index.ts';
+import { hasControlCharacters, isSenderAddress } from '../../mail/header-values.ts';
 import { apiError, ERROR_RESPONSES, ErrorSchema, type ErrorDetail } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -24,10 +25,18 @@ const Slug = z
 
 const LocaleSchema = z.enum(LOCALES);
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+// Site and category texts reach email subjects, From and footers: a line break in one would be
+// header injection. Checked before trimming, so a trailing CR/LF is refused too, not hidden.
+const Plain = () => z.string().refine((value) => !hasControlCharacters(value), 'Must not contain line breaks or other control characters.');
 
-const HttpsUrl = z
-  .string()
+const Text = (max: number) => Plain().trim().min(1).max(max);
+
+const SenderAddress = Text(320)
+  .refine(isSenderAddress, 'Must be an address or "Name <address>", like MAIL_FROM.')
+  .openapi({ example: 'Shop <news@shop.example>' });
+
+// WHATWG URL parsing drops tabs and line breaks, so they are refused before it sees the value.
+const HttpsUrl = Plain()
   .max(2000)
   .refine((value) => {
     try {
@@ -38,8 +47,7 @@ const HttpsUrl = z
   }, 'Must be an https:// URL.')
   .openapi({ example: 'https://example.com/privacy' });
 
-const TimeZone = z
-  .string()
+const TimeZone = Plain()
   .min(1)
   .max(100)
   .refine((value) => {
@@ -52,8 +60,7 @@ const TimeZone = z
   }, 'Not an IANA time zone.')
   .openapi({ example: 'Asia/Tokyo' });
 
-const Origin = z
-  .string()
+const Origin = Plain()
   .max(300)
   .refine((value) => {
     try {
@@ -69,7 +76,7 @@ const SiteFields = z.object({
   legalName: Text(200),
   postalAddress: Text(500),
   inquiryContact: Text(300),
-  senderAddress: Text(320).nullable().optional().openapi({ description: 'From address for this site; null: MAIL_FROM' }),
+  senderAddress: SenderAddress.nullable().optional().openapi({ description: 'From address for this site; null: MAIL_FROM' }),
   privacyPolicyUrl: HttpsUrl,
   privacyPolicyVersion: Text(50),
   defaultLocale: LocaleSchema,
