@@ -27,7 +27,7 @@ describe('webhooks on the Node server', () => {
   it('delivers a signed consent.requested without waiting for a request', async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    server = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY } });
+    server = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY, WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     const res = await server.fetch('/api/v1/sites/demo/webhooks', {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },

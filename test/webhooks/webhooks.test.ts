@@ -32,8 +32,9 @@ async function receiver() {
 
 let t: TestApp;
 let hook: Awaited<ReturnType<typeof receiver>>;
+// The receivers listen on 127.0.0.1, which webhooks may reach only with this setting.
 beforeEach(async () => {
-  t = await makeTestApp();
+  t = await makeTestApp({ WEBHOOK_ALLOW_LOOPBACK: 'true' });
   // Webhook.verify checks the timestamp against the real clock.
   t.clock.set(new Date().toISOString());
   hook = await receiver();
