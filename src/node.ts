@@ -21,6 +21,7 @@ import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
+import { nodeWebhookTransport } from './webhooks/node-transport.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -61,7 +62,7 @@ async function main() {
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
-  const webhooks = startWebhookLoop(deps);
+  const webhooks = startWebhookLoop(deps, nodeWebhookTransport({ allowLoopback: config.webhookAllowLoopback }));
   const jobs = startLedgerJobs(deps);
 
   const app = createApp(() => deps, {
