@@ -41,7 +41,7 @@ export function nodeWebhookTransport(options: NodeTransportOptions): WebhookTran
     } else {
       const answer = await beforeDeadline(resolve(host), deadline);
       if (answer === 'timeout') return { status: null, error: 'timeout', detail: `looking up ${host} took too long` };
-      if (answer instanceof Error) return refused(`looking up ${host} failed: ${answer.message}`);
+      if (answer instanceof Error) return { status: null, error: 'connection failed', detail: `looking up ${host} failed: ${answer.message}` };
       const parsed = answer.map((entry) => ({ text: entry.address, ip: parseIp(entry.address) }));
       const bad = parsed.find((entry) => !entry.ip || !isAllowedAddress(entry.ip, options.allowLoopback));
       if (parsed.length === 0) return refused(`${host} has no address`);
