@@ -18,7 +18,7 @@ export interface AppEnv {
 export type AppContext = Context<AppEnv>;
 
 export interface AppOptions {
-  /** The runtime's way of knowing the peer (Node: the socket; Workers: CF-Connecting-IP). */
+  /** The runtime's way of knowing the client (Node: the socket, or X-Forwarded-For from TRUSTED_PROXIES; Workers: CF-Connecting-IP). */
   clientIp?: (c: Context) => string | null;
   /** Serves /static/* (Node: files from disk; Workers: the assets binding). */
   staticFiles?: MiddlewareHandler;

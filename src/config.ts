@@ -1,6 +1,7 @@
 // Parses the environment once into a frozen, typed Config. A bad value throws a ConfigError that
 // names the variable, so a misconfigured server never starts half-right.
 import { isSenderAddress } from './mail/header-values.ts';
+import { parseCidr, type Cidr } from './net/ip-address.ts';
 
 export interface TokenKey {
   kid: string;
@@ -35,6 +36,10 @@ export interface Config {
   rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit; apiAuth: RateLimit }>;
   /** Cloudflare Turnstile on the signup form; null: off. */
   turnstile: Turnstile | null;
+  /** Peers whose X-Forwarded-For is believed (reverse proxies); empty: the header is ignored. */
+  trustedProxies: readonly Cidr[];
+  /** Webhooks may reach 127/8, ::1 and localhost (local development and tests only). */
+  webhookAllowLoopback: boolean;
 }
 
 /** At most `limit` requests per fixed window of `windowSeconds`. */
@@ -100,6 +105,8 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
       apiAuth: parseRateLimit('RATE_LIMIT_API_AUTH', value(env, 'RATE_LIMIT_API_AUTH') ?? '20/10m'),
     }),
     turnstile: parseTurnstile(env),
+    trustedProxies: parseTrustedProxies(value(env, 'TRUSTED_PROXIES')),
+    webhookAllowLoopback: parseBoolean('WEBHOOK_ALLOW_LOOPBACK', value(env, 'WEBHOOK_ALLOW_LOOPBACK') ?? 'false'),
   });
 }
 
@@ -270,6 +277,25 @@ function parseTurnstile(env: Env): Turnstile | null {
     throw new ConfigError('TURNSTILE_VERIFY_URL', `must be an absolute http(s) URL, got "${verifyUrl}"`);
   }
   return Object.freeze({ siteKey, secretKey, verifyUrl: url.href });
+}
+
+/** "10.0.0.5, 192.168.0.0/16, fd00::/8": addresses or CIDRs; blank entries (a trailing comma) are skipped. */
+function parseTrustedProxies(raw: string | undefined): readonly Cidr[] {
+  if (raw === undefined) return Object.freeze([]);
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return Object.freeze(
+    entries.map((entry) => {
+      const cidr = parseCidr(entry);
+      if (!cidr) throw new ConfigError('TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR range (like 10.0.0.5 or 10.0.0.0/8)`);
+      return Object.freeze(cidr);
+    }),
+  );
+}
+
+function parseBoolean(name: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be "true" or "false", got "${raw}"`);
 }
 
 /**

@@ -19,7 +19,9 @@ import { createTokens } from './domain/tokens.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
+import { forwardedClient } from './net/forwarded-client.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
+import { nodeWebhookTransport } from './webhooks/node-transport.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -60,11 +62,12 @@ async function main() {
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
-  const webhooks = startWebhookLoop(deps);
+  const webhooks = startWebhookLoop(deps, nodeWebhookTransport({ allowLoopback: config.webhookAllowLoopback }));
   const jobs = startLedgerJobs(deps);
 
   const app = createApp(() => deps, {
-    clientIp: (c) => normaliseIp(getConnInfo(c).remote.address),
+    // Behind TRUSTED_PROXIES, the client is who they vouch for in X-Forwarded-For.
+    clientIp: (c) => forwardedClient(normaliseIp(getConnInfo(c).remote.address), c.req.header('x-forwarded-for'), config.trustedProxies),
     staticFiles: serveStatic({ root: PROJECT_ROOT }),
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {

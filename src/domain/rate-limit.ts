@@ -4,6 +4,7 @@
 import type { RateLimit } from '../config.ts';
 import { countHit, deleteEndedWindows, uncountHit } from '../db/rate-limits.ts';
 import type { Deps } from '../deps.ts';
+import { ipv6Groups } from '../net/ip-address.ts';
 import { hmacSha256Hex } from './ids.ts';
 
 /**
@@ -77,25 +78,4 @@ export function clientKey(ip: string | null): string {
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
-}
-
-/** The eight 16-bit groups of an IPv6 address, or null when it is not one. */
-function ipv6Groups(address: string): number[] | null {
-  let text = address;
-  const dotted = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (dotted) {
-    const bytes = dotted.slice(1).map(Number);
-    if (bytes.some((b) => b > 255)) return null;
-    text = `${text.slice(0, dotted.index)}${((bytes[0]! << 8) | bytes[1]!).toString(16)}:${((bytes[2]! << 8) | bytes[3]!).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const parse = (part: string) => (part === '' ? [] : part.split(':'));
-  const head = parse(halves[0]!);
-  const tail = halves.length === 2 ? parse(halves[1]!) : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
-  return all.map((g) => parseInt(g, 16));
 }

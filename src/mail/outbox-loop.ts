@@ -1,6 +1,7 @@
 // The Node senders: each polls its queue, and wakes at once when a request queues something.
 import type { Deps, Logger } from '../deps.ts';
 import { deliverDueWebhooks } from '../webhooks/deliveries.ts';
+import type { WebhookTransport } from '../webhooks/transport.ts';
 import { deliverDueMail } from './outbox.ts';
 
 export interface OutboxLoop {
@@ -18,9 +19,9 @@ export function startOutboxLoop(deps: Pick<Deps, 'db' | 'mailer' | 'clock' | 'lo
   }, pollMs);
 }
 
-export function startWebhookLoop(deps: Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>, pollMs = 1000): OutboxLoop {
+export function startWebhookLoop(deps: Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>, post: WebhookTransport, pollMs = 1000): OutboxLoop {
   return startSenderLoop('webhook', deps.log, async () => {
-    const report = await deliverDueWebhooks(deps, BATCH);
+    const report = await deliverDueWebhooks(deps, post, BATCH);
     return report.delivered + report.retrying + report.failed;
   }, pollMs);
 }

@@ -5,8 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { WebhookDeliveryRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { claimDue, retryAt } from '../mail/due-work.ts';
-
-const TIMEOUT_MS = 10_000;
+import type { WebhookTransport } from './transport.ts';
 
 export interface WebhookReport {
   delivered: number;
@@ -16,10 +15,13 @@ export interface WebhookReport {
 
 type SenderDeps = Pick<Deps, 'db' | 'clock' | 'log' | 'cipher'>;
 
-/** Delivers up to `limit` due webhooks. Safe to run from several processes at once. */
-export async function deliverDueWebhooks(deps: SenderDeps, limit = 25): Promise<WebhookReport> {
+/**
+ * Delivers up to `limit` due webhooks through `post` (the runtime's transport, which decides
+ * where a request may go). Safe to run from several processes at once.
+ */
+export async function deliverDueWebhooks(deps: SenderDeps, post: WebhookTransport, limit = 25): Promise<WebhookReport> {
   const report: WebhookReport = { delivered: 0, retrying: 0, failed: 0 };
-  for (const row of await claimDue<WebhookDeliveryRow>(deps, 'webhook_deliveries', limit)) report[await deliver(deps, row)]++;
+  for (const row of await claimDue<WebhookDeliveryRow>(deps, 'webhook_deliveries', limit)) report[await deliver(deps, post, row)]++;
   return report;
 }
 
@@ -34,17 +36,7 @@ export async function signedHeaders(secret: string, id: string, at: Date, body: 
   };
 }
 
-async function attempt(url: string, headers: Record<string, string>, body: string): Promise<{ status: number | null; error: string | null }> {
-  try {
-    const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    await res.body?.cancel().catch(() => {});
-    return { status: res.status, error: res.ok ? null : `HTTP ${res.status}` };
-  } catch (error) {
-    return { status: null, error: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
-  }
-}
-
-async function deliver(deps: SenderDeps, row: WebhookDeliveryRow): Promise<keyof WebhookReport> {
+async function deliver(deps: SenderDeps, post: WebhookTransport, row: WebhookDeliveryRow): Promise<keyof WebhookReport> {
   const attemptNo = row.attempts + 1;
   const update = deps.db.updateTable('webhook_deliveries').where('id', '=', row.id);
   const endpoint = await deps.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', row.endpoint_id).executeTakeFirst();
@@ -54,9 +46,11 @@ async function deliver(deps: SenderDeps, row: WebhookDeliveryRow): Promise<keyof
   }
   const secret = await deps.cipher.decrypt(endpoint.secret);
   const started = deps.clock.now();
-  const result = await attempt(endpoint.url, await signedHeaders(secret, row.id, started, row.payload), row.payload);
+  const result = await post(endpoint.url, await signedHeaders(secret, row.id, started, row.payload), row.payload);
   const now = deps.clock.now();
+  // Only the coarse error is stored (the deliveries API shows it); the detail goes to the log.
   const common = { last_attempt_at: now.toISOString(), last_status_code: result.status, last_error: result.error };
+  const detail = result.detail ? ` [${result.detail}]` : '';
   if (result.status !== null && result.status >= 200 && result.status < 300) {
     await update.set({ ...common, status: 'delivered', delivered_at: now.toISOString() }).execute();
     return 'delivered';
@@ -65,11 +59,11 @@ async function deliver(deps: SenderDeps, row: WebhookDeliveryRow): Promise<keyof
   const next = retryable ? retryAt(now, attemptNo) : null;
   if (next) {
     await update.set({ ...common, next_attempt_at: next.toISOString() }).execute();
-    deps.log.warn(`webhook ${row.id}: attempt ${attemptNo} failed (${result.error}); retrying at ${next.toISOString()}`);
+    deps.log.warn(`webhook ${row.id}: attempt ${attemptNo} failed (${result.error})${detail}; retrying at ${next.toISOString()}`);
     return 'retrying';
   }
   const why = retryable ? `gave up after ${attemptNo} attempts: ${result.error}` : result.error;
   await update.set({ ...common, status: 'failed', last_error: why }).execute();
-  deps.log.error(`webhook ${row.id}: not delivered (${why})`);
+  deps.log.error(`webhook ${row.id}: not delivered (${why})${detail}`);
   return 'failed';
 }

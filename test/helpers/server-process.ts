@@ -21,6 +21,8 @@ const CONFIG_VARS = [
   'MAIL_FROM',
   'ADMIN_API_KEY',
   'CONFIRM_TTL',
+  'TRUSTED_PROXIES',
+  'WEBHOOK_ALLOW_LOOPBACK',
 ];
 
 export type EnvVars = Record<string, string>;

@@ -27,7 +27,7 @@ describe('webhooks on the Node server', () => {
   it('delivers a signed consent.requested without waiting for a request', async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    server = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY } });
+    server = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY, WEBHOOK_ALLOW_LOOPBACK: 'true' } });
     const res = await server.fetch('/api/v1/sites/demo/webhooks', {
       method: 'POST',
       headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
@@ -39,5 +39,22 @@ describe('webhooks on the Node server', () => {
     await waitFor(() => received.length > 0, { what: 'a webhook delivery' });
     const payload = new Webhook(secret).verify(received[0]!.body, received[0]!.headers as Record<string, string>);
     expect(payload).toMatchObject({ type: 'consent.requested', data: { site: 'demo', category: 'newsletter' } });
+  });
+
+  it('refuses a loopback target when WEBHOOK_ALLOW_LOOPBACK is not set', async () => {
+    const strict = await startServer({ env: { ADMIN_API_KEY: ADMIN_KEY } });
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'https://127.0.0.1:9/hook', 'https://localhost/hook']) {
+        const res = await strict.fetch('/api/v1/sites/demo/webhooks', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ url, events: ['consent.requested'] }),
+        });
+        expect({ url, status: res.status }).toEqual({ url, status: 400 });
+        expect((await res.json()).error.details[0].path).toBe('url');
+      }
+    } finally {
+      await strict.stop();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSite } from '../../src/db/sites.ts';
 import { changeQueries } from '../../src/domain/consent-change.ts';
 import { deliverDueWebhooks } from '../../src/webhooks/deliveries.ts';
+import { nodeWebhookTransport } from '../../src/webhooks/node-transport.ts';
 import { ADMIN_KEY, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 interface Received {
@@ -32,8 +33,10 @@ async function receiver() {
 
 let t: TestApp;
 let hook: Awaited<ReturnType<typeof receiver>>;
+// The receivers listen on 127.0.0.1, which webhooks may reach only with this setting.
+const post = nodeWebhookTransport({ allowLoopback: true });
 beforeEach(async () => {
-  t = await makeTestApp();
+  t = await makeTestApp({ WEBHOOK_ALLOW_LOOPBACK: 'true' });
   // Webhook.verify checks the timestamp against the real clock.
   t.clock.set(new Date().toISOString());
   hook = await receiver();
@@ -72,7 +75,7 @@ describe('webhooks', () => {
     await t.signup({ email: 'alice@example.com', categories: ['newsletter'] });
     await t.deliver();
     expect(hook.received).toHaveLength(0); // queued, not sent during the request
-    const report = await deliverDueWebhooks(t.deps);
+    const report = await deliverDueWebhooks(t.deps, post);
     expect(report.failed).toBe(0);
 
     const wh = new Webhook(endpoint.secret);
@@ -116,17 +119,17 @@ describe('webhooks', () => {
     const endpoint = await register(['consent.requested']);
     hook.script.push(500);
     await t.signup({ email: 'bob@example.com', categories: ['newsletter'] });
-    expect(await deliverDueWebhooks(t.deps)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+    expect(await deliverDueWebhooks(t.deps, post)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
     expect(hook.received).toHaveLength(1);
 
     // Not due yet: nothing is sent again.
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(1);
     let [row] = (await (await api(`/sites/demo/webhooks/${endpoint.id}/deliveries`)).json()).deliveries;
     expect(row).toMatchObject({ type: 'consent.requested', status: 'queued', attempts: 1, lastStatusCode: 500, lastError: 'HTTP 500' });
 
     t.clock.advance(3000);
-    expect(await deliverDueWebhooks(t.deps)).toEqual({ delivered: 1, retrying: 0, failed: 0 });
+    expect(await deliverDueWebhooks(t.deps, post)).toEqual({ delivered: 1, retrying: 0, failed: 0 });
     expect(hook.received).toHaveLength(2);
     const [first, second] = hook.received;
     expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
@@ -138,9 +141,9 @@ describe('webhooks', () => {
 
     hook.script.push(400);
     await t.signup({ email: 'carol@example.com', categories: ['newsletter'] });
-    expect(await deliverDueWebhooks(t.deps)).toEqual({ delivered: 0, retrying: 0, failed: 1 });
+    expect(await deliverDueWebhooks(t.deps, post)).toEqual({ delivered: 0, retrying: 0, failed: 1 });
     t.clock.advance(3_600_000);
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(3);
   });
 
@@ -148,14 +151,14 @@ describe('webhooks', () => {
     await hook.close();
     await register(['consent.requested']);
     await t.signup({ email: 'dan@example.com', categories: ['newsletter'] });
-    expect(await deliverDueWebhooks(t.deps)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
+    expect(await deliverDueWebhooks(t.deps, post)).toEqual({ delivered: 0, retrying: 1, failed: 0 });
     hook = await receiver(); // afterEach closes this one
   });
 
   it('sends only the events an endpoint subscribed to', async () => {
     const withdrawn = await register(['consent.withdrawn']);
     await signupAndConfirm('erin@example.com');
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(0);
     expect((await (await api(`/sites/demo/webhooks/${withdrawn.id}/deliveries`)).json()).deliveries).toEqual([]);
 
@@ -168,7 +171,7 @@ describe('webhooks', () => {
         body: 'List-Unsubscribe=One-Click',
       });
     }
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(1);
     const payload = new Webhook(withdrawn.secret).verify(hook.received[0]!.body, hook.received[0]!.headers as Record<string, string>);
     expect(payload).toMatchObject({ type: 'consent.withdrawn', data: { category: 'newsletter', action: 'withdrawn' } });
@@ -194,7 +197,7 @@ describe('webhooks', () => {
     await t.deps.atomic(first);
     await t.deps.atomic(second);
     expect((await t.events('hal@example.com')).filter((e) => e.action === 'withdrawn')).toHaveLength(1);
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(1);
   });
 
@@ -203,7 +206,7 @@ describe('webhooks', () => {
     await signupAndConfirm('fay@example.com');
     const contact = await t.contact('fay@example.com');
     expect((await api(`/sites/demo/contacts/${contact.id}`, { method: 'DELETE' })).status).toBe(200);
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(1);
     const payload = new Webhook(endpoint.secret).verify(hook.received[0]!.body, hook.received[0]!.headers as Record<string, string>);
     expect(payload).toMatchObject({ type: 'contact.erased', data: { site: 'demo', contactId: contact.id, action: 'erased' } });
@@ -214,7 +217,7 @@ describe('webhooks', () => {
     await t.signup({ email: 'gus@example.com', categories: ['newsletter'] });
     const res = await api(`/sites/demo/webhooks/${endpoint.id}`, { method: 'DELETE' });
     expect(res.status).toBe(200);
-    await deliverDueWebhooks(t.deps);
+    await deliverDueWebhooks(t.deps, post);
     expect(hook.received).toHaveLength(0);
     expect((await api('/sites/demo/webhooks')).status).toBe(200);
     expect((await (await api('/sites/demo/webhooks')).json()).webhooks).toEqual([]);

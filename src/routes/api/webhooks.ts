@@ -3,26 +3,23 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.ts';
+import { checkWebhookUrl } from '../../webhooks/target.ts';
 import { apiError, ERROR_RESPONSES } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
+// The schema reads the URL; whether it may be reached depends on WEBHOOK_ALLOW_LOOPBACK, so the
+// handler checks the target (checkWebhookUrl) with the config in hand.
 const UrlField = z
   .string()
   .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-    } catch {
-      return false;
-    }
-  }, 'Must be an https URL (http only for localhost).')
-  .openapi({ example: 'https://example.com/hooks/assent' });
+  .refine((value) => URL.canParse(value), 'Must be an absolute https URL.')
+  .openapi({
+    example: 'https://example.com/hooks/assent',
+    description: 'https, on a public address or name: loopback, private, link-local and metadata targets are refused.',
+  });
 
 const EventField = z.enum(WEBHOOK_EVENTS);
 
@@ -114,7 +111,11 @@ webhookRoutes.openapi(create, async (c) => {
   const { deps } = c.var;
   const site = await findSite(deps.db, c.req.valid('param').site);
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
-  const { url, events } = c.req.valid('json');
+  const { url: typed, events } = c.req.valid('json');
+  const checked = checkWebhookUrl(typed, deps.config.webhookAllowLoopback);
+  if (!checked.ok) return apiError(c, 'invalid_request', 'The request json is not valid; see details.', [{ path: 'url', message: checked.problem }]);
+  // Stored as the parser reads it (127.1 as 127.0.0.1): what is shown is what will be called.
+  const url = checked.target.url.href;
   const unique = [...new Set(events)];
   const id = `wh_${deps.newId()}`;
   const secret = newSecret();
