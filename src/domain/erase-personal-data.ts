@@ -13,10 +13,8 @@
 // is not erased yet; the events and the webhook follow only that claim, so two erasures at
 // once (or an erasure racing the retention job) write one erasure.
 import { sql, type CompiledQuery } from 'kysely';
-import { listConsents } from '../db/consents.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
-import { changeQueries } from './consent-change.ts';
 import { enqueueWebhookQuery } from '../webhooks/events.ts';
 
 export const ERASURE_METHOD = 'erasure_request';
@@ -68,26 +66,17 @@ export async function erasePersonalData(
     sql`UPDATE contacts SET erasure_id = ${batch}, email = '', name = NULL, updated_at = ${now}, token_epoch = token_epoch + 1
       WHERE id = ${contactId} AND ${eligible}`.compile(db),
   ];
-  for (const consent of await listConsents(db, contact.id)) {
-    queries.push(
-      ...(await changeQueries(
-        deps,
-        { site, contact },
-        {
-          key: consent.category_key,
-          action: 'erased',
-          status: 'withdrawn',
-          method,
-          guard: { in: ['pending', 'granted', 'withdrawn'] },
-          condition: claimed,
-        },
-        { ip: null, userAgent: null },
-        { sha256: null, policyVersion: null },
-        now,
-        batch,
-      )),
-    );
-  }
+  // Every consent row the contact has when the batch runs (not when it was read: a signup
+  // committed in between is erased too) is withdrawn and gets its `erased` event, in key order.
+  queries.push(
+    sql`UPDATE consents SET status = 'withdrawn', updated_at = ${now}, change_id = ${batch}
+      WHERE contact_id = ${contactId} AND ${claimed}`.compile(db),
+    sql`INSERT INTO consent_events (site_id, contact_id, category_key, channel, action, method, occurred_at,
+        source_url, consent_text_sha256, policy_version, locale, evidence_mac, actor)
+      SELECT site_id, contact_id, category_key, channel, 'erased', ${method}, ${now}, NULL, NULL, NULL,
+        (SELECT locale FROM contacts WHERE id = ${contactId}), NULL, NULL
+      FROM consents WHERE contact_id = ${contactId} AND change_id = ${batch} ORDER BY category_key`.compile(db),
+  );
   const events = db.selectFrom('consent_events').select('id').where('contact_id', '=', contactId);
   // The rest is harmless to repeat: what is gone stays gone.
   queries.push(

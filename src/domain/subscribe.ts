@@ -13,6 +13,7 @@ import type { Deps } from '../deps.ts';
 import type { Locale } from '../i18n/index.ts';
 import { changeQueries } from './consent-change.ts';
 import { confirmationMailQueries } from './confirmation-mail.ts';
+import { notErased } from './contact-guards.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { emailLookupHash, mailboxHash } from './email-address.ts';
 
@@ -63,13 +64,15 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
   const queries: CompiledQuery[] = [storeConsentTextQuery(db, input.wording, now), contactQuery(deps, existing, contact, now)];
 
   // Every chosen category, granted or not: the guard (never lower a granted consent, even one a
-  // concurrent confirmation just granted) decides, not what was read above.
+  // concurrent confirmation just granted; nothing for a contact a concurrent erasure blanked)
+  // decides, not what was read above.
+  const stillThere = notErased(contact.id);
   for (const key of input.categories) {
     queries.push(
       ...(await changeQueries(
         deps,
         { site: input.site, contact },
-        { key, action: 'requested', status: 'pending', method: input.method, guard: { notIn: ['granted'] } },
+        { key, action: 'requested', status: 'pending', method: input.method, guard: { notIn: ['granted'] }, condition: stillThere },
         { ip: input.ip, userAgent: input.userAgent, sourceUrl: input.sourceUrl, locale: input.locale },
         input.wording,
         now,
