@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
-import { baseUrlWarning, ConfigError, parseConfig } from './config.ts';
+import { baseUrlWarning, ConfigError, isLocalBaseUrl, parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
@@ -56,7 +56,9 @@ async function main() {
     newId: randomId,
     mailQueued: () => wakeOutbox(),
   };
-  await seedDemoSiteIfEmpty(deps);
+  // A public deployment starts with the operator's own sites, not a demo anyone could sign up to.
+  const local = isLocalBaseUrl(config.baseUrl);
+  if (local) await seedDemoSiteIfEmpty(deps);
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
@@ -69,8 +71,8 @@ async function main() {
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
-    log.info(`Signup page: ${config.baseUrl}/s/demo`);
-    if (!config.resendApiKey) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+    if (local) log.info(`Signup page: ${config.baseUrl}/s/demo`);
+    if (config.devMailbox) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
   });
 
   const shutdown = async () => {

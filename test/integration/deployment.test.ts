@@ -1,0 +1,80 @@
+// The real server as an operator deploys it: what a public BASE_URL demands and hides, and what a
+// local trial keeps showing.
+import BetterSqlite3 from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  findFreePort,
+  makeTempDir,
+  removeTempDirs,
+  runUntilExit,
+  startFakeResend,
+  startServer,
+  type FakeResend,
+  type ServerProcess,
+} from '../helpers/server-process.ts';
+
+const started: ServerProcess[] = [];
+let fake: FakeResend | undefined;
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop()));
+  await fake?.close();
+  removeTempDirs();
+});
+
+async function start(...args: Parameters<typeof startServer>) {
+  const server = await startServer(...args);
+  started.push(server);
+  return server;
+}
+
+function siteCount(databasePath: string): number {
+  const db = new BetterSqlite3(databasePath, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM sites').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('a public BASE_URL', () => {
+  it('refuses to start without RESEND_API_KEY, naming it', async () => {
+    const result = await runUntilExit({
+      PORT: String(await findFreePort()),
+      DATABASE_PATH: join(makeTempDir(), 'consent.db'),
+      BASE_URL: 'https://consent.example.com',
+    });
+    const output = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+    expect(result.timedOut, output).toBe(false);
+    expect(result.code, output).toBe(1);
+    expect(result.stderr).toContain('Configuration error: RESEND_API_KEY: is required when BASE_URL (https://consent.example.com) is not local');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // a sentence, not a stack trace
+    expect(result.stdout).not.toContain('assent listening');
+  });
+
+  it('with RESEND_API_KEY, serves no dev mailbox and seeds no demo site', async () => {
+    fake = await startFakeResend();
+    const server = await start({
+      env: { BASE_URL: 'https://consent.example.com', RESEND_API_KEY: 're_test_123', RESEND_BASE_URL: fake.url },
+    });
+    for (const path of ['/dev/mailbox', '/dev/mailbox.json', '/s/demo']) {
+      expect((await server.fetch(path)).status, path).toBe(404);
+    }
+    expect(server.stdout()).not.toContain('/s/demo');
+    expect(server.stdout()).not.toContain('dev mailbox');
+    await server.stop();
+    expect(siteCount(server.databasePath)).toBe(0);
+  });
+});
+
+describe('a local BASE_URL', () => {
+  it('keeps the dev mailbox and the demo site, as the quick start says', async () => {
+    const port = await findFreePort();
+    const server = await start({ port, env: { BASE_URL: `http://127.0.0.1:${port}` } });
+    expect((await server.fetch('/s/demo')).status).toBe(200);
+    expect((await server.fetch('/dev/mailbox')).status).toBe(200);
+    expect(server.stdout()).toContain(`mail goes to the dev mailbox at http://127.0.0.1:${port}/dev/mailbox`);
+    await server.stop();
+    expect(siteCount(server.databasePath)).toBe(1);
+  });
+});
