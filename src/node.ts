@@ -74,6 +74,14 @@ async function main() {
     if (local) log.info(`Signup page: ${config.baseUrl}/s/demo`);
     if (config.devMailbox) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
   });
+  // A taken port is an operator's everyday mistake (a second `npm start`): say which setting to
+  // change in one line instead of crashing with a stack trace.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = listenFailure(error, config.port);
+    if (!reason) throw error;
+    console.error(reason);
+    process.exit(1);
+  });
 
   const shutdown = async () => {
     server.close();
@@ -114,6 +122,13 @@ function startLedgerJobs(deps: Deps) {
       await running;
     },
   };
+}
+
+/** What to tell the operator when the port cannot be listened on; null for anything else. */
+function listenFailure(error: NodeJS.ErrnoException, port: number): string | null {
+  if (error.code === 'EADDRINUSE') return `PORT ${port} is already in use: stop the other server or set PORT.`;
+  if (error.code === 'EACCES') return `PORT ${port} needs privileges this process does not have: use a port above 1023 (behind a proxy) or set PORT.`;
+  return null;
 }
 
 /** IPv4 peers arrive as ::ffff:127.0.0.1 on a dual-stack socket. */

@@ -1,6 +1,7 @@
 // The real server as an operator deploys it: what a public BASE_URL demands and hides, and what a
 // local trial keeps showing.
 import BetterSqlite3 from 'better-sqlite3';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -76,5 +77,25 @@ describe('a local BASE_URL', () => {
     expect(server.stdout()).toContain(`mail goes to the dev mailbox at http://127.0.0.1:${port}/dev/mailbox`);
     await server.stop();
     expect(siteCount(server.databasePath)).toBe(1);
+  });
+});
+
+describe('a port in use', () => {
+  it('stops the start with one line naming PORT, exit code 1', async () => {
+    const port = await findFreePort();
+    // Listening on every address, as a second assent (or anything else) would.
+    const other: Server = createServer();
+    await new Promise<void>((resolve) => other.listen(port, resolve));
+    try {
+      const result = await runUntilExit({ PORT: String(port), DATABASE_PATH: join(makeTempDir(), 'consent.db') });
+      const output = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+      expect(result.timedOut, output).toBe(false);
+      expect(result.code, output).toBe(1);
+      const errors = result.stderr.split('\n').filter((line) => line.trim() && !line.startsWith('warning: '));
+      expect(errors, output).toEqual([`PORT ${port} is already in use: stop the other server or set PORT.`]);
+      expect(result.stdout).not.toContain('assent listening');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
