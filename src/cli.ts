@@ -31,7 +31,7 @@ async function main(args: string[]): Promise<number> {
   const env = process.env;
   const databasePath = env.DATABASE_PATH?.trim() || './data/consent.db';
   const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, quiet));
-  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  const { sqlite, db, atomic } = openSqlite(config.databasePath, { warn: (message) => console.error(`warning: ${message}`) });
   try {
     migrate(sqlite);
     const cipher = createFieldCipher(config.encryptionKeys);

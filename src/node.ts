@@ -36,7 +36,7 @@ async function main() {
   const insecure = baseUrlWarning(config.baseUrl);
   if (insecure) log.warn(insecure);
 
-  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  const { sqlite, db, atomic } = openSqlite(config.databasePath, log);
   const applied = migrate(sqlite);
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
 

@@ -1,8 +1,9 @@
 // The real server as an operator deploys it: what a public BASE_URL demands and hides, and what a
 // local trial keeps showing.
 import BetterSqlite3 from 'better-sqlite3';
+import { chmodSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   findFreePort,
@@ -11,6 +12,7 @@ import {
   runUntilExit,
   startFakeResend,
   startServer,
+  submitSignup,
   type FakeResend,
   type ServerProcess,
 } from '../helpers/server-process.ts';
@@ -97,5 +99,43 @@ describe('a port in use', () => {
     } finally {
       await new Promise((resolve) => other.close(resolve));
     }
+  });
+});
+
+describe('the files holding secrets and personal data', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it.each(['022', '000'])('are private to the service user under umask %s', async (mask) => {
+    const dir = join(makeTempDir(), 'var', 'data'); // both levels created by the server
+    const previous = process.umask(parseInt(mask, 8)); // the child inherits it
+    let server: ServerProcess;
+    try {
+      server = await start({ databasePath: join(dir, 'consent.db') });
+    } finally {
+      process.umask(previous);
+    }
+    // A write, so that the WAL and its shared-memory file exist.
+    expect((await submitSignup(server, { email: 'modes@example.com', categories: ['newsletter'] })).status).toBe(200);
+    expect(mode(dir).toString(8)).toBe('700');
+    expect(mode(dirname(dir)).toString(8)).toBe('700');
+    for (const file of ['consent.db', 'consent.db-wal', 'consent.db-shm', 'secrets.json']) {
+      expect(mode(join(dir, file)).toString(8), file).toBe('600');
+    }
+    await server.stop();
+  });
+
+  it('are set back to 0600 at start when found looser, with a warning naming each', async () => {
+    const first = await start();
+    await first.stop();
+    const databasePath = first.databasePath;
+    const secretsFile = join(dirname(databasePath), 'secrets.json');
+    chmodSync(databasePath, 0o644);
+    chmodSync(secretsFile, 0o640);
+
+    const again = await start({ databasePath });
+    expect(mode(databasePath).toString(8)).toBe('600');
+    expect(mode(secretsFile).toString(8)).toBe('600');
+    expect(again.stderr()).toContain(`warning: ${databasePath} had mode 0644, open to other users of this host; set it to 0600`);
+    expect(again.stderr()).toContain(`warning: ${secretsFile} had mode 0640, open to other users of this host; set it to 0600`);
   });
 });
