@@ -304,3 +304,15 @@ export function isLocalBaseUrl(baseUrl: string): boolean {
   const host = new URL(baseUrl).hostname;
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
+
+/**
+ * Resend sends from its own domain (the default onboarding@resend.dev) only to the address of the
+ * Resend account itself: with a real key, every signup elsewhere would get no confirmation. A
+ * warning, not an error, since sites with a sender address of their own do not use MAIL_FROM.
+ */
+export function mailFromWarning(config: Pick<Config, 'resendApiKey' | 'mailFrom'>): string | null {
+  if (!config.resendApiKey) return null;
+  const address = (/<([^<>]+)>$/.exec(config.mailFrom)?.[1] ?? config.mailFrom).toLowerCase();
+  if (!address.endsWith('@resend.dev')) return null;
+  return `MAIL_FROM is ${address}, Resend's test sender, which Resend delivers only to your own Resend account's address: set MAIL_FROM to an address on a domain you verified with Resend.`;
+}

@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
-import { baseUrlWarning, ConfigError, isLocalBaseUrl, parseConfig } from './config.ts';
+import { baseUrlWarning, ConfigError, isLocalBaseUrl, mailFromWarning, parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
@@ -35,6 +35,8 @@ async function main() {
   const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, log));
   const insecure = baseUrlWarning(config.baseUrl);
   if (insecure) log.warn(insecure);
+  const undeliverable = mailFromWarning(config);
+  if (undeliverable) log.warn(undeliverable);
 
   const { sqlite, db, atomic } = openSqlite(config.databasePath, log);
   const applied = migrate(sqlite);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, baseUrlWarning, isLocalBaseUrl, parseConfig, parseDuration } from '../src/config.ts';
+import { ConfigError, baseUrlWarning, isLocalBaseUrl, mailFromWarning, parseConfig, parseDuration } from '../src/config.ts';
 
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
 const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${KEY_B64}` };
@@ -132,6 +132,19 @@ describe('configuration', () => {
     expect(parseConfig({ ...SECRETS, RESEND_API_KEY: 're_x' }).devMailbox).toBe(false);
     const deployed = parseConfig({ ...SECRETS, BASE_URL: 'https://consent.example.com', RESEND_API_KEY: 're_x' });
     expect(deployed).toMatchObject({ resendApiKey: 're_x', devMailbox: false });
+  });
+
+  it.each([
+    [{ RESEND_API_KEY: 're_x' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'Shop <Onboarding@Resend.dev>' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'onboarding@resend.dev' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'Shop <news@shop.example>' }, false],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'news@shop.example' }, false],
+    [{}, false], // the dev mailbox delivers everything
+  ])('warns about Resend\'s test sender with a real key: %o -> %s', (env, warns) => {
+    const warning = mailFromWarning(parseConfig({ ...SECRETS, ...env }));
+    expect(warning !== null).toBe(warns);
+    if (warning) expect(warning).toMatch(/^MAIL_FROM is onboarding@resend\.dev, Resend's test sender, which Resend delivers only to your own Resend account's address/);
   });
 
   it('reads LINK_TTL, never under 60 days', () => {

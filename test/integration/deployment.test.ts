@@ -70,6 +70,17 @@ describe('a public BASE_URL', () => {
   });
 });
 
+describe('a real RESEND_API_KEY with the default MAIL_FROM', () => {
+  it('warns at start that Resend delivers it only to the account owner, naming MAIL_FROM', async () => {
+    fake ??= await startFakeResend();
+    const env = { RESEND_API_KEY: 're_test_123', RESEND_BASE_URL: fake.url };
+    const server = await start({ env });
+    expect(server.stderr()).toContain("warning: MAIL_FROM is onboarding@resend.dev, Resend's test sender, which Resend delivers only to your own Resend account's address");
+    const own = await start({ env: { ...env, MAIL_FROM: 'Shop <news@shop.example>' } });
+    expect(own.stderr()).not.toContain('MAIL_FROM');
+  });
+});
+
 describe('a local BASE_URL', () => {
   it('keeps the dev mailbox and the demo site, as the quick start says', async () => {
     const port = await findFreePort();
