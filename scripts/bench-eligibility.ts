@@ -29,6 +29,7 @@ try {
     LOOKUP_KEY: 'l'.repeat(40),
     ENCRYPTION_KEYS: `e1:${Buffer.alloc(32, 2).toString('base64')}`,
     BASE_URL: 'https://assent.bench',
+    RESEND_API_KEY: 're_bench_unused', // a public BASE_URL needs one; the bench's mailer is a stub
     ADMIN_API_KEY: KEY,
   });
   const clock = { now: () => new Date() };

@@ -4,9 +4,11 @@
 //   npm run cli -- ledger seal     seal events now (the server also does it every few seconds)
 //   npm run cli -- api-key create --site {site} [--label text] | --all-sites
 //   npm run cli -- api-key list | api-key revoke {id}
+//   npm run cli -- backup FILE [--force]   online backup of the database into FILE (no keys)
 import { parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
+import { backupDatabase, BackupRefused } from './db/sqlite-backup.ts';
 import type { Logger } from './deps.ts';
 import { findSite } from './db/sites.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './domain/api-keys.ts';
@@ -18,11 +20,14 @@ import { loadOrCreateSecrets } from './secrets-file.ts';
 const USAGE = [
   'usage: npm run cli -- keys rotate | ledger verify | ledger seal',
   '       npm run cli -- api-key create (--site {site} | --all-sites) [--label text] | api-key list | api-key revoke {id}',
+  '       npm run cli -- backup FILE [--force]',
 ].join('\n');
 
 const quiet: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error ?? '') };
 
 async function main(args: string[]): Promise<number> {
+  // A backup needs only the database: no keys (they stay out of backups), no migrations.
+  if (args[0] === 'backup') return backupCommand(args.slice(1), process.env.DATABASE_PATH?.trim() || './data/consent.db');
   const command = args.slice(0, 2).join(' ');
   if (!['keys rotate', 'ledger verify', 'ledger seal', 'api-key create', 'api-key list', 'api-key revoke'].includes(command)) {
     console.error(USAGE);
@@ -31,7 +36,7 @@ async function main(args: string[]): Promise<number> {
   const env = process.env;
   const databasePath = env.DATABASE_PATH?.trim() || './data/consent.db';
   const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, quiet));
-  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  const { sqlite, db, atomic } = openSqlite(config.databasePath, { warn: (message) => console.error(`warning: ${message}`) });
   try {
     migrate(sqlite);
     const cipher = createFieldCipher(config.encryptionKeys);
@@ -95,6 +100,28 @@ async function apiKeyCommand(command: string, rest: string[], deps: Parameters<t
     console.log(`${key.id}  ${scope}  ${state}  created ${key.created_at}${key.label ? `  ${key.label}` : ''}`);
   }
   return 0;
+}
+
+async function backupCommand(rest: string[], databasePath: string): Promise<number> {
+  const force = rest.includes('--force');
+  const files = rest.filter((arg) => arg !== '--force');
+  if (files.length !== 1 || files[0]!.startsWith('-')) {
+    console.error(USAGE);
+    return 2;
+  }
+  try {
+    const report = await backupDatabase(databasePath, files[0]!, { force });
+    const mib = (report.bytes / 1024 / 1024).toFixed(1);
+    console.log(
+      `Backed up ${databasePath} to ${report.file}: ${report.bytes} bytes (${mib} MiB, ${report.pages} pages of ${report.pageSize}), ` +
+        `${report.contacts} contacts, ${report.events} ledger events. It holds no keys: keep TOKEN_SECRETS, LOOKUP_KEY and ENCRYPTION_KEYS elsewhere.`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BackupRefused)) throw error;
+    console.error(error.message);
+    return 1;
+  }
 }
 
 function describe(report: LedgerReport): string {

@@ -25,6 +25,11 @@ export interface Config {
   /** The first key encrypts personal data; every key decrypts (rotation). */
   encryptionKeys: readonly EncryptionKey[];
   resendApiKey: string | null;
+  /**
+   * Keep mail in the database and show it at /dev/mailbox instead of sending it: only without
+   * RESEND_API_KEY, and only on a local BASE_URL (the page shows every recipient and live links).
+   */
+  devMailbox: boolean;
   mailFrom: string;
   adminApiKey: string | null;
   confirmTtlSeconds: number;
@@ -81,9 +86,17 @@ const MIN_ADMIN_KEY_LENGTH = 16;
 
 export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
   const port = parsePort(value(env, 'PORT') ?? '3000');
+  const baseUrl = parseBaseUrl(value(env, 'BASE_URL') ?? `http://localhost:${port}`);
+  const resendApiKey = value(env, 'RESEND_API_KEY') ?? null;
+  if (!resendApiKey && !isLocalBaseUrl(baseUrl)) {
+    throw new ConfigError(
+      'RESEND_API_KEY',
+      `is required when BASE_URL (${baseUrl}) is not local: a public service needs a real mail provider, and the dev mailbox it would fall back to shows every recipient's address and links to anyone`,
+    );
+  }
   return Object.freeze({
     port,
-    baseUrl: parseBaseUrl(value(env, 'BASE_URL') ?? `http://localhost:${port}`),
+    baseUrl,
     databasePath: value(env, 'DATABASE_PATH') ?? './data/consent.db',
     tokenSecrets: Object.freeze(
       parseTokenSecrets(required(env, 'TOKEN_SECRETS', generated?.TOKEN_SECRETS)),
@@ -92,7 +105,8 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     encryptionKeys: Object.freeze(
       parseEncryptionKeys(required(env, 'ENCRYPTION_KEYS', generated?.ENCRYPTION_KEYS)),
     ),
-    resendApiKey: value(env, 'RESEND_API_KEY') ?? null,
+    resendApiKey,
+    devMailbox: resendApiKey === null,
     mailFrom: parseMailFrom(value(env, 'MAIL_FROM') ?? DEFAULT_MAIL_FROM),
     adminApiKey: parseAdminKey(value(env, 'ADMIN_API_KEY')),
     confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
@@ -303,11 +317,30 @@ function parseBoolean(name: string, raw: string): boolean {
  * A warning (not an error) so that local trials keep working.
  */
 export function baseUrlWarning(baseUrl: string): string | null {
-  const url = new URL(baseUrl);
-  if (url.protocol === 'https:') return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const local = host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host);
-  return local
+  if (new URL(baseUrl).protocol === 'https:') return null;
+  return isLocalBaseUrl(baseUrl)
     ? null
     : `BASE_URL ${baseUrl} is not https: mailbox providers ignore one-click unsubscribe links that are not HTTPS, and tokens in links travel in clear text.`;
+}
+
+/**
+ * Whether BASE_URL names this machine only (localhost, *.localhost, 127.0.0.0/8, ::1): then the
+ * service is a local trial, and may show the dev mailbox and seed the demo site. The URL parser
+ * writes every IPv4 spelling as a dotted quad, so "127.1" counts and "127.0.0.1.nip.io" does not.
+ */
+export function isLocalBaseUrl(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Resend sends from its own domain (the default onboarding@resend.dev) only to the address of the
+ * Resend account itself: with a real key, every signup elsewhere would get no confirmation. A
+ * warning, not an error, since sites with a sender address of their own do not use MAIL_FROM.
+ */
+export function mailFromWarning(config: Pick<Config, 'resendApiKey' | 'mailFrom'>): string | null {
+  if (!config.resendApiKey) return null;
+  const address = (/<([^<>]+)>$/.exec(config.mailFrom)?.[1] ?? config.mailFrom).toLowerCase();
+  if (!address.endsWith('@resend.dev')) return null;
+  return `MAIL_FROM is ${address}, Resend's test sender, which Resend delivers only to your own Resend account's address: set MAIL_FROM to an address on a domain you verified with Resend.`;
 }

@@ -5,7 +5,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
-import { baseUrlWarning, ConfigError, parseConfig } from './config.ts';
+import { baseUrlWarning, ConfigError, isLocalBaseUrl, mailFromWarning, parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
@@ -37,8 +37,10 @@ async function main() {
   const config = parseConfig(env, loadOrCreateSecrets(env, databasePath, log));
   const insecure = baseUrlWarning(config.baseUrl);
   if (insecure) log.warn(insecure);
+  const undeliverable = mailFromWarning(config);
+  if (undeliverable) log.warn(undeliverable);
 
-  const { sqlite, db, atomic } = openSqlite(config.databasePath);
+  const { sqlite, db, atomic } = openSqlite(config.databasePath, log);
   const applied = migrate(sqlite);
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`);
 
@@ -58,7 +60,9 @@ async function main() {
     newId: randomId,
     mailQueued: () => wakeOutbox(),
   };
-  await seedDemoSiteIfEmpty(deps);
+  // A public deployment starts with the operator's own sites, not a demo anyone could sign up to.
+  const local = isLocalBaseUrl(config.baseUrl);
+  if (local) await seedDemoSiteIfEmpty(deps);
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
@@ -72,8 +76,16 @@ async function main() {
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
-    log.info(`Signup page: ${config.baseUrl}/s/demo`);
-    if (!config.resendApiKey) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+    if (local) log.info(`Signup page: ${config.baseUrl}/s/demo`);
+    if (config.devMailbox) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+  });
+  // A taken port is an operator's everyday mistake (a second `npm start`): say which setting to
+  // change in one line instead of crashing with a stack trace.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = listenFailure(error, config.port);
+    if (!reason) throw error;
+    console.error(reason);
+    process.exit(1);
   });
 
   const shutdown = async () => {
@@ -115,6 +127,13 @@ function startLedgerJobs(deps: Deps) {
       await running;
     },
   };
+}
+
+/** What to tell the operator when the port cannot be listened on; null for anything else. */
+function listenFailure(error: NodeJS.ErrnoException, port: number): string | null {
+  if (error.code === 'EADDRINUSE') return `PORT ${port} is already in use: stop the other server or set PORT.`;
+  if (error.code === 'EACCES') return `PORT ${port} needs privileges this process does not have: use a port above 1023 (behind a proxy) or set PORT.`;
+  return null;
 }
 
 /** IPv4 peers arrive as ::ffff:127.0.0.1 on a dual-stack socket. */

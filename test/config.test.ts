@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, baseUrlWarning, parseConfig, parseDuration } from '../src/config.ts';
+import { ConfigError, baseUrlWarning, isLocalBaseUrl, mailFromWarning, parseConfig, parseDuration } from '../src/config.ts';
 
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
 const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${KEY_B64}` };
@@ -22,6 +22,7 @@ describe('configuration', () => {
       baseUrl: 'http://localhost:3000',
       databasePath: './data/consent.db',
       resendApiKey: null,
+      devMailbox: true,
       adminApiKey: null,
       confirmTtlSeconds: 48 * 3600,
       mailFrom: 'assent <onboarding@resend.dev>',
@@ -31,7 +32,7 @@ describe('configuration', () => {
 
   it('builds the default BASE_URL from PORT and strips a trailing slash from a given one', () => {
     expect(parseConfig({ ...SECRETS, PORT: '8080' }).baseUrl).toBe('http://localhost:8080');
-    expect(parseConfig({ ...SECRETS, BASE_URL: 'https://consent.example.com/' }).baseUrl).toBe(
+    expect(parseConfig({ ...SECRETS, BASE_URL: 'https://consent.example.com/', RESEND_API_KEY: 're_x' }).baseUrl).toBe(
       'https://consent.example.com',
     );
   });
@@ -96,8 +97,54 @@ describe('configuration', () => {
     ['https://consent.example.com', false],
     ['http://consent.example.com', true],
     ['http://192.168.1.10:3000', true],
+    ['http://127.0.0.1.nip.io', true],
   ])('warns about a plain-http BASE_URL outside local addresses: %s -> %s', (url, warns) => {
     expect(baseUrlWarning(url) !== null).toBe(warns);
+  });
+
+  it.each([
+    ['http://localhost:3000', true],
+    ['http://app.localhost', true],
+    ['http://127.0.0.1:8080', true],
+    ['http://127.1', true],
+    ['http://127.255.0.9', true],
+    ['http://[::1]:3000', true],
+    ['https://consent.example.com', false],
+    ['http://127.0.0.1.nip.io', false],
+    ['http://localhost.example.com', false],
+    ['http://mylocalhost', false],
+    ['http://192.168.1.10:3000', false],
+    ['http://[::ffff:7f00:1]', false],
+    ['http://[fe80::1]', false],
+  ])('tells a local BASE_URL from a public one: %s -> %s', (url, local) => {
+    expect(isLocalBaseUrl(url)).toBe(local);
+  });
+
+  it('refuses a public BASE_URL without RESEND_API_KEY, saying why', () => {
+    const error = errorOf({ BASE_URL: 'https://consent.example.com' });
+    expect(error.variable).toBe('RESEND_API_KEY');
+    expect(error.message).toMatch(/^RESEND_API_KEY: is required when BASE_URL \(https:\/\/consent\.example\.com\) is not local: a public service needs a real mail provider/);
+    expect(errorOf({ BASE_URL: 'http://127.0.0.1.nip.io:3000' }).variable).toBe('RESEND_API_KEY');
+  });
+
+  it('keeps mail in the dev mailbox only on a local BASE_URL without RESEND_API_KEY', () => {
+    expect(parseConfig({ ...SECRETS, BASE_URL: 'http://127.0.0.1:3000' }).devMailbox).toBe(true);
+    expect(parseConfig({ ...SECRETS, RESEND_API_KEY: 're_x' }).devMailbox).toBe(false);
+    const deployed = parseConfig({ ...SECRETS, BASE_URL: 'https://consent.example.com', RESEND_API_KEY: 're_x' });
+    expect(deployed).toMatchObject({ resendApiKey: 're_x', devMailbox: false });
+  });
+
+  it.each([
+    [{ RESEND_API_KEY: 're_x' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'Shop <Onboarding@Resend.dev>' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'onboarding@resend.dev' }, true],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'Shop <news@shop.example>' }, false],
+    [{ RESEND_API_KEY: 're_x', MAIL_FROM: 'news@shop.example' }, false],
+    [{}, false], // the dev mailbox delivers everything
+  ])('warns about Resend\'s test sender with a real key: %o -> %s', (env, warns) => {
+    const warning = mailFromWarning(parseConfig({ ...SECRETS, ...env }));
+    expect(warning !== null).toBe(warns);
+    if (warning) expect(warning).toMatch(/^MAIL_FROM is onboarding@resend\.dev, Resend's test sender, which Resend delivers only to your own Resend account's address/);
   });
 
   it('reads LINK_TTL, never under 60 days', () => {

@@ -2,8 +2,9 @@
 // would run with DB.batch(), here as one better-sqlite3 transaction.
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Logger } from '../deps.ts';
+import { createPrivateFile, makePrivateDir, tightenFile } from '../private-files.ts';
 import type { Database } from './schema.ts';
 
 export interface SqliteHandle {
@@ -12,8 +13,9 @@ export interface SqliteHandle {
   atomic(queries: readonly CompiledQuery[]): Promise<void>;
 }
 
-export function openSqlite(path: string): SqliteHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+/** `log` hears about database files that had to be made private again. */
+export function openSqlite(path: string, log: Pick<Logger, 'warn'> = { warn() {} }): SqliteHandle {
+  if (path !== ':memory:') preparePrivateFiles(path, log);
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
@@ -31,4 +33,14 @@ export function openSqlite(path: string): SqliteHandle {
       runAll.immediate(queries);
     },
   };
+}
+
+/**
+ * SQLite creates a new database 0644 (less the umask) but gives its -wal and -shm the database
+ * file's own mode, so creating the file 0600 first keeps all three private.
+ */
+function preparePrivateFiles(path: string, log: Pick<Logger, 'warn'>): void {
+  makePrivateDir(dirname(path));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) tightenFile(file, 'personal data', log);
+  createPrivateFile(path);
 }

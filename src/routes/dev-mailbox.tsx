@@ -1,4 +1,4 @@
-// The dev mailbox, only while no email provider is configured.
+// The dev mailbox, only on a local trial: no email provider configured and a local BASE_URL.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { listDevMail } from '../mail/dev-mailbox.ts';
@@ -9,7 +9,7 @@ import { notFoundPage, page, requestLocale } from './render.tsx';
 export const devMailboxRoutes = new Hono<AppEnv>();
 
 devMailboxRoutes.use('*', async (c, next) => {
-  if (c.var.deps.config.resendApiKey) return notFoundPage(c);
+  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
   await next();
 });
 

@@ -65,19 +65,33 @@ export const silentLog: Logger = {
   error: (message, error) => verbose && console.error(message, error),
 };
 
-export async function makeTestApp(env: Env = {}) {
-  const { sqlite, db, atomic } = openSqlite(':memory:');
-  migrate(sqlite);
-  const clock = fixedClock();
-  const mailer = memoryMailer();
-  const config = parseConfig({
+/**
+ * The test app's links read as a deployment's (https://assent.test), which production refuses to
+ * run without RESEND_API_KEY and never gives a dev mailbox. Tests bring their own mailer and
+ * look at /dev/mailbox as a local trial would show it, so the config is parsed with a stand-in
+ * key (checked like a real one) and then says what a local start says: no key, dev mailbox on,
+ * unless the test set RESEND_API_KEY itself.
+ */
+function testConfig(env: Env) {
+  const parsed = parseConfig({
     TOKEN_SECRETS: TEST_SECRET,
     LOOKUP_KEY: 'l'.repeat(40),
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     BASE_URL,
     ADMIN_API_KEY: ADMIN_KEY,
+    RESEND_API_KEY: 're_test_stand_in',
     ...env,
   });
+  const resendApiKey = env.RESEND_API_KEY?.trim() || null;
+  return Object.freeze({ ...parsed, resendApiKey, devMailbox: resendApiKey === null });
+}
+
+export async function makeTestApp(env: Env = {}) {
+  const { sqlite, db, atomic } = openSqlite(':memory:');
+  migrate(sqlite);
+  const clock = fixedClock();
+  const mailer = memoryMailer();
+  const config = testConfig(env);
   let queued = 0;
   const deps: Deps = {
     db,

@@ -166,7 +166,7 @@ describe('a plain-http public BASE_URL', () => {
   afterAll(() => pool.stopAll());
 
   it('starts, with a warning that one-click unsubscribe needs https', async () => {
-    const server = await pool.start({ env: { BASE_URL: 'http://consent.example.com' } });
+    const server = await pool.start({ env: { BASE_URL: 'http://consent.example.com', RESEND_API_KEY: 're_test_123' } });
     expect(server.stderr()).toContain('BASE_URL http://consent.example.com is not https');
     const local = await pool.start();
     expect(local.stderr()).not.toContain('is not https');

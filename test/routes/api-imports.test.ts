@@ -215,7 +215,7 @@ describe('migration 0009', () => {
     const { sqlite, db, atomic } = openSqlite(':memory:');
     migrate(sqlite, before);
     const clock = fixedClock();
-    const config = parseConfig({ TOKEN_SECRETS: TEST_SECRET, LOOKUP_KEY: 'l'.repeat(40), ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, BASE_URL, ADMIN_API_KEY: ADMIN_KEY });
+    const config = parseConfig({ TOKEN_SECRETS: TEST_SECRET, LOOKUP_KEY: 'l'.repeat(40), ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS, BASE_URL, ADMIN_API_KEY: ADMIN_KEY, RESEND_API_KEY: 're_test_stand_in' });
     const deps: Deps = {
       db, atomic, clock, config, mailer: memoryMailer(), tokens: createTokens(config.tokenSecrets, clock),
       cipher: createFieldCipher(config.encryptionKeys), log: silentLog, newId: randomId, mailQueued: () => {},
