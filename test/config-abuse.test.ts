@@ -1,22 +1,8 @@
 // Configuration of the abuse defences: per-IP rate limits and Cloudflare Turnstile.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_TURNSTILE_VERIFY_URL, parseConfig, type Env } from '../src/config.ts';
+import { DEFAULT_TURNSTILE_VERIFY_URL, parseConfig } from '../src/config.ts';
 
-const BASE: Env = {
-  TOKEN_SECRETS: 'k1:' + 's'.repeat(32),
-  LOOKUP_KEY: 'l'.repeat(32),
-  ENCRYPTION_KEYS: `e1:${Buffer.alloc(32, 1).toString('base64')}`,
-};
-
-function errorOf(env: Env): ConfigError {
-  try {
-    parseConfig({ ...BASE, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { SECRETS as BASE, errorOf } from './helpers/config-env.ts';
 
 describe('RATE_LIMIT_SIGNUP and RATE_LIMIT_LINKS', () => {
   it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute, 20 failed API keys per IP every 10 minutes', () => {

@@ -1,19 +1,9 @@
 // TRUSTED_PROXIES and WEBHOOK_ALLOW_LOOPBACK.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.ts';
+import { parseConfig } from '../src/config.ts';
 import { formatIp } from '../src/net/ip-address.ts';
 
-const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${Buffer.alloc(32, 7).toString('base64')}` };
-
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig({ ...SECRETS, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { SECRETS, errorOf } from './helpers/config-env.ts';
 
 describe('TRUSTED_PROXIES', () => {
   it('is empty by default: no header is believed', () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, baseUrlWarning, isLocalBaseUrl, mailFromWarning, parseConfig, parseDuration } from '../src/config.ts';
+import { baseUrlWarning, isLocalBaseUrl, mailFromWarning, parseConfig, parseDuration } from '../src/config.ts';
+
+import { SECRETS, errorOf } from './helpers/config-env.ts';
 
 const KEY_B64 = Buffer.alloc(32, 7).toString('base64');
-const SECRETS = { TOKEN_SECRETS: 'k1:' + 's'.repeat(32), LOOKUP_KEY: 'l'.repeat(32), ENCRYPTION_KEYS: `e1:${KEY_B64}` };
-
-function errorOf(env: Record<string, string>): ConfigError {
-  try {
-    parseConfig({ ...SECRETS, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('configuration', () => {
   it('has defaults for everything but the secrets', () => {

@@ -41,12 +41,9 @@ export async function erasePersonalData(
   const contact = await db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
   const site = contact && (await findSite(db, contact.site_id));
   if (!contact || !site) return null;
-  const suppressed = await db
-    .selectFrom('suppressions')
-    .select('created_at')
-    .where('site_id', '=', site.id)
-    .where('email_hash', '=', contact.email_hash)
-    .executeTakeFirst();
+  const suppressedSince = () =>
+    db.selectFrom('suppressions').select('created_at').where('site_id', '=', site.id).where('email_hash', '=', contact.email_hash).executeTakeFirst();
+  const suppressed = await suppressedSince();
   // Blank and suppressed: erased already. A blank address that signed up again is not blank.
   if (contact.email === '' && suppressed) return { contactId, erasedAt: suppressed.created_at, already: true };
 
@@ -110,11 +107,6 @@ export async function erasePersonalData(
   const after = await db.selectFrom('contacts').select(['erasure_id', 'updated_at']).where('id', '=', contactId).executeTakeFirstOrThrow();
   if (after.erasure_id === batch) return { contactId, erasedAt: suppressed?.created_at ?? now, already: false };
   // Another erasure won: answer with its time.
-  const winner = await db
-    .selectFrom('suppressions')
-    .select('created_at')
-    .where('site_id', '=', site.id)
-    .where('email_hash', '=', contact.email_hash)
-    .executeTakeFirst();
+  const winner = await suppressedSince();
   return { contactId, erasedAt: winner?.created_at ?? after.updated_at, already: true };
 }

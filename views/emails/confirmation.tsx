@@ -1,6 +1,7 @@
 // The double opt-in email. It names the site and the categories and carries the one link; it
 // never contains anything the person typed (a form can be abused to mail strangers).
 import type { Messages } from '../../src/i18n/index.ts';
+import { EmailButton } from './email-button.tsx';
 import { EmailLayout } from './email-layout.tsx';
 
 export interface ConfirmationEmailProps {
@@ -32,15 +33,7 @@ export async function renderConfirmationEmail(props: ConfirmationEmailProps): Pr
         ))}
       </ul>
       <p>{t.email.confirmAction}</p>
-      <p style="margin:24px 0">
-        <a
-          href={props.confirmUrl}
-          style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600"
-        >
-          {t.email.confirmButton}
-        </a>
-      </p>
-      <p style="font-size:13px;word-break:break-all;color:#52525b">{props.confirmUrl}</p>
+      <EmailButton href={props.confirmUrl} label={t.email.confirmButton} />
       <p>{t.email.confirmExpiry(props.expiresAt)}</p>
       <p>{t.email.confirmIgnore}</p>
     </EmailLayout>

@@ -2,6 +2,7 @@
 // it goes to the stored address only and says nothing the person typed.
 import type { Messages } from '../../src/i18n/index.ts';
 import type { RenderedEmail } from './confirmation.tsx';
+import { EmailButton } from './email-button.tsx';
 import { EmailLayout } from './email-layout.tsx';
 
 export interface UnsubscribeLinkEmailProps {
@@ -20,15 +21,7 @@ export async function renderUnsubscribeLinkEmail(props: UnsubscribeLinkEmailProp
     <EmailLayout lang={props.lang} title={subject} footer={t.email.sentBy(props.legalName)}>
       <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
       <p>{t.email.unsubscribeLinkIntro(props.siteName)}</p>
-      <p style="margin:24px 0">
-        <a
-          href={props.unsubscribeUrl}
-          style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:600"
-        >
-          {t.email.footerUnsubscribe}
-        </a>
-      </p>
-      <p style="font-size:13px;word-break:break-all;color:#52525b">{props.unsubscribeUrl}</p>
+      <EmailButton href={props.unsubscribeUrl} label={t.email.footerUnsubscribe} />
       <p>
         {t.email.unsubscribeLinkPreferences} <a href={props.manageUrl}>{t.email.footerPreferences}</a>
       </p>

@@ -4,6 +4,7 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { SignupErrors } from '../../src/domain/signup-form.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
+import { EmailField } from '../partials/email-field.tsx';
 import { ExemptCategories } from '../partials/exempt-categories.tsx';
 import { Layout, type LanguageLink } from '../layout.tsx';
 
@@ -79,25 +80,7 @@ export function SignupPage(props: SignupPageProps) {
           ))}
         </fieldset>
         <ExemptCategories t={t} categories={props.exempt} />
-        <div class={errors.email ? 'field invalid' : 'field'}>
-          <label for="email">{s.email}</label>
-          {errors.email ? (
-            <p class="error" id="email-error">
-              {s.errors[errors.email]}
-            </p>
-          ) : null}
-          <input
-            type="email"
-            name="email"
-            id="email"
-            value={values.email}
-            autocomplete="email"
-            maxlength={254}
-            required
-            aria-invalid={errors.email ? 'true' : undefined}
-            aria-describedby={errors.email ? 'email-error' : undefined}
-          />
-        </div>
+        <EmailField label={s.email} value={values.email} error={errors.email ? s.errors[errors.email] : null} />
         <div class={errors.name ? 'field invalid' : 'field'}>
           <label for="name">
             {s.name} <span class="optional">{s.optional}</span>

@@ -2,6 +2,7 @@
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
 import { Layout } from '../layout.tsx';
+import { EmailField } from '../partials/email-field.tsx';
 
 interface UnsubscribePageProps {
   t: Messages;
@@ -111,25 +112,7 @@ export function RequestLinkPage(props: RequestLinkPageProps) {
       <form method="post" action={useHref(props.action)}>
         <input type="hidden" name="lang" value={props.lang} />
         {props.site ? <input type="hidden" name="site" value={props.site} /> : null}
-        <div class={props.error ? 'field invalid' : 'field'}>
-          <label for="email">{u.requestEmail}</label>
-          {props.error ? (
-            <p class="error" id="email-error">
-              {props.error}
-            </p>
-          ) : null}
-          <input
-            type="email"
-            name="email"
-            id="email"
-            value={props.email}
-            autocomplete="email"
-            required
-            maxlength={254}
-            aria-invalid={props.error ? 'true' : undefined}
-            aria-describedby={props.error ? 'email-error' : undefined}
-          />
-        </div>
+        <EmailField label={u.requestEmail} value={props.email} error={props.error} />
         <button type="submit">{u.requestButton}</button>
       </form>
     </Layout>
