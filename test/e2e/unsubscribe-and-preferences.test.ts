@@ -289,21 +289,24 @@ describe.skipIf(noBrowser)('unsubscribe and preferences in Chromium', () => {
     for (const entry of history) expect(entry, 'a Japanese sentence ends with 。').not.toMatch(/\.(\s|$)/);
   });
 
-  it('has no serious or critical axe-core violations on the preference and unsubscribe pages', async () => {
+  it('has no serious or critical axe-core violations on the preference and unsubscribe pages, and the fresh-link form', async () => {
     // axe needs script, and the pages' CSP forbids injected script: a separate context for it.
     const axeContext = await browser!.newContext({ javaScriptEnabled: true, bypassCSP: true });
     try {
       const axePage = await axeContext.newPage();
       const found: string[] = [];
-      const check = async (label: string, url: string) => {
+      const check = async (label: string, url: string, status = 200) => {
         const response = await axePage.goto(url);
-        expect(response?.status(), label).toBe(200);
+        expect(response?.status(), label).toBe(status);
         found.push(...describeViolations(label, await runAxe(axePage)));
       };
       await check('preferences (ja)', preferencesUrl);
       await check('preferences (en)', `${preferencesUrl}?lang=en`);
       await check('unsubscribe (ja)', unsubscribeUrl);
       await check('unsubscribe (en)', `${unsubscribeUrl}?lang=en`);
+      // A link that no longer opens: the page that mails a fresh one.
+      await check('new unsubscribe link (ja)', `${unsubscribeUrl}x?lang=ja`, 400);
+      await check('new unsubscribe link (en)', `${unsubscribeUrl}x?lang=en`, 400);
       expect(found, `axe-core found serious or critical violations:\n${found.join('\n')}`).toEqual([]);
     } finally {
       await axeContext.close();
