@@ -8,6 +8,8 @@ export interface AppEnv {
     ip: string | null;
     /** API: the id of the key that authenticated the request. */
     apiKeyId: string;
+    /** The origins that may frame this answer (the iframe embed); unset: no one may. */
+    framableBy: readonly string[] | undefined;
     /** API: the contact whose data the request read or changed, for the audit log. */
     auditContact: string | null;
     /** API: every contact a bulk request (an import) named, for the audit log. */
@@ -20,6 +22,8 @@ export type AppContext = Context<AppEnv>;
 export interface AppOptions {
   /** The runtime's way of knowing the client (Node: the socket, or X-Forwarded-For from TRUSTED_PROXIES; Workers: CF-Connecting-IP). */
   clientIp?: (c: Context) => string | null;
+  /** The source of /embed.js (Node: static/embed.js read at start). */
+  embedScript?: string;
   /** Serves /static/* (Node: files from disk; Workers: the assets binding). */
   staticFiles?: MiddlewareHandler;
 }

@@ -13,6 +13,7 @@ import { perIpRateLimit } from './routes/rate-limit.tsx';
 import { apiBodyLimit, formBodyLimit } from './routes/body-limits.tsx';
 import { markupSafeJson } from './routes/markup-safe-json.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
+import { EMBED_SCRIPT_PATH, embedRoutes, embedScript, signupCors } from './routes/embed.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
@@ -24,13 +25,22 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     c.set('ip', options.clientIp?.(c) ?? null);
     await next();
   });
+  // Framing and cross-origin loading are decided here, around secureHeaders, which sets
+  // X-Frame-Options and Cross-Origin-Resource-Policy after every handler: the iframe embed's
+  // answers may be framed by the site's origins (frame-ancestors says which), and the embed
+  // script is loaded by other sites' pages.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.var.framableBy !== undefined) c.res.headers.delete('X-Frame-Options');
+    if (c.req.path === EMBED_SCRIPT_PATH) c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+  });
   // Tokens travel in URLs: never hand them to another site in a Referer.
   app.use('*', secureHeaders({ referrerPolicy: 'no-referrer' }));
   app.use('*', async (c, next) => {
     await next();
     if (!c.res.headers.has('Content-Security-Policy')) {
       const turnstile = c.var.deps.config.turnstile !== null && c.req.path.startsWith('/s/');
-      c.res.headers.set('Content-Security-Policy', contentSecurityPolicy(c.var.deps.config.baseUrl, turnstile));
+      c.res.headers.set('Content-Security-Policy', contentSecurityPolicy(c.var.deps.config.baseUrl, turnstile, c.var.framableBy));
     }
   });
 
@@ -41,9 +51,14 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   // Browser forms; the API authenticates with a key, not a browser, so needs no CSRF check.
   // Per-IP limits come after the body limit (the one-click exemption reads the body) and before
   // the CSRF check, so forged submissions count too. The signup page itself (GET) is not limited.
+  // The script embed reads the form and posts to it from the site's own pages (CORS).
+  app.use('/s/:site', signupCors());
+  app.use('/s/:site/form.json', signupCors());
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
   for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, perIpRateLimit('links'), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
+  app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
+  app.route('/s', embedRoutes);
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
   app.route('/u', unsubscribeRoutes);
@@ -70,8 +85,11 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   return app;
 }
 
-/** No inline script or style; forms may post to this origin and to BASE_URL's (behind a proxy). */
-function contentSecurityPolicy(baseUrl: string, turnstile: boolean): string {
+/**
+ * No inline script or style; forms may post to this origin and to BASE_URL's (behind a proxy);
+ * framed by nobody, or by the origins the iframe embed names.
+ */
+function contentSecurityPolicy(baseUrl: string, turnstile: boolean, framableBy: readonly string[] | undefined): string {
   // Cloudflare Turnstile's script and its iframe, only on the signup pages and only when enabled.
   const challenges = turnstile ? ' https://challenges.cloudflare.com' : '';
   return [
@@ -81,7 +99,7 @@ function contentSecurityPolicy(baseUrl: string, turnstile: boolean): string {
     "style-src 'self'",
     "img-src 'self' data:",
     `form-action 'self' ${new URL(baseUrl).origin}`,
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framableBy && framableBy.length > 0 ? framableBy.join(' ') : "'none'"}`,
     "base-uri 'none'",
     "object-src 'none'",
   ].join('; ');

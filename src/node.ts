@@ -3,6 +3,8 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
 import { baseUrlWarning, ConfigError, isLocalBaseUrl, mailFromWarning, parseConfig } from './config.ts';
@@ -73,6 +75,7 @@ async function main() {
     // Behind TRUSTED_PROXIES, the client is who they vouch for in X-Forwarded-For.
     clientIp: (c) => forwardedClient(normaliseIp(getConnInfo(c).remote.address), c.req.header('x-forwarded-for'), config.trustedProxies),
     staticFiles: serveStatic({ root: PROJECT_ROOT }),
+    embedScript: readFileSync(join(PROJECT_ROOT, 'static', 'embed.js'), 'utf8'),
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);

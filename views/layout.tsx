@@ -16,6 +16,8 @@ export interface LayoutProps {
   languageLabel?: string;
   /** Load htmx (pages that work without it, but save field by field with it). */
   htmx?: boolean;
+  /** The iframe embed's layout: no outer margins, and it tells the framing page its height. */
+  compact?: boolean;
   children: Child;
 }
 
@@ -35,8 +37,9 @@ export function Layout(props: LayoutProps) {
             <script src={useHref('/static/vendor/htmx.min.js')} defer></script>
           </>
         ) : null}
+        {props.compact ? <script src={useHref('/static/embed-frame.js')} defer></script> : null}
       </head>
-      <body>
+      <body class={props.compact ? 'compact' : undefined}>
         <main class="card">
           {props.children}
         </main>

@@ -14,10 +14,12 @@ export interface ConsentWording {
 }
 
 /**
- * Which form the wording is for: the signup form, or the preference page's choices (which grant
- * at once for a contact who confirmed by email before, and otherwise ask for a confirmation).
+ * Which form the wording is for: the signup form, the signup form embedded in a site's own pages
+ * (iframe, plain HTML form, script: a title but no introduction), or the preference page's
+ * choices (which grant at once for a contact who confirmed by email before, and otherwise ask
+ * for a confirmation).
  */
-export type WordingForm = 'signup' | 'preferences' | 'preferences_by_email';
+export type WordingForm = 'signup' | 'embed' | 'preferences' | 'preferences_by_email';
 
 export async function buildConsentWording(
   site: SiteRow,
@@ -29,9 +31,11 @@ export async function buildConsentWording(
   const s = t.signup;
   const optIn = categories.filter((c) => c.kind === 'opt_in');
   const exempt = categories.filter((c) => c.kind === 'exempt');
-  const heading = form === 'signup' ? [s.title(site.name), s.intro(site.name)] : [t.preferences.title(site.name)];
+  const signupForm = form === 'signup' || form === 'embed';
+  const heading =
+    form === 'signup' ? [s.title(site.name), s.intro(site.name)] : form === 'embed' ? [s.title(site.name)] : [t.preferences.title(site.name)];
   const statement =
-    form === 'signup'
+    signupForm
       ? s.consent(site.legal_name)
       : form === 'preferences'
         ? t.preferences.statement(site.legal_name)
@@ -39,7 +43,7 @@ export async function buildConsentWording(
   const lines = [
     ...heading,
     '',
-    form === 'signup' ? s.choose : t.preferences.choose,
+    signupForm ? s.choose : t.preferences.choose,
     ...optIn.map(
       (c) => `[ ] ${c.name}: ${c.description} ${s.purpose}: ${c.purpose} ${s.frequency}: ${c.frequency}`,
     ),

@@ -29,6 +29,7 @@ export const en = {
       `By pressing "Subscribe", I agree that ${legalName} may send the kinds of email I have ticked above to the address I entered, for the purposes described. I can withdraw this consent at any time through the link in every email. We will first send an email asking you to confirm.`,
     privacy: (version: string) => `Privacy policy (version ${version})`,
     submit: 'Subscribe',
+    sending: 'Sending…',
     errorSummary: 'Please correct the highlighted fields.',
     errorTitle: (title: string) => `Error: ${title}`,
     errors: {

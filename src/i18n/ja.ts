@@ -30,6 +30,7 @@ export const ja: Messages = {
       `「登録する」を押すことで、${legalName} が上でチェックした種類のメールを、記載の目的で、入力したアドレスに送信することに同意します。この同意は、すべてのメールに記載のリンクからいつでも撤回できます。登録の確認のため、まず確認メールをお送りします。`,
     privacy: (version) => `プライバシーポリシー（版: ${version}）`,
     submit: '登録する',
+    sending: '送信しています…',
     errorSummary: '入力内容を確認してください。',
     errorTitle: (title) => `エラー: ${title}`,
     errors: {

@@ -1,16 +1,20 @@
 // CSRF defence for every state-changing browser form: the POST must come from our own pages,
 // as the browser tells us in Sec-Fetch-Site or Origin. The pages' forms cannot be posted from
-// another site. The one exception, by design, is the RFC 8058 one-click POST a mailbox provider
-// sends to an unsubscribe URL: no cookies, no Origin, and the token in the URL is the secret.
+// another site, with two exceptions by design: a signup posted from one of the site's own
+// origins (allowedOrigins: its plain HTML form and script embed), and the RFC 8058 one-click
+// POST a mailbox provider sends to an unsubscribe URL: no cookies, no Origin, and the token in
+// the URL is the secret.
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
+import { findSite } from '../db/sites.ts';
+import { isAllowedOrigin } from '../domain/site-origins.ts';
 import { errorPage, readForm } from './render.tsx';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sameOriginForms(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method) || (await isFromOurPages(c)) || (await isOneClickUnsubscribe(c))) {
+    if (SAFE_METHODS.has(c.req.method) || (await isFromOurPages(c)) || (await isSignupFromSite(c)) || (await isOneClickUnsubscribe(c))) {
       return next();
     }
     return errorPage(c, 403, (t) => [t.errors.forbiddenTitle, t.errors.forbiddenBody]);
@@ -24,6 +28,21 @@ async function isFromOurPages(c: AppContext): Promise<boolean> {
   if (!origin) return false;
   // Behind a proxy the request URL is the internal one; the browser says BASE_URL's origin.
   return origin === new URL(c.req.url).origin || origin === new URL(c.var.deps.config.baseUrl).origin;
+}
+
+/** A signup (POST /s/{site}) whose Origin is one of that site's allowed origins. */
+async function isSignupFromSite(c: AppContext): Promise<boolean> {
+  const id = /^\/s\/([^/]+)$/.exec(c.req.path)?.[1];
+  const origin = c.req.header('Origin');
+  if (!id || !origin) return false;
+  let siteId: string;
+  try {
+    siteId = decodeURIComponent(id);
+  } catch {
+    return false;
+  }
+  const site = await findSite(c.var.deps.db, siteId);
+  return site !== undefined && isAllowedOrigin(site, origin);
 }
 
 /** The RFC 8058 one-click POST a mailbox provider sends to an unsubscribe URL. */

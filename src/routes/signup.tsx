@@ -1,23 +1,25 @@
-// The hosted signup page: GET shows the form, POST validates and records the request.
+// The signup form, through every door: the hosted page, the iframe embed, a plain HTML form on
+// the site's own page, and the script embed (JSON). GET /s/{site} shows the hosted form; POST
+// /s/{site} takes all four with the same checks, and answers each the way it was asked.
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import type { SiteRow } from '../db/schema.ts';
-import { activeCategories, findSite, listCategories } from '../db/sites.ts';
-import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
+import { findSite } from '../db/sites.ts';
 import { verifyHuman } from '../domain/human-check.ts';
-import { validateSignup, type SignupErrors, type SignupFields } from '../domain/signup-form.ts';
+import { validateSignup, type SignupFields } from '../domain/signup-form.ts';
+import { hostPage, isAllowedOrigin } from '../domain/site-origins.ts';
 import { subscribe } from '../domain/subscribe.ts';
-import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
-import { SignupPage } from '../../views/pages/signup.tsx';
-import { MessagePage } from '../../views/pages/message.tsx';
-import { badRequestPage, evidenceOf, formText, formTexts, languageLinks, notFoundPage, page, readForm, requestLocale } from './render.tsx';
+import { isLocale } from '../i18n/index.ts';
+import { loadForm, ourOrigins, readSubmission, type Door } from './signup-submission.ts';
+import { answerCheckInbox, answerInvalid, answerUnavailable, renderForm } from './signup-answers.tsx';
+import { badRequestPage, evidenceOf, notFoundPage, requestLocale } from './render.tsx';
 
 export const signupRoutes = new Hono<AppEnv>();
 
 signupRoutes.get('/:site', async (c) => {
   const site = await findSite(c.var.deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
-  const form = await loadForm(c, site, requestLocale(c, site.default_locale));
+  const form = await loadForm(c, site, requestLocale(c, site.default_locale), 'hosted');
   return renderForm(c, 200, form, { email: '', name: '', categories: [] }, {});
 });
 
@@ -25,36 +27,28 @@ signupRoutes.post('/:site', async (c) => {
   const { deps } = c.var;
   const site = await findSite(deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
-  const body = await readForm(c);
-  if (!body) return badRequestPage(c);
-  const lang = formText(body.lang);
-  const form = await loadForm(c, site, isLocale(lang) ? lang : requestLocale(c, site.default_locale));
-  const fields: SignupFields = {
-    email: formText(body.email),
-    name: formText(body.name),
-    categories: formTexts(body.categories),
-  };
+  const submission = await readSubmission(c);
+  if (!submission) return c.req.header('Content-Type')?.startsWith('application/json') ? c.json({ status: 'invalid', message: 'The request could not be read.' }, 400) : badRequestPage(c);
+  const door = doorOf(c, site, submission.door);
+  const form = await loadForm(c, site, isLocale(submission.lang) ? submission.lang : requestLocale(c, site.default_locale), door);
+  const fields: SignupFields = submission.fields;
+  const page = door === 'hosted' ? null : hostPage(site, { referer: c.req.header('Referer') ?? null, reported: submission.page, origin: c.req.header('Origin') ?? null, fromOurPages: door === 'iframe' });
+
   // Turnstile (when on) before anything else; every signup entry point must make this call.
-  const human = await verifyHuman(deps, formText(body['cf-turnstile-response']), c.var.ip);
-  if (human === 'unavailable') {
-    const t = form.t;
-    return page(c, 503, <MessagePage lang={form.locale} title={t.errors.checkUnavailableTitle} paragraphs={[t.errors.checkUnavailableBody]} tone="error" />);
-  }
-  if (human !== 'human') {
-    return renderForm(c, 400, form, fields, {}, human === 'missing' ? form.t.signup.humanMissing : form.t.signup.humanFailed);
-  }
+  const human = await verifyHuman(deps, submission.turnstile, c.var.ip);
+  if (human === 'unavailable') return answerUnavailable(c, door, form);
+  if (human !== 'human') return answerInvalid(c, door, form, page, fields, {}, human === 'missing' ? form.t.signup.humanMissing : form.t.signup.humanFailed);
   // The honeypot field is invisible to people: whoever filled it in gets the usual answer, and
   // nothing is recorded or sent.
-  if (formText(body.website) !== '') return checkInboxPage(c, form);
+  if (submission.honeypot !== '') return answerCheckInbox(c, door, form, submission.returnTo);
 
   const errors = validateSignup(fields, form.categories);
-  if (Object.keys(errors).length > 0) return renderForm(c, 400, form, fields, errors);
+  if (Object.keys(errors).length > 0) return answerInvalid(c, door, form, page, fields, errors);
 
   // The form carries the hash of the wording it showed; if that is not what we would show now,
   // we cannot prove what this person read, so they must read it again.
-  const shown = formText(body.consent);
-  if (shown !== form.wording.sha256) {
-    return renderForm(c, shown ? 409 : 400, form, fields, {}, form.t.signup.errors.wordingChanged);
+  if (submission.consent !== form.wording.sha256) {
+    return answerInvalid(c, door, form, page, fields, {}, form.t.signup.errors.wordingChanged, submission.consent ? 409 : 400);
   }
 
   await subscribe(deps, {
@@ -64,74 +58,25 @@ signupRoutes.post('/:site', async (c) => {
     name: fields.name,
     categories: [...new Set(fields.categories)],
     wording: form.wording,
-    method: 'signup_form',
-    sourceUrl: `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
+    method: door === 'hosted' ? 'signup_form' : 'embedded_form',
+    sourceUrl: page ?? `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
     ...evidenceOf(c),
   });
   // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited
   // (and for a filled-in honeypot, above).
-  return checkInboxPage(c, form);
+  return answerCheckInbox(c, door, form, submission.returnTo);
 });
 
-function checkInboxPage(c: AppContext, form: LoadedForm) {
-  const t = form.t;
-  return page(
-    c,
-    200,
-    <MessagePage
-      lang={form.locale}
-      title={t.checkInbox.title}
-      paragraphs={[t.checkInbox.body, t.checkInbox.expiry(formatDuration(t, c.var.deps.config.confirmTtlSeconds)), t.checkInbox.already]}
-    />,
-  );
-}
-
-interface LoadedForm {
-  site: SiteRow;
-  locale: Locale;
-  t: ReturnType<typeof messages>;
-  categories: Awaited<ReturnType<typeof listCategories>>;
-  wording: ConsentWording;
-}
-
-async function loadForm(c: AppContext, site: SiteRow, locale: Locale): Promise<LoadedForm> {
-  const t = messages(locale);
-  // Archived categories are neither shown nor accepted (validation sees only these).
-  const categories = activeCategories(await listCategories(c.var.deps.db, site, locale));
-  const wording = await buildConsentWording(site, categories, t, locale);
-  return { site, locale, t, categories, wording };
-}
-
-function renderForm(
-  c: AppContext,
-  status: 200 | 400 | 409,
-  form: LoadedForm,
-  values: SignupFields,
-  errors: SignupErrors,
-  notice?: string,
-) {
-  const path = `/s/${form.site.id}`;
-  return page(
-    c,
-    status,
-    <SignupPage
-      t={form.t}
-      lang={form.locale}
-      action={path}
-      languages={languageLinks(path, form.locale)}
-      site={{
-        name: form.site.name,
-        legalName: form.site.legal_name,
-        privacyPolicyUrl: form.site.privacy_policy_url,
-        privacyPolicyVersion: form.site.privacy_policy_version,
-      }}
-      optIn={form.categories.filter((cat) => cat.kind === 'opt_in')}
-      exempt={form.categories.filter((cat) => cat.kind === 'exempt')}
-      consentSha256={form.wording.sha256}
-      values={values}
-      errors={errors}
-      notice={notice}
-      turnstileSiteKey={c.var.deps.config.turnstile?.siteKey ?? null}
-    />,
-  );
+/**
+ * Which door a submission came through. JSON is the script embed; the iframe's own form says so
+ * (and comes from our pages: the CSRF check let it through); a form posted from one of the
+ * site's origins is a plain HTML form on the site's page; anything else is the hosted page.
+ */
+function doorOf(c: AppContext, site: SiteRow, said: 'json' | 'iframe' | null): Door {
+  if (said === 'json') return 'script';
+  const origin = c.req.header('Origin') ?? null;
+  const ours = origin !== null && ourOrigins(c).includes(origin);
+  if (said === 'iframe' && (ours || c.req.header('Sec-Fetch-Site') === 'same-origin')) return 'iframe';
+  if (!ours && isAllowedOrigin(site, origin)) return 'html';
+  return 'hosted';
 }

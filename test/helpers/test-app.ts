@@ -1,4 +1,5 @@
 // Builds the real app on in-memory SQLite with a memory mailer and a clock the test controls.
+import { readFileSync } from 'node:fs';
 import { createApp } from '../../src/app.tsx';
 import { parseConfig, type Env } from '../../src/config.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -13,6 +14,7 @@ import { deliverDueMail } from '../../src/mail/outbox.ts';
 import type { Mailer, OutgoingMail, SendResult } from '../../src/mail/mailer.ts';
 
 export const BASE_URL = 'https://assent.test';
+const EMBED_SCRIPT = readFileSync(new URL('../../static/embed.js', import.meta.url), 'utf8');
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 export const TEST_SECRET = 'k1:' + 'a'.repeat(40);
 export const TEST_IP = '203.0.113.7';
@@ -108,7 +110,7 @@ export async function makeTestApp(env: Env = {}) {
     },
   };
   await seedDemoSiteIfEmpty(deps);
-  const app = createApp(() => deps, { clientIp: () => TEST_IP });
+  const app = createApp(() => deps, { clientIp: () => TEST_IP, embedScript: EMBED_SCRIPT });
 
   /**
    * Like a browser, a POST carries our Origin unless the test sets one; `Origin: 'none'` sends

@@ -24,6 +24,10 @@ export interface SignupPageProps {
   notice?: string;
   /** Cloudflare Turnstile's site key when the check is on. */
   turnstileSiteKey?: string | null;
+  /** The compact layout of the iframe embed: no introduction, no language links. */
+  compact?: boolean;
+  /** Extra hidden fields the form carries (the iframe's: embed=iframe and its host page). */
+  hidden?: Record<string, string>;
 }
 
 export function SignupPage(props: SignupPageProps) {
@@ -32,9 +36,15 @@ export function SignupPage(props: SignupPageProps) {
   const hasErrors = Object.keys(errors).length > 0;
   const chosen = new Set(values.categories);
   return (
-    <Layout lang={props.lang} title={hasErrors || props.notice ? s.errorTitle(s.title(props.site.name)) : s.title(props.site.name)} languages={props.languages} languageLabel={t.common.switchLanguage}>
+    <Layout
+      lang={props.lang}
+      title={hasErrors || props.notice ? s.errorTitle(s.title(props.site.name)) : s.title(props.site.name)}
+      languages={props.languages}
+      languageLabel={t.common.switchLanguage}
+      compact={props.compact}
+    >
       <h1>{s.title(props.site.name)}</h1>
-      <p>{s.intro(props.site.name)}</p>
+      {props.compact ? null : <p>{s.intro(props.site.name)}</p>}
       {props.notice ? (
         <p class="alert" role="alert">
           {props.notice}
@@ -47,6 +57,9 @@ export function SignupPage(props: SignupPageProps) {
       <form method="post" action={useHref(props.action)} novalidate>
         <input type="hidden" name="lang" value={props.lang} />
         <input type="hidden" name="consent" value={props.consentSha256} />
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <fieldset class={errors.categories ? 'field invalid' : 'field'} aria-describedby={errors.categories ? 'categories-error' : undefined}>
           <legend>{s.choose}</legend>
           {errors.categories ? (

@@ -1,0 +1,184 @@
+/*
+ * assent signup embed. On a page of a site's allowed origins:
+ *   <div data-assent-site="{site}"><a href="{BASE_URL}/s/{site}">Subscribe</a></div>
+ *   <script src="{BASE_URL}/embed.js" async></script>
+ * It reads the form from {BASE_URL}/s/{site}/form.json (in the page's language, or data-lang),
+ * renders it into the element (nothing ticked, every field labelled, errors tied to their
+ * fields, a live region for the result), and posts it as JSON; the answer replaces the form,
+ * and the page never navigates. Without script the link stays. No dependencies, no styles of
+ * its own beyond the classes (assent-*) the page may style.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript || document.querySelector('script[src$="/embed.js"]');
+  if (!script || !window.fetch) return;
+  var base = script.src.replace(/\/embed\.js(?:[?#].*)?$/, '');
+  var made = 0;
+  var turnstileLoaded = false;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === 'text') node.textContent = value;
+      else node.setAttribute(key, value === true ? '' : value);
+    });
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(child);
+    });
+    return node;
+  }
+
+  function mount(host, notice) {
+    var site = host.getAttribute('data-assent-site');
+    var lang = (host.getAttribute('data-lang') || document.documentElement.lang || navigator.language || '').slice(0, 2);
+    fetch(base + '/s/' + encodeURIComponent(site) + '/form.json?lang=' + encodeURIComponent(lang), { credentials: 'omit' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('form.json ' + res.status);
+        return res.json();
+      })
+      .then(function (form) {
+        render(host, form, notice);
+      })
+      .catch(function () {
+        // The fallback link to the hosted page stays.
+      });
+  }
+
+  function render(host, form, notice) {
+    var L = form.labels;
+    var id = 'assent-' + ++made + '-';
+    var status = el('p', { class: 'assent-status', role: 'status', 'aria-live': 'polite' });
+    var errors = {};
+    var inputs = {};
+
+    function errorFor(name) {
+      errors[name] = el('p', { class: 'assent-error', id: id + name + '-error', hidden: true });
+      return errors[name];
+    }
+
+    var boxes = form.categories.map(function (category) {
+      var box = el('input', { type: 'checkbox', name: 'categories', value: category.key, id: id + category.key, 'aria-describedby': id + category.key + '-details' });
+      return el('div', { class: 'assent-category' }, [
+        box,
+        el('label', { for: id + category.key }, [el('strong', { text: category.name })]),
+        el('div', { class: 'assent-details', id: id + category.key + '-details' }, [
+          el('p', { text: category.description }),
+          el('dl', {}, [el('dt', { text: L.purpose }), el('dd', { text: category.purpose }), el('dt', { text: L.frequency }), el('dd', { text: category.frequency })]),
+        ]),
+      ]);
+    });
+    var choose = el('fieldset', { class: 'assent-categories', 'aria-describedby': id + 'categories-error' }, [el('legend', { text: L.choose }), errorFor('categories')].concat(boxes));
+
+    function field(name, label, attrs) {
+      inputs[name] = el('input', Object.assign({ name: name, id: id + name, 'aria-describedby': id + name + '-error' }, attrs));
+      return el('div', { class: 'assent-field' }, [el('label', { for: id + name }, label), errorFor(name), inputs[name]]);
+    }
+    var email = field('email', [document.createTextNode(L.email)], { type: 'email', autocomplete: 'email', maxlength: '254', required: true });
+    var name = field('name', [document.createTextNode(L.name + ' '), el('span', { class: 'assent-optional', text: L.optional })], { type: 'text', autocomplete: 'name', maxlength: '100' });
+    // A trap for bots that fill every field: not shown, not focusable, not read out.
+    var trap = el('input', { type: 'text', name: 'website', id: id + 'website', tabindex: '-1', autocomplete: 'off' });
+    var honeypot = el('div', { hidden: true, 'aria-hidden': 'true' }, [el('label', { for: id + 'website', text: L.honeypot }), trap]);
+
+    var exempt = form.exempt.length
+      ? el('section', { class: 'assent-exempt' }, [
+          el('h3', { text: L.exemptHeading }),
+          el('p', { text: L.exemptIntro }),
+          el('ul', {}, form.exempt.map(function (item) {
+            return el('li', {}, [el('strong', { text: item.name }), document.createTextNode(': ' + item.description)]);
+          })),
+        ])
+      : null;
+    var consent = el('section', { class: 'assent-consent' }, [
+      el('h3', { text: L.consentHeading }),
+      el('p', { text: form.consent.statement }),
+      el('p', {}, [el('a', { href: form.consent.privacyUrl, target: '_blank', rel: 'noopener', text: form.consent.privacyLabel + ' ' + L.opensInNewTab })]),
+    ]);
+    var widget = null;
+    if (form.turnstileSiteKey) {
+      widget = el('div', { class: 'cf-turnstile', 'data-sitekey': form.turnstileSiteKey, 'data-language': form.lang });
+      if (!turnstileLoaded) {
+        turnstileLoaded = true;
+        document.head.appendChild(el('script', { src: 'https://challenges.cloudflare.com/turnstile/v0/api.js', async: true, defer: true }));
+      }
+    }
+    var button = el('button', { type: 'submit', text: L.submit });
+    var formEl = el('form', { class: 'assent-form', lang: form.lang, novalidate: true, action: form.action, method: 'post' }, [
+      el('h2', { text: form.title }),
+      choose,
+      exempt,
+      email,
+      name,
+      honeypot,
+      consent,
+      widget,
+      button,
+    ]);
+    host.replaceChildren(formEl, status);
+    if (notice) status.textContent = notice;
+
+    formEl.addEventListener('submit', function (event) {
+      event.preventDefault();
+      Object.keys(errors).forEach(function (key) {
+        errors[key].hidden = true;
+        errors[key].textContent = '';
+        if (inputs[key]) inputs[key].removeAttribute('aria-invalid');
+      });
+      var checked = boxes.map(function (row) { return row.firstChild; }).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+      var token = formEl.querySelector('[name="cf-turnstile-response"]');
+      var body = {
+        email: inputs.email.value,
+        name: inputs.name.value,
+        categories: checked,
+        consent: form.consent.sha256,
+        lang: form.lang,
+        website: trap.value,
+        page: location.href,
+        'cf-turnstile-response': token ? token.value : '',
+      };
+      button.disabled = true;
+      status.textContent = L.sending;
+      fetch(form.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' })
+        .then(function (res) {
+          return res.json().then(function (answer) {
+            return { status: res.status, answer: answer };
+          });
+        })
+        .then(function (result) {
+          var answer = result.answer;
+          if (result.status === 200) {
+            var done = el('div', { class: 'assent-done', tabindex: '-1' }, [el('h2', { text: answer.title })].concat(answer.paragraphs.map(function (text) {
+              return el('p', { text: text });
+            })));
+            host.replaceChildren(done, status);
+            status.textContent = answer.title;
+            done.focus();
+            return;
+          }
+          // The wording changed while the page was open: show the new one, ask again.
+          if (answer.status === 'wording_changed') return mount(host, answer.message);
+          var first = null;
+          Object.keys(answer.errors || {}).forEach(function (key) {
+            if (!errors[key]) return;
+            errors[key].textContent = answer.errors[key];
+            errors[key].hidden = false;
+            if (inputs[key]) inputs[key].setAttribute('aria-invalid', 'true');
+            first = first || inputs[key] || formEl.querySelector('input[name="categories"]');
+          });
+          status.textContent = answer.message || L.failed;
+          if (first) first.focus();
+          if (window.turnstile && widget) window.turnstile.reset(widget);
+        })
+        .catch(function () {
+          status.textContent = L.failed;
+        })
+        .then(function () {
+          button.disabled = false;
+        });
+    });
+  }
+
+  var hosts = document.querySelectorAll('[data-assent-site]');
+  for (var i = 0; i < hosts.length; i++) mount(hosts[i]);
+})();
