@@ -31,7 +31,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   // script is loaded by other sites' pages.
   app.use('*', async (c, next) => {
     await next();
-    if (c.var.framableBy !== undefined) c.res.headers.delete('X-Frame-Options');
+    if (c.var.framableBy?.length) c.res.headers.delete('X-Frame-Options');
     if (c.req.path === EMBED_SCRIPT_PATH) c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
   });
   // Tokens travel in URLs: never hand them to another site in a Referer.

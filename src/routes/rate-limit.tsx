@@ -23,6 +23,10 @@ export function perIpRateLimit(scope: RateLimitScope, methods?: readonly string[
     // Whole minutes: "try again in 0 minutes" helps nobody.
     const wait = formatDuration(t, Math.ceil(verdict.retryAfterSeconds / 60) * 60);
     c.header('Retry-After', String(verdict.retryAfterSeconds));
+    // The script embed posts JSON and shows the message in place.
+    if (c.req.header('Content-Type')?.toLowerCase().startsWith('application/json')) {
+      return c.json({ status: 'too_many_requests', message: t.errors.tooManyBody(wait) }, 429);
+    }
     return page(
       c,
       429,

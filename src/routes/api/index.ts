@@ -8,6 +8,7 @@ import { apiEnabled, authenticateApiKey, claimedKeyId } from '../../domain/api-k
 import { hitRateLimit, reserveRateLimit } from '../../domain/rate-limit.ts';
 import { auditRequest, auditRoutes, auditTrail } from './audit.ts';
 import { contactRoutes } from './contacts.ts';
+import { embedRoutes } from './embed.ts';
 import { eligibilityRoutes } from './eligibility.ts';
 import { erasureRoutes } from './erasure.ts';
 import { importRoutes } from './imports.ts';
@@ -82,6 +83,7 @@ apiRoutes.doc31('/openapi.json', (c) => ({
 apiRoutes.use('/sites/*', auditTrail());
 apiRoutes.route('/', contactRoutes);
 apiRoutes.route('/', eligibilityRoutes);
+apiRoutes.route('/', embedRoutes);
 apiRoutes.route('/', erasureRoutes);
 apiRoutes.route('/', importRoutes);
 apiRoutes.route('/', proofRoutes);
