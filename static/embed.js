@@ -5,8 +5,9 @@
  * It reads the form from {BASE_URL}/s/{site}/form.json (in the page's language, or data-lang),
  * renders it into the element (nothing ticked, every field labelled, errors tied to their
  * fields, a live region for the result), and posts it as JSON; the answer replaces the form,
- * and the page never navigates. Without script the link stays. No dependencies, no styles of
- * its own beyond the classes (assent-*) the page may style.
+ * and the page never navigates. Without script the link stays. No dependencies. A few plain
+ * styles for the assent-* classes come first in the page's <head>, so the page's own rules win;
+ * data-assent-style="none" on the element leaves them out.
  */
 (function () {
   'use strict';
@@ -15,6 +16,16 @@
   var base = script.src.replace(/\/embed\.js(?:[?#].*)?$/, '');
   var made = 0;
   var turnstileLoaded = false;
+  var styled = false;
+  var STYLE =
+    '.assent-form{max-width:40rem;font:inherit}.assent-form fieldset{border:1px solid #d4d4d8;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}' +
+    '.assent-category{display:grid;grid-template-columns:auto 1fr;gap:.25rem .75rem;padding:.5rem 0}.assent-details{grid-column:2;opacity:.85}' +
+    '.assent-details p,.assent-details dl{margin:0}.assent-details dt{font-weight:600}.assent-details dd{margin:0 0 .25rem}' +
+    '.assent-field{margin:1rem 0}.assent-field label{display:block;font-weight:600;margin-bottom:.25rem}' +
+    '.assent-field input{box-sizing:border-box;width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #a1a1aa;border-radius:6px}' +
+    '.assent-optional{font-weight:400}.assent-error{color:#b91c1c;font-weight:600;margin:.25rem 0}' +
+    '.assent-form button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}' +
+    '.assent-form button[disabled]{opacity:.6}.assent-status:empty{display:none}';
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -28,6 +39,12 @@
       if (child) node.appendChild(child);
     });
     return node;
+  }
+
+  function addStyle() {
+    if (styled) return;
+    styled = true;
+    document.head.insertBefore(el('style', { text: STYLE }), document.head.firstChild);
   }
 
   function mount(host, notice) {
@@ -47,6 +64,7 @@
   }
 
   function render(host, form, notice) {
+    if (host.getAttribute('data-assent-style') !== 'none') addStyle();
     var L = form.labels;
     var id = 'assent-' + ++made + '-';
     var status = el('p', { class: 'assent-status', role: 'status', 'aria-live': 'polite' });
@@ -86,7 +104,7 @@
           el('h3', { text: L.exemptHeading }),
           el('p', { text: L.exemptIntro }),
           el('ul', {}, form.exempt.map(function (item) {
-            return el('li', {}, [el('strong', { text: item.name }), document.createTextNode(': ' + item.description)]);
+            return el('li', {}, [el('strong', { text: item.name }), document.createTextNode(L.separator + item.description)]);
           })),
         ])
       : null;

@@ -30,6 +30,8 @@ export const en = {
     privacy: (version: string) => `Privacy policy (version ${version})`,
     submit: 'Subscribe',
     sending: 'Sending…',
+    /** Between a name and its description in a list. */
+    listSeparator: ': ',
     errorSummary: 'Please correct the highlighted fields.',
     errorTitle: (title: string) => `Error: ${title}`,
     errors: {

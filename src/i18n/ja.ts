@@ -31,6 +31,8 @@ export const ja: Messages = {
     privacy: (version) => `プライバシーポリシー（版: ${version}）`,
     submit: '登録する',
     sending: '送信しています…',
+    /** Between a name and its description in a list. */
+    listSeparator: '：',
     errorSummary: '入力内容を確認してください。',
     errorTitle: (title) => `エラー: ${title}`,
     errors: {

@@ -52,6 +52,7 @@ embedRoutes.get('/:site/form.json', async (c) => {
       opensInNewTab: form.t.common.opensInNewTab,
       submit: s.submit,
       sending: s.sending,
+      separator: s.listSeparator,
       failed: form.t.errors.serverBody,
       humanNoScript: s.humanNoScript,
     },
