@@ -3,6 +3,7 @@
 import { raw } from 'hono/html';
 import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { Messages } from '../../src/i18n/index.ts';
+import { CategoryDetails } from '../partials/category-details.tsx';
 
 export interface SnippetProps {
   t: Messages;
@@ -81,15 +82,7 @@ export async function htmlSnippet(props: SnippetProps): Promise<string> {
             <label for={`assent-${category.key}`}>
               <strong>{category.name}</strong>
             </label>
-            <div id={`assent-${category.key}-details`}>
-              <p>{category.description}</p>
-              <dl>
-                <dt>{s.purpose}</dt>
-                <dd>{category.purpose}</dd>
-                <dt>{s.frequency}</dt>
-                <dd>{category.frequency}</dd>
-              </dl>
-            </div>
+            <CategoryDetails t={t} category={category} id={`assent-${category.key}-details`} />
           </div>
         ))}
       </fieldset>

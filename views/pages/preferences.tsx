@@ -4,6 +4,7 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { ConsentStatus } from '../../src/db/schema.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
+import { CategoryDetails } from '../partials/category-details.tsx';
 import { ExemptCategories } from '../partials/exempt-categories.tsx';
 import { Layout } from '../layout.tsx';
 
@@ -116,18 +117,11 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
       <label for={id}>
         <strong>{category.name}</strong>
       </label>
-      <div class="details" id={`${id}-details`}>
-        <p>{category.description}</p>
-        <dl>
-          <dt>{props.t.signup.purpose}</dt>
-          <dd>{category.purpose}</dd>
-          <dt>{props.t.signup.frequency}</dt>
-          <dd>{category.frequency}</dd>
-        </dl>
+      <CategoryDetails t={props.t} category={category} id={`${id}-details`} class="details">
         {category.status === 'pending' ? (
           <p class="pending">{props.byEmail ? props.t.preferences.waitingEmail : props.t.preferences.waiting}</p>
         ) : null}
-      </div>
+      </CategoryDetails>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { LocalisedCategory } from '../../src/db/sites.ts';
 import type { SignupErrors } from '../../src/domain/signup-form.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
+import { CategoryDetails } from '../partials/category-details.tsx';
 import { EmailField } from '../partials/email-field.tsx';
 import { ExemptCategories } from '../partials/exempt-categories.tsx';
 import { Layout, type LanguageLink } from '../layout.tsx';
@@ -80,15 +81,7 @@ export function SignupPage(props: SignupPageProps) {
               <label for={`category-${category.key}`}>
                 <strong>{category.name}</strong>
               </label>
-              <div class="details" id={`category-${category.key}-details`}>
-                <p>{category.description}</p>
-                <dl>
-                  <dt>{s.purpose}</dt>
-                  <dd>{category.purpose}</dd>
-                  <dt>{s.frequency}</dt>
-                  <dd>{category.frequency}</dd>
-                </dl>
-              </div>
+              <CategoryDetails t={t} category={category} id={`category-${category.key}-details`} class="details" />
             </div>
           ))}
         </fieldset>
