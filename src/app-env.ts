@@ -22,4 +22,6 @@ export interface AppOptions {
   clientIp?: (c: Context) => string | null;
   /** Serves /static/* (Node: files from disk; Workers: the assets binding). */
   staticFiles?: MiddlewareHandler;
+  /** Compresses answers (Node: brotli or gzip; Workers: none, Cloudflare's edge does it). */
+  compression?: MiddlewareHandler;
 }

@@ -19,6 +19,8 @@ import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
+  // Outermost, so that it sees every answer whole, error pages included.
+  if (options.compression) app.use('*', options.compression);
   app.use('*', async (c, next) => {
     c.set('deps', resolveDeps(c));
     c.set('ip', options.clientIp?.(c) ?? null);

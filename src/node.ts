@@ -19,6 +19,7 @@ import { createTokens } from './domain/tokens.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
+import { compressResponses } from './http/compression.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 import { nodeWebhookTransport } from './webhooks/node-transport.ts';
@@ -73,6 +74,7 @@ async function main() {
     // Behind TRUSTED_PROXIES, the client is who they vouch for in X-Forwarded-For.
     clientIp: (c) => forwardedClient(normaliseIp(getConnInfo(c).remote.address), c.req.header('x-forwarded-for'), config.trustedProxies),
     staticFiles: serveStatic({ root: PROJECT_ROOT }),
+    compression: compressResponses(),
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
