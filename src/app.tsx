@@ -24,6 +24,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('*', async (c, next) => {
     c.set('deps', resolveDeps(c));
     c.set('ip', options.clientIp?.(c) ?? null);
+    c.set('assetUrls', options.staticAssets?.urls ?? {});
     await next();
   });
   // Tokens travel in URLs: never hand them to another site in a Referer.
@@ -36,7 +37,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     }
   });
 
-  if (options.staticFiles) app.use('/static/*', options.staticFiles);
+  if (options.staticAssets) app.use('*', options.staticAssets.serve);
   app.use('/api/*', apiBodyLimit(), markupSafeJson());
   app.use('/dev/*', markupSafeJson());
   const formLimit = formBodyLimit();

@@ -2,7 +2,7 @@
 // outbox sender. Runs with no configuration at all.
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
 import { baseUrlWarning, ConfigError, isLocalBaseUrl, mailFromWarning, parseConfig } from './config.ts';
@@ -20,6 +20,8 @@ import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
 import { compressResponses } from './http/compression.ts';
+import { loadStaticAssets } from './http/load-static-assets.ts';
+import { assetUrls, serveStaticAssets } from './http/static-assets.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 import { nodeWebhookTransport } from './webhooks/node-transport.ts';
@@ -70,10 +72,12 @@ async function main() {
   const webhooks = startWebhookLoop(deps, nodeWebhookTransport({ allowLoopback: config.webhookAllowLoopback }));
   const jobs = startLedgerJobs(deps);
 
+  // Read once: a file changed under static/ is served (under its new name) after a restart.
+  const assets = loadStaticAssets(join(PROJECT_ROOT, 'static'));
   const app = createApp(() => deps, {
     // Behind TRUSTED_PROXIES, the client is who they vouch for in X-Forwarded-For.
     clientIp: (c) => forwardedClient(normaliseIp(getConnInfo(c).remote.address), c.req.header('x-forwarded-for'), config.trustedProxies),
-    staticFiles: serveStatic({ root: PROJECT_ROOT }),
+    staticAssets: { urls: assetUrls(assets), serve: serveStaticAssets(assets, { '/favicon.ico': '/static/favicon.svg' }) },
     compression: compressResponses(),
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {

@@ -3,13 +3,18 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../app-env.ts';
 import { LOCALES, messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
+import { Assets } from '../../views/assets.ts';
 import { BaseUrl } from '../../views/base-url.ts';
 import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 
 /** A whole page, or with `fragment` a piece of one for htmx to swap in. */
 export async function page(c: AppContext, status: ContentfulStatusCode, body: Child, options: { fragment?: boolean } = {}) {
-  const html = <BaseUrl.Provider value={c.var.deps.config.baseUrl}>{body}</BaseUrl.Provider>;
+  const html = (
+    <BaseUrl.Provider value={c.var.deps.config.baseUrl}>
+      <Assets.Provider value={c.var.assetUrls}>{body}</Assets.Provider>
+    </BaseUrl.Provider>
+  );
   return c.html((options.fragment ? '' : '<!doctype html>') + (await html.toString()), status);
 }
 
