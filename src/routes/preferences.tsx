@@ -19,7 +19,7 @@ import {
 } from '../../views/pages/preferences.tsx';
 import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
 import { escapeJsonMarkup } from './markup-safe-json.ts';
-import { badRequestPage, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
+import { badRequestPage, basePath, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
 
 export const preferenceRoutes = new Hono<AppEnv>();
 
@@ -115,8 +115,9 @@ preferenceRoutes.post('/:token/language', async (c) => {
   const lang = formText((await readForm(c))?.lang);
   if (!isLocale(lang)) return badRequestPage(c);
   await setContactLocale(c.var.deps, link.contact.id, lang);
-  // Back to the page (303: the browser follows with a GET), now in the stored language.
-  return c.redirect(`${c.var.deps.config.baseUrl}/p/${c.req.param('token')}`, 303);
+  // Back to the page (303: the browser follows with a GET), now in the stored language, on the
+  // host the browser is on.
+  return c.redirect(`${basePath(c)}/p/${c.req.param('token')}`, 303);
 });
 
 async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, notice?: string) {
