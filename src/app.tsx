@@ -12,6 +12,7 @@ import { preferenceRoutes } from './routes/preferences.tsx';
 import { perIpRateLimit } from './routes/rate-limit.tsx';
 import { apiBodyLimit, formBodyLimit } from './routes/body-limits.tsx';
 import { markupSafeJson } from './routes/markup-safe-json.ts';
+import { noStore } from './routes/no-store.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
@@ -45,7 +46,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   // Per-IP limits come after the body limit (the one-click exemption reads the body) and before
   // the CSRF check, so forged submissions count too. The signup page itself (GET) is not limited.
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
-  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, perIpRateLimit('links'), sameOriginForms());
+  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
