@@ -108,10 +108,10 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
         id={id}
         checked={category.status === 'granted'}
         aria-describedby={`${id}-details`}
-        hx-post={useHref(`${props.base}/categories/${category.key}`)}
-        hx-trigger="change"
-        hx-target={`#row-${category.key}`}
-        hx-swap="outerHTML"
+        data-hx-post={useHref(`${props.base}/categories/${category.key}`)}
+        data-hx-trigger="change"
+        data-hx-target={`#row-${category.key}`}
+        data-hx-swap="outerHTML"
       />
       <label for={id}>
         <strong>{category.name}</strong>
@@ -138,7 +138,7 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
  */
 export function StatusMessage(props: { text: string; oob?: boolean }) {
   return (
-    <p id="status" class="notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
+    <p id="status" class="notice" role="status" aria-live="polite" data-hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
       {props.text}
     </p>
   );
@@ -148,7 +148,7 @@ export function StatusMessage(props: { text: string; oob?: boolean }) {
 export function ConsentHistory(props: { t: Messages; history: HistoryEntry[]; oob?: boolean }) {
   const p = props.t.preferences;
   return (
-    <section class="history" id="history" hx-swap-oob={props.oob ? 'true' : undefined}>
+    <section class="history" id="history" data-hx-swap-oob={props.oob ? 'true' : undefined}>
       <h2>{p.historyHeading}</h2>
       <p class="hint">{p.historyIntro}</p>
       {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
