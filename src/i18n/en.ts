@@ -127,7 +127,10 @@ export const en = {
     historyHeading: 'Your consent history',
     historyIntro: 'What you agreed to or stopped, when and how. Times are in the sender’s time zone.',
     historyEmpty: 'Nothing recorded yet.',
-    wordingShown: 'Wording shown',
+    wordingRef: (n: number) => `Wording ${n}`,
+    wordingsHeading: 'Wordings you were shown',
+    wordingsIntro: 'Each event above points to the exact wording its form showed. Each wording is listed once.',
+    wordingTitle: (n: number, firstShown: string) => `Wording ${n}, first shown ${firstShown}`,
     historyEntry: (action: string, method: string) => `${action} ${method}.`,
     action: {
       requested: (category: string) => `You asked to receive ${category}`,

@@ -125,7 +125,10 @@ export const ja: Messages = {
     historyHeading: '同意の履歴',
     historyIntro: 'いつ、どのように同意または停止したかの記録です。時刻は送信者のタイムゾーンで表示しています。',
     historyEmpty: 'まだ記録はありません。',
-    wordingShown: '表示された文言',
+    wordingRef: (n) => `文言${n}`,
+    wordingsHeading: 'お客様に表示された文言',
+    wordingsIntro: '上の各記録は、そのときのフォームに表示された文言を指しています。同じ文言は一度だけ掲載しています。',
+    wordingTitle: (n, firstShown) => `文言${n}（初回表示：${firstShown}）`,
     historyEntry: (action, method) => `${method}${action}。`,
     action: {
       requested: (category) => `「${category}」の受信を申し込みました`,

@@ -321,7 +321,7 @@ async function heading(p: Page): Promise<string> {
 }
 
 async function historyTexts(p: Page): Promise<string[]> {
-  return (await p.locator('section.history li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  return (await p.locator('section.history ul.events > li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
 

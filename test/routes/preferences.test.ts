@@ -59,6 +59,23 @@ describe('GET /p/{token}', () => {
     expect(html.indexOf('You asked to receive Offers')).toBeLessThan(html.indexOf('You confirmed Newsletter'));
   });
 
+  it('shows each wording once, however many events point at it, and each event names its wording', async () => {
+    const signupWording = (await t.events('pat@example.com'))[0]!.consent_text_sha256!;
+    let html = await (await t.request(manage)).text();
+    // Three events (two requests and a confirmation) showed the signup form's wording.
+    expect(html.split('I agree that Demo Shop K.K. may send').length - 1).toBe(1);
+    expect(html.match(new RegExp(`href="#wording-${signupWording}"`, 'g'))).toHaveLength(3);
+    expect(html).toContain(`<li id="wording-${signupWording}"><details><summary>Wording 1, first shown 1 November 2026 at 18:00 GMT+9</summary>`);
+
+    // A save on this page shows the page's own wording: a second one, listed after the first.
+    t.clock.advance(MINUTE);
+    await post(manage, form([['consent', consent], ['shown', 'newsletter'], ['shown', 'offers'], ['categories', 'offers']]));
+    html = await (await t.request(manage)).text();
+    expect(html.match(/<li id="wording-[0-9a-f]{64}">/g)).toHaveLength(2);
+    expect(html).toContain(`href="#wording-${consent}" class="wording-ref">Wording 2</a>`);
+    expect(html.split('I agree that Demo Shop K.K. may send').length - 1).toBe(1);
+  });
+
   it('changes nothing, and HEAD too', async () => {
     const before = await eventCount();
     await t.request(manage);
