@@ -130,7 +130,8 @@ export const en = {
     wordingRef: (n: number) => `Wording ${n}`,
     wordingsHeading: 'Wordings you were shown',
     wordingsIntro: 'Each event above points to the exact wording its form showed. Each wording is listed once.',
-    wordingTitle: (n: number, firstShown: string) => `Wording ${n}, first shown ${firstShown}`,
+    /** Around the time it was first shown: [before, after]. */
+    wordingTitle: (n: number): [string, string] => [`Wording ${n}, first shown `, ''],
     historyEntry: (action: string, method: string) => `${action} ${method}.`,
     action: {
       requested: (category: string) => `You asked to receive ${category}`,
@@ -253,8 +254,10 @@ export const en = {
 
 type Widen<T> = T extends (...args: infer A) => string
   ? (...args: A) => string
-  : T extends string
-    ? string
-    : { [K in keyof T]: Widen<T[K]> };
+  : T extends (...args: infer A) => [string, string]
+    ? (...args: A) => [string, string]
+    : T extends string
+      ? string
+      : { [K in keyof T]: Widen<T[K]> };
 
 export type Messages = Widen<typeof en>;

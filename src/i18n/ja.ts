@@ -128,7 +128,7 @@ export const ja: Messages = {
     wordingRef: (n) => `文言${n}`,
     wordingsHeading: 'お客様に表示された文言',
     wordingsIntro: '上の各記録は、そのときのフォームに表示された文言を指しています。同じ文言は一度だけ掲載しています。',
-    wordingTitle: (n, firstShown) => `文言${n}（初回表示：${firstShown}）`,
+    wordingTitle: (n) => [`文言${n}（初回表示：`, '）'],
     historyEntry: (action, method) => `${method}${action}。`,
     action: {
       requested: (category) => `「${category}」の受信を申し込みました`,

@@ -162,7 +162,7 @@ async function historyOf(c: AppContext, link: OpenedLink): Promise<History> {
   const wordings = new Map<string, WordingShown>();
   for (const event of events) {
     if (event.consent_text_sha256 === null || event.consent_text === null || wordings.has(event.consent_text_sha256)) continue;
-    wordings.set(event.consent_text_sha256, { sha256: event.consent_text_sha256, number: wordings.size + 1, firstShown: when(event.occurred_at), text: event.consent_text });
+    wordings.set(event.consent_text_sha256, { sha256: event.consent_text_sha256, number: wordings.size + 1, firstShownAt: event.occurred_at, firstShown: when(event.occurred_at), text: event.consent_text });
   }
   const entries = events.reverse().map((event) => ({
     id: event.id,

@@ -65,7 +65,7 @@ describe('GET /p/{token}', () => {
     // Three events (two requests and a confirmation) showed the signup form's wording.
     expect(html.split('I agree that Demo Shop K.K. may send').length - 1).toBe(1);
     expect(html.match(new RegExp(`href="#wording-${signupWording}"`, 'g'))).toHaveLength(3);
-    expect(html).toContain(`<li id="wording-${signupWording}"><details><summary>Wording 1, first shown 1 November 2026 at 18:00 GMT+9</summary>`);
+    expect(html).toContain(`<li id="wording-${signupWording}"><details><summary>Wording 1, first shown <time datetime="2026-11-01T09:00:00.000Z">1 November 2026 at 18:00 GMT+9</time></summary>`);
 
     // A save on this page shows the page's own wording: a second one, listed after the first.
     t.clock.advance(MINUTE);

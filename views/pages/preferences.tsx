@@ -26,6 +26,8 @@ export interface WordingShown {
   sha256: string;
   /** 1 for the first wording the contact saw, in the order they saw them. */
   number: number;
+  /** ISO 8601, and as people read it. */
+  firstShownAt: string;
   firstShown: string;
   text: string;
 }
@@ -193,16 +195,23 @@ export function ConsentHistory(props: { t: Messages; history: History; oob?: boo
         <>
           <h3>{p.wordingsHeading}</h3>
           <p class="hint">{p.wordingsIntro}</p>
-          <ol class="wordings">
-            {wordings.map((wording) => (
-              <li id={`wording-${wording.sha256}`}>
-                <details>
-                  <summary>{p.wordingTitle(wording.number, wording.firstShown)}</summary>
-                  <pre>{wording.text}</pre>
-                </details>
-              </li>
-            ))}
-          </ol>
+          <ul class="wordings">
+            {wordings.map((wording) => {
+              const [before, after] = p.wordingTitle(wording.number);
+              return (
+                <li id={`wording-${wording.sha256}`}>
+                  <details>
+                    <summary>
+                      {before}
+                      <time datetime={wording.firstShownAt}>{wording.firstShown}</time>
+                      {after}
+                    </summary>
+                    <pre>{wording.text}</pre>
+                  </details>
+                </li>
+              );
+            })}
+          </ul>
         </>
       ) : null}
     </section>
