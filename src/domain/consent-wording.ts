@@ -27,6 +27,7 @@ export async function buildConsentWording(
   form: WordingForm = 'signup',
 ): Promise<ConsentWording> {
   const s = t.signup;
+  const colon = t.common.colon;
   const optIn = categories.filter((c) => c.kind === 'opt_in');
   const exempt = categories.filter((c) => c.kind === 'exempt');
   const heading = form === 'signup' ? [s.title(site.name), s.intro(site.name)] : [t.preferences.title(site.name)];
@@ -41,17 +42,17 @@ export async function buildConsentWording(
     '',
     form === 'signup' ? s.choose : t.preferences.choose,
     ...optIn.map(
-      (c) => `[ ] ${c.name}: ${c.description} ${s.purpose}: ${c.purpose} ${s.frequency}: ${c.frequency}`,
+      (c) => `[ ] ${c.name}${colon}${c.description} ${s.purpose}${colon}${c.purpose} ${s.frequency}${colon}${c.frequency}`,
     ),
   ];
   if (exempt.length > 0) {
-    lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}: ${c.description}`));
+    lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}${colon}${c.description}`));
   }
   lines.push(
     '',
     s.consentHeading,
     statement,
-    `${s.privacy(site.privacy_policy_version)}: ${site.privacy_policy_url}`,
+    `${s.privacy(site.privacy_policy_version)}${colon}${site.privacy_policy_url}`,
   );
   const text = lines.join('\n');
   return { text, sha256: await sha256Hex(text), locale, policyVersion: site.privacy_policy_version };

@@ -5,6 +5,8 @@ export const en = {
   common: {
     switchLanguage: 'Language',
     opensInNewTab: '(opens in a new tab)',
+    /** Between a label and its value; Japanese uses the full-width one. */
+    colon: ': ',
   },
   duration: {
     days: (n: number) => (n === 1 ? '1 day' : `${n} days`),
@@ -216,7 +218,6 @@ export const en = {
     postalAddress: 'Postal address',
     inquiryContact: 'Inquiries',
     privacyPolicy: 'Privacy policy',
-    version: 'version',
     contact: 'Contact',
     id: 'ID',
     email: 'Email address',
@@ -247,6 +248,7 @@ export const en = {
     notSealed: 'not sealed yet',
     none: '—',
     wordings: 'Consent wordings',
+    policy: (url: string, version: string) => `${url} (version ${version})`,
     wordingMeta: (locale: string, policyVersion: string, createdAt: string) =>
       `Language ${locale}, policy version ${policyVersion}, first stored ${createdAt}.`,
   },
