@@ -1,5 +1,7 @@
 // How the pages reach a real browser (Debian's Chromium): opened on another host name than
-// BASE_URL's, they still load their stylesheet and their forms still post; on a 360 px phone the
+// BASE_URL's, they still load their stylesheet and their forms still post; the preference page
+// weighs under 50 KB and a repeat visit fetches only the page (WEIGHT_STATS=1 prints the bytes
+// Chromium counted); on a 360 px phone the
 // purpose and frequency go under their labels, and Japanese lines break between phrases with no
 // character left alone on a line.
 //
@@ -72,6 +74,42 @@ describe.skipIf(noBrowser)('pages as Chromium gets them', () => {
         'new-link': `${base}/u/request-link`,
         confirm: base + pathIn(confirmation, '/c/'),
       };
+    });
+
+    it('the preference page: under 50 KB on the first visit, only the page itself on the next', async () => {
+      const context = await browser!.newContext({ javaScriptEnabled: true, viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      const visit = async () => {
+        const fetched = new Map<string, string>();
+        const bytes = new Map<string, number>();
+        const onResponse = (event: { requestId: string; response: { url: string; fromDiskCache?: boolean; fromMemoryCache?: boolean } }) => {
+          if (!event.response.fromDiskCache && !event.response.fromMemoryCache) fetched.set(event.requestId, new URL(event.response.url).pathname);
+        };
+        const onFinished = (event: { requestId: string; encodedDataLength: number }) => bytes.set(event.requestId, event.encodedDataLength);
+        // Blink's memory cache reports a hit here, not in responseReceived.
+        const onCached = (event: { requestId: string }) => cached.add(event.requestId);
+        const cached = new Set<string>();
+        cdp.on('Network.responseReceived', onResponse);
+        cdp.on('Network.loadingFinished', onFinished);
+        cdp.on('Network.requestServedFromCache', onCached);
+        await page.goto(pages.preferences!, { waitUntil: 'networkidle' });
+        cdp.off('Network.responseReceived', onResponse);
+        cdp.off('Network.loadingFinished', onFinished);
+        cdp.off('Network.requestServedFromCache', onCached);
+        for (const id of cached) fetched.delete(id);
+        const paths = [...fetched.values()];
+        const total = [...fetched.keys()].reduce((sum, id) => sum + (bytes.get(id) ?? 0), 0);
+        return { paths, total };
+      };
+      const first = await visit();
+      expect(first.paths.some((path) => /^\/static\/vendor\/htmx\.min\.[0-9a-f]{10}\.js$/.test(path))).toBe(true);
+      expect(first.total).toBeLessThanOrEqual(50 * 1024);
+      const repeat = await visit();
+      expect(repeat.paths).toEqual([new URL(pages.preferences!).pathname]);
+      if (process.env.WEIGHT_STATS) console.log(`Chromium, preference page: first visit ${first.total} B (${first.paths.length} requests), repeat ${repeat.total} B (${repeat.paths.length})`);
+      await context.close();
     });
 
     it('on 360 px, purpose and frequency go under their labels; on 1280 px beside them', async () => {
