@@ -1,9 +1,19 @@
 #!/bin/sh
-# Makes sure Debian's Chromium is installed for the end-to-end browser test (test/e2e).
-# Idempotent: does nothing when /usr/bin/chromium exists. Never downloads a browser any other way.
+# Makes sure Debian's Chromium and a Japanese font are installed for the browser tests (test/e2e):
+# without fonts-noto-cjk, Japanese pages render as boxes and their screenshots show nothing.
+# Idempotent: does nothing when both are there. Never downloads a browser any other way.
 set -eu
 
-if [ -x /usr/bin/chromium ]; then
+PACKAGES="chromium fonts-noto-cjk"
+
+installed() {
+  [ "$(dpkg-query -W -f '${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=""
+[ -x /usr/bin/chromium ] || missing="chromium"
+installed fonts-noto-cjk || missing="$missing fonts-noto-cjk"
+if [ -z "$missing" ]; then
   exit 0
 fi
 
@@ -12,14 +22,15 @@ if [ "$(id -u)" -eq 0 ]; then
 elif command -v sudo >/dev/null 2>&1; then
   SUDO="sudo"
 else
-  echo "ensure-chromium: /usr/bin/chromium is missing and this user cannot run apt-get" >&2
+  echo "ensure-chromium: missing$missing and this user cannot run apt-get" >&2
   exit 1
 fi
 
 $SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+# shellcheck disable=SC2086 # one word per package
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "ensure-chromium: apt-get finished but /usr/bin/chromium is still missing" >&2
+if [ ! -x /usr/bin/chromium ] || ! installed fonts-noto-cjk; then
+  echo "ensure-chromium: apt-get finished but chromium or fonts-noto-cjk is still missing" >&2
   exit 1
 fi

@@ -1,11 +1,14 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Deps } from './deps.ts';
+import type { AssetUrls } from './http/static-assets.ts';
 
 export interface AppEnv {
   Variables: {
     deps: Deps;
     /** The client's address as the runtime sees it, for the evidence; null when unknown. */
     ip: string | null;
+    /** What pages link static files by (content-hashed names); empty: their plain names. */
+    assetUrls: AssetUrls;
     /** API: the id of the key that authenticated the request. */
     apiKeyId: string;
     /** The origins that may frame this answer (the iframe embed); unset: no one may. */
@@ -24,6 +27,11 @@ export interface AppOptions {
   clientIp?: (c: Context) => string | null;
   /** The source of /embed.js (Node: static/embed.js read at start). */
   embedScript?: string;
-  /** Serves /static/* (Node: files from disk; Workers: the assets binding). */
-  staticFiles?: MiddlewareHandler;
+  /**
+   * Static files: `serve` answers /static/* and /favicon.ico, `urls` names what pages link
+   * (Node: read and hashed at start; Workers: the assets binding and the names made at deploy).
+   */
+  staticAssets?: { urls: AssetUrls; serve: MiddlewareHandler };
+  /** Compresses answers (Node: brotli or gzip; Workers: none, Cloudflare's edge does it). */
+  compression?: MiddlewareHandler;
 }

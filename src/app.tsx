@@ -12,6 +12,7 @@ import { preferenceRoutes } from './routes/preferences.tsx';
 import { perIpRateLimit } from './routes/rate-limit.tsx';
 import { apiBodyLimit, formBodyLimit } from './routes/body-limits.tsx';
 import { markupSafeJson } from './routes/markup-safe-json.ts';
+import { noStore } from './routes/no-store.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { EMBED_SCRIPT_PATH, embedRoutes, embedScript, signupCors } from './routes/embed.tsx';
 import { signupRoutes } from './routes/signup.tsx';
@@ -20,9 +21,12 @@ import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
 
+  // Outermost, so that it sees every answer whole, error pages included.
+  if (options.compression) app.use('*', options.compression);
   app.use('*', async (c, next) => {
     c.set('deps', resolveDeps(c));
     c.set('ip', options.clientIp?.(c) ?? null);
+    c.set('assetUrls', options.staticAssets?.urls ?? {});
     await next();
   });
   // Framing and cross-origin loading are decided here, around secureHeaders, which sets
@@ -44,7 +48,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     }
   });
 
-  if (options.staticFiles) app.use('/static/*', options.staticFiles);
+  if (options.staticAssets) app.use('*', options.staticAssets.serve);
   app.use('/api/*', apiBodyLimit(), markupSafeJson());
   app.use('/dev/*', markupSafeJson());
   const formLimit = formBodyLimit();
@@ -55,7 +59,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('/s/:site', signupCors());
   app.use('/s/:site/form.json', signupCors());
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
-  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, formLimit, perIpRateLimit('links'), sameOriginForms());
+  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
   app.route('/s', embedRoutes);

@@ -2,7 +2,6 @@
 // outbox sender. Runs with no configuration at all.
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,9 @@ import { purgeUnconfirmedSignups } from './domain/retention.ts';
 import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { createTokens } from './domain/tokens.ts';
+import { compressResponses } from './http/compression.ts';
+import { loadStaticAssets } from './http/load-static-assets.ts';
+import { assetUrls, serveStaticAssets } from './http/static-assets.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
@@ -71,11 +73,14 @@ async function main() {
   const webhooks = startWebhookLoop(deps, nodeWebhookTransport({ allowLoopback: config.webhookAllowLoopback }));
   const jobs = startLedgerJobs(deps);
 
+  // Read once: a file changed under static/ is served (under its new name) after a restart.
+  const assets = loadStaticAssets(join(PROJECT_ROOT, 'static'));
   const app = createApp(() => deps, {
     // Behind TRUSTED_PROXIES, the client is who they vouch for in X-Forwarded-For.
     clientIp: (c) => forwardedClient(normaliseIp(getConnInfo(c).remote.address), c.req.header('x-forwarded-for'), config.trustedProxies),
-    staticFiles: serveStatic({ root: PROJECT_ROOT }),
     embedScript: readFileSync(join(PROJECT_ROOT, 'static', 'embed.js'), 'utf8'),
+    staticAssets: { urls: assetUrls(assets), serve: serveStaticAssets(assets, { '/favicon.ico': '/static/favicon.svg' }) },
+    compression: compressResponses(),
   });
   const server = serve({ fetch: app.fetch, port: config.port }, () => {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);

@@ -1,9 +1,13 @@
-// Every link a page prints is built from BASE_URL, so the service works behind a proxy that
-// serves it under a path prefix. Routes pass root-relative paths; views turn them into links.
+// Links in pages are root-relative, under BASE_URL's path prefix (/consent for
+// https://x.example/consent, behind a proxy that forwards the prefix): the browser resolves them
+// against the host it actually opened, so a page reached at 127.0.0.1 while BASE_URL names
+// localhost still loads its stylesheet and posts its forms to itself. Emails, which have no page
+// to resolve against, get absolute URLs from their props instead.
 import { createContext, useContext } from 'hono/jsx';
 
-export const BaseUrl = createContext('');
+/** BASE_URL's path without a trailing slash: "" or "/consent". */
+export const BasePath = createContext('');
 
 export function useHref(path: string): string {
-  return useContext(BaseUrl) + path;
+  return useContext(BasePath) + path;
 }

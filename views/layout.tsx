@@ -1,5 +1,6 @@
 // The frame of every page. Pages work without JavaScript; htmx only adds smoothness later.
 import type { Child } from 'hono/jsx';
+import { useAsset } from './assets.ts';
 import { useHref } from './base-url.ts';
 
 export interface LanguageLink {
@@ -29,15 +30,16 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{props.title}</title>
-        <link rel="stylesheet" href={useHref('/static/app.css')} />
+        <link rel="icon" href={useAsset('/static/favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={useAsset('/static/app.css')} />
         {props.htmx ? (
           <>
             {/* The CSP forbids inline styles: htmx must not inject its indicator style. */}
             <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}' />
-            <script src={useHref('/static/vendor/htmx.min.js')} defer></script>
+            <script src={useAsset('/static/vendor/htmx.min.js')} defer></script>
           </>
         ) : null}
-        {props.compact ? <script src={useHref('/static/embed-frame.js')} defer></script> : null}
+        {props.compact ? <script src={useAsset('/static/embed-frame.js')} defer></script> : null}
       </head>
       <body class={props.compact ? 'compact' : undefined}>
         <main class="card">

@@ -29,6 +29,7 @@ export async function buildConsentWording(
   form: WordingForm = 'signup',
 ): Promise<ConsentWording> {
   const s = t.signup;
+  const colon = t.common.colon;
   const optIn = categories.filter((c) => c.kind === 'opt_in');
   const exempt = categories.filter((c) => c.kind === 'exempt');
   const signupForm = form === 'signup' || form === 'embed';
@@ -45,17 +46,17 @@ export async function buildConsentWording(
     '',
     signupForm ? s.choose : t.preferences.choose,
     ...optIn.map(
-      (c) => `[ ] ${c.name}: ${c.description} ${s.purpose}: ${c.purpose} ${s.frequency}: ${c.frequency}`,
+      (c) => `[ ] ${c.name}${colon}${c.description} ${s.purpose}${colon}${c.purpose} ${s.frequency}${colon}${c.frequency}`,
     ),
   ];
   if (exempt.length > 0) {
-    lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}: ${c.description}`));
+    lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}${colon}${c.description}`));
   }
   lines.push(
     '',
     s.consentHeading,
     statement,
-    `${s.privacy(site.privacy_policy_version)}: ${site.privacy_policy_url}`,
+    `${s.privacy(site.privacy_policy_version)}${colon}${site.privacy_policy_url}`,
   );
   const text = lines.join('\n');
   return { text, sha256: await sha256Hex(text), locale, policyVersion: site.privacy_policy_version };

@@ -5,6 +5,8 @@ export const en = {
   common: {
     switchLanguage: 'Language',
     opensInNewTab: '(opens in a new tab)',
+    /** Between a label and its value; Japanese uses the full-width one. */
+    colon: ': ',
   },
   duration: {
     days: (n: number) => (n === 1 ? '1 day' : `${n} days`),
@@ -130,7 +132,11 @@ export const en = {
     historyHeading: 'Your consent history',
     historyIntro: 'What you agreed to or stopped, when and how. Times are in the sender’s time zone.',
     historyEmpty: 'Nothing recorded yet.',
-    wordingShown: 'Wording shown',
+    wordingRef: (n: number) => `Wording ${n}`,
+    wordingsHeading: 'Wordings you were shown',
+    wordingsIntro: 'Each event above points to the exact wording its form showed. Each wording is listed once.',
+    /** Around the time it was first shown: [before, after]. */
+    wordingTitle: (n: number): [string, string] => [`Wording ${n}, first shown `, ''],
     historyEntry: (action: string, method: string) => `${action} ${method}.`,
     action: {
       requested: (category: string) => `You asked to receive ${category}`,
@@ -215,7 +221,6 @@ export const en = {
     postalAddress: 'Postal address',
     inquiryContact: 'Inquiries',
     privacyPolicy: 'Privacy policy',
-    version: 'version',
     contact: 'Contact',
     id: 'ID',
     email: 'Email address',
@@ -246,6 +251,7 @@ export const en = {
     notSealed: 'not sealed yet',
     none: '—',
     wordings: 'Consent wordings',
+    policy: (url: string, version: string) => `${url} (version ${version})`,
     wordingMeta: (locale: string, policyVersion: string, createdAt: string) =>
       `Language ${locale}, policy version ${policyVersion}, first stored ${createdAt}.`,
   },
@@ -253,8 +259,10 @@ export const en = {
 
 type Widen<T> = T extends (...args: infer A) => string
   ? (...args: A) => string
-  : T extends string
-    ? string
-    : { [K in keyof T]: Widen<T[K]> };
+  : T extends (...args: infer A) => [string, string]
+    ? (...args: A) => [string, string]
+    : T extends string
+      ? string
+      : { [K in keyof T]: Widen<T[K]> };
 
 export type Messages = Widen<typeof en>;

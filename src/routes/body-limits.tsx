@@ -13,7 +13,7 @@ export const API_BODY_LIMIT = 1024 * 1024;
 export function formBodyLimit(): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
     maxSize: FORM_BODY_LIMIT,
-    onError: (c) => errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody]),
+    onError: (c) => closing(errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody])),
   });
   return readingSafely(limit, (c) => errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]));
 }
@@ -21,9 +21,19 @@ export function formBodyLimit(): MiddlewareHandler<AppEnv> {
 export function apiBodyLimit(): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
     maxSize: API_BODY_LIMIT,
-    onError: (c) => apiError(c, 'payload_too_large', `The body is over ${API_BODY_LIMIT / 1024} KiB.`),
+    onError: (c) => closing(apiError(c, 'payload_too_large', `The body is over ${API_BODY_LIMIT / 1024} KiB.`)),
   });
   return readingSafely(limit, (c) => apiError(c, 'invalid_request', 'The request body could not be read to its end.'));
+}
+
+/**
+ * After a 413 the rest of the body is still on its way, and a connection kept alive would read
+ * it as the next request: answer, then close (Node closes a socket whose answer says so).
+ */
+async function closing(answer: Response | Promise<Response>): Promise<Response> {
+  const response = await answer;
+  response.headers.set('Connection', 'close');
+  return response;
 }
 
 /**

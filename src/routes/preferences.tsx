@@ -15,11 +15,12 @@ import {
   ConsentHistory,
   PreferencesPage,
   StatusMessage,
-  type HistoryEntry,
+  type History,
+  type WordingShown,
 } from '../../views/pages/preferences.tsx';
 import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
 import { escapeJsonMarkup } from './markup-safe-json.ts';
-import { badRequestPage, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
+import { badRequestPage, basePath, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
 
 export const preferenceRoutes = new Hono<AppEnv>();
 
@@ -115,8 +116,9 @@ preferenceRoutes.post('/:token/language', async (c) => {
   const lang = formText((await readForm(c))?.lang);
   if (!isLocale(lang)) return badRequestPage(c);
   await setContactLocale(c.var.deps, link.contact.id, lang);
-  // Back to the page (303: the browser follows with a GET), now in the stored language.
-  return c.redirect(`${c.var.deps.config.baseUrl}/p/${c.req.param('token')}`, 303);
+  // Back to the page (303: the browser follows with a GET), now in the stored language, on the
+  // host the browser is on.
+  return c.redirect(`${basePath(c)}/p/${c.req.param('token')}`, 303);
 });
 
 async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, notice?: string) {
@@ -152,17 +154,24 @@ function byEmail(link: OpenedLink): boolean {
   return link.contact.confirmed_at === null;
 }
 
-/** The ledger in plain words, newest first, times in the site's zone. */
-async function historyOf(c: AppContext, link: OpenedLink): Promise<HistoryEntry[]> {
+/** The ledger in plain words, newest first, times in the site's zone; each wording once. */
+async function historyOf(c: AppContext, link: OpenedLink): Promise<History> {
   const events = await listEventsWithText(c.var.deps.db, link.contact.id);
   const p = link.t.preferences;
-  return events.reverse().map((event) => ({
+  const when = (at: string) => formatDateTime(link.locale, link.site.time_zone, new Date(at));
+  const wordings = new Map<string, WordingShown>();
+  for (const event of events) {
+    if (event.consent_text_sha256 === null || event.consent_text === null || wordings.has(event.consent_text_sha256)) continue;
+    wordings.set(event.consent_text_sha256, { sha256: event.consent_text_sha256, number: wordings.size + 1, firstShownAt: event.occurred_at, firstShown: when(event.occurred_at), text: event.consent_text });
+  }
+  const entries = events.reverse().map((event) => ({
     id: event.id,
     at: event.occurred_at,
-    when: formatDateTime(link.locale, link.site.time_zone, new Date(event.occurred_at)),
+    when: when(event.occurred_at),
     description: p.historyEntry(p.action[event.action](link.name(event.category_key)), p.method[event.method] ?? `(${event.method})`),
-    wording: event.consent_text,
+    wordingSha256: event.consent_text_sha256,
   }));
+  return { entries, wordings: [...wordings.values()] };
 }
 
 function pageWording(link: OpenedLink) {

@@ -3,14 +3,24 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppContext } from '../app-env.ts';
 import { LOCALES, messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
-import { BaseUrl } from '../../views/base-url.ts';
+import { Assets } from '../../views/assets.ts';
+import { BasePath } from '../../views/base-url.ts';
 import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 
 /** A whole page, or with `fragment` a piece of one for htmx to swap in. */
 export async function page(c: AppContext, status: ContentfulStatusCode, body: Child, options: { fragment?: boolean } = {}) {
-  const html = <BaseUrl.Provider value={c.var.deps.config.baseUrl}>{body}</BaseUrl.Provider>;
+  const html = (
+    <BasePath.Provider value={basePath(c)}>
+      <Assets.Provider value={c.var.assetUrls}>{body}</Assets.Provider>
+    </BasePath.Provider>
+  );
   return c.html((options.fragment ? '' : '<!doctype html>') + (await html.toString()), status);
+}
+
+/** BASE_URL's path prefix ("" or "/consent"), which every root-relative link and redirect starts with. */
+export function basePath(c: AppContext): string {
+  return new URL(c.var.deps.config.baseUrl).pathname.replace(/\/+$/, '');
 }
 
 /** `?lang=`, then Accept-Language, then the given default. */

@@ -3,8 +3,8 @@
 // JavaScript disabled (every page must work without it): the signup form, its errors, the
 // confirmation mail, the confirm page and its button, the Japanese form, and an axe-core check.
 //
-// Needs /usr/bin/chromium: run scripts/ensure-chromium.sh first. Screenshots for a human go to
-// /tmp/assent-e2e/*.png.
+// Needs /usr/bin/chromium and fonts-noto-cjk: run scripts/ensure-chromium.sh first. Screenshots
+// for a human go to /tmp/assent-e2e/*.png.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';

@@ -7,8 +7,8 @@
 //   preference page with htmx (per-checkbox saves, no page load, no CSP errors) → the language
 //   switch → axe-core on the preference and unsubscribe pages.
 //
-// Needs /usr/bin/chromium: run scripts/ensure-chromium.sh first. Screenshots for a human go to
-// /tmp/assent-e2e/*.png.
+// Needs /usr/bin/chromium and fonts-noto-cjk: run scripts/ensure-chromium.sh first. Screenshots
+// for a human go to /tmp/assent-e2e/*.png.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -321,7 +321,7 @@ async function heading(p: Page): Promise<string> {
 }
 
 async function historyTexts(p: Page): Promise<string[]> {
-  return (await p.locator('section.history li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  return (await p.locator('section.history ul.events > li').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
 

@@ -138,4 +138,22 @@ describe('raw requests to the real server', () => {
     expect(server.hasExited()).toBe(false);
     expect(counts()).toEqual(before);
   });
+
+  it('closes the connection after a 413, so the rest of the body is never read as a request', async () => {
+    const big = 'a'.repeat(40 * KB);
+    const framings = {
+      'form, Content-Length': `POST /s/demo HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${big.length}\r\n\r\n${big}`,
+      'form, chunked': `POST /p/x HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n${big.length.toString(16)}\r\n${big}\r\n`,
+      'API, Content-Length': `POST /api/v1/sites HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${1100 * KB}\r\n\r\n${'a'.repeat(1100 * KB)}`,
+    };
+    for (const [framing, request] of Object.entries(framings)) {
+      // No "Connection: close" from us: a browser keeps the connection alive.
+      const started = Date.now();
+      const response = await raw(bytes(request), { timeoutMs: 4000 });
+      expect(statusOf(response), framing).toBe(413);
+      expect(response, framing).toMatch(/\r\nconnection: close\r\n/i);
+      // Closed by the server at once, not by the raw() timeout nor by keep-alive's 5 s.
+      expect(Date.now() - started, framing).toBeLessThan(2000);
+    }
+  });
 });

@@ -221,11 +221,11 @@ describe('the welcome email’s footer', () => {
     const lines = welcome!.text.split('\n');
     for (const line of [
       stop,
-      `配信停止: ${unsubscribe}`,
-      `配信設定: ${preferences}`,
-      '送信者: Demo Shop K.K.',
-      '住所: 1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan',
-      'お問い合わせ先: privacy@example.com',
+      `配信停止：${unsubscribe}`,
+      `配信設定：${preferences}`,
+      '送信者：Demo Shop K.K.',
+      '住所：1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan',
+      'お問い合わせ先：privacy@example.com',
     ]) {
       expect(lines).toContain(line);
     }
@@ -233,9 +233,9 @@ describe('the welcome email’s footer', () => {
     expect(html).toContain(stop);
     expect(html).toContain(`<a href="${unsubscribe}" style="color:#1d4ed8">配信停止</a>`);
     expect(html).toContain(`<a href="${preferences}" style="color:#1d4ed8">配信設定</a>`);
-    expect(html).toContain('送信者: Demo Shop K.K.');
-    expect(html).toContain('住所: 1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan');
-    expect(html).toContain('お問い合わせ先: privacy@example.com');
+    expect(html).toContain('送信者：Demo Shop K.K.');
+    expect(html).toContain('住所：1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan');
+    expect(html).toContain('お問い合わせ先：privacy@example.com');
     for (const part of [welcome!.text, html]) {
       expect(part).not.toContain('Sent by');
       expect(part).not.toContain('Postal address');

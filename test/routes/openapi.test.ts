@@ -37,6 +37,28 @@ describe('GET /api/v1/openapi.json', () => {
     expect(lookup.requestBody.content['application/json'].schema.properties.email.maxLength).toBe(254);
   });
 
+  it('documents the 415 on every route that reads a JSON body, and each of them answers it', async () => {
+    const t = await makeTestApp();
+    const doc = await (await t.request('/api/v1/openapi.json')).json();
+    type Operation = { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> };
+    const withBody = Object.entries(doc.paths as Record<string, Record<string, Operation>>).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => operation.requestBody?.content['application/json'])
+        .map(([method, operation]) => ({ method, path, operation })),
+    );
+    expect(withBody.length).toBeGreaterThanOrEqual(9);
+    for (const { method, path, operation } of withBody) {
+      expect(Object.keys(operation.responses), `${method} ${path}`).toContain('415');
+      const url = '/api/v1' + path.replace('{site}', 'demo').replace('{key}', 'newsletter').replace(/\{\w+\}/g, 'x');
+      const res = await t.request(url, {
+        method: method.toUpperCase(),
+        headers: { Authorization: 'Bearer test-admin-key-0123456789', 'Content-Type': 'text/plain' },
+        body: 'not json',
+      });
+      expect(res.status, `${method} ${path}`).toBe(415);
+    }
+  });
+
   it('is served without a key but not when the API is off', async () => {
     const off = await makeTestApp({ ADMIN_API_KEY: '' });
     expect((await off.request('/api/v1/openapi.json')).status).toBe(404);

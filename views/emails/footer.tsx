@@ -14,6 +14,7 @@ export interface FooterProps {
 
 export function EmailFooter(props: FooterProps) {
   const e = props.t.email;
+  const colon = props.t.common.colon;
   return (
     <>
       <p style="margin:0 0 8px">{e.footerStop}</p>
@@ -29,9 +30,13 @@ export function EmailFooter(props: FooterProps) {
       <p style="margin:0">
         {e.sentBy(props.legalName)}
         <br />
-        {e.footerAddress}: {props.postalAddress}
+        {e.footerAddress}
+        {colon}
+        {props.postalAddress}
         <br />
-        {e.footerInquiries}: {props.inquiryContact}
+        {e.footerInquiries}
+        {colon}
+        {props.inquiryContact}
       </p>
     </>
   );
@@ -39,15 +44,16 @@ export function EmailFooter(props: FooterProps) {
 
 export function footerText(props: FooterProps): string {
   const e = props.t.email;
+  const colon = props.t.common.colon;
   return [
     '--',
     e.footerStop,
-    `${e.footerUnsubscribe}: ${props.unsubscribeUrl}`,
-    `${e.footerPreferences}: ${props.manageUrl}`,
+    `${e.footerUnsubscribe}${colon}${props.unsubscribeUrl}`,
+    `${e.footerPreferences}${colon}${props.manageUrl}`,
     '',
     e.sentBy(props.legalName),
-    `${e.footerAddress}: ${props.postalAddress}`,
-    `${e.footerInquiries}: ${props.inquiryContact}`,
+    `${e.footerAddress}${colon}${props.postalAddress}`,
+    `${e.footerInquiries}${colon}${props.inquiryContact}`,
     '',
   ].join('\n');
 }

@@ -15,7 +15,11 @@ export function MailboxPage(props: { t: Messages; lang: string; mails: DevMail[]
         <article class="mail">
           <h2>{mail.subject}</h2>
           <p class="hint">
-            {m.to}: {mail.to.join(', ')} · {m.at}: {mail.createdAt} · <a href={useHref(`/dev/mailbox/${mail.id}`)}>{m.viewHtml}</a>
+            {m.to}
+            {props.t.common.colon}
+            {mail.to.join(', ')} · {m.at}
+            {props.t.common.colon}
+            {mail.createdAt} · <a href={useHref(`/dev/mailbox/${mail.id}`)}>{m.viewHtml}</a>
           </p>
           <pre>{mail.text}</pre>
         </article>

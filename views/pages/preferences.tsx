@@ -18,7 +18,25 @@ export interface HistoryEntry {
   at: string;
   when: string;
   description: string;
-  wording: string | null;
+  /** The SHA-256 of the wording its form showed, one of the history's `wordings`. */
+  wordingSha256: string | null;
+}
+
+/** A wording some event showed, listed once however many events point at it. */
+export interface WordingShown {
+  sha256: string;
+  /** 1 for the first wording the contact saw, in the order they saw them. */
+  number: number;
+  /** ISO 8601, and as people read it. */
+  firstShownAt: string;
+  firstShown: string;
+  text: string;
+}
+
+export interface History {
+  /** Newest first. */
+  entries: HistoryEntry[];
+  wordings: WordingShown[];
 }
 
 export interface PreferencesPageProps {
@@ -32,7 +50,7 @@ export interface PreferencesPageProps {
   optIn: CategoryChoice[];
   exempt: LocalisedCategory[];
   consentSha256: string;
-  history: HistoryEntry[];
+  history: History;
   languages: { locale: string; label: string }[];
   /** The contact never confirmed an address by email: ticking sends a confirmation first. */
   byEmail: boolean;
@@ -109,10 +127,10 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
         id={id}
         checked={category.status === 'granted'}
         aria-describedby={`${id}-details`}
-        hx-post={useHref(`${props.base}/categories/${category.key}`)}
-        hx-trigger="change"
-        hx-target={`#row-${category.key}`}
-        hx-swap="outerHTML"
+        data-hx-post={useHref(`${props.base}/categories/${category.key}`)}
+        data-hx-trigger="change"
+        data-hx-target={`#row-${category.key}`}
+        data-hx-swap="outerHTML"
       />
       <label for={id}>
         <strong>{category.name}</strong>
@@ -132,33 +150,64 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
  */
 export function StatusMessage(props: { text: string; oob?: boolean }) {
   return (
-    <p id="status" class="notice" role="status" aria-live="polite" hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
+    <p id="status" class="notice" role="status" aria-live="polite" data-hx-swap-oob={props.oob ? 'innerHTML' : undefined}>
       {props.text}
     </p>
   );
 }
 
-/** The consent history; htmx replaces it out of band after each save so it never goes stale. */
-export function ConsentHistory(props: { t: Messages; history: HistoryEntry[]; oob?: boolean }) {
+/**
+ * The consent history; htmx replaces it out of band after each save so it never goes stale. Each
+ * wording is shown once, below, and the events point at it: a page whose every event repeated
+ * its kilobyte of wording grew with every save.
+ */
+export function ConsentHistory(props: { t: Messages; history: History; oob?: boolean }) {
   const p = props.t.preferences;
+  const { entries, wordings } = props.history;
+  const numberOf = new Map(wordings.map((wording) => [wording.sha256, wording.number]));
   return (
-    <section class="history" id="history" hx-swap-oob={props.oob ? 'true' : undefined}>
+    <section class="history" id="history" data-hx-swap-oob={props.oob ? 'true' : undefined}>
       <h2>{p.historyHeading}</h2>
       <p class="hint">{p.historyIntro}</p>
-      {props.history.length === 0 ? <p>{p.historyEmpty}</p> : null}
-      <ul>
-        {props.history.map((entry) => (
+      {entries.length === 0 ? <p>{p.historyEmpty}</p> : null}
+      <ul class="events">
+        {entries.map((entry) => (
           <li>
             <time datetime={entry.at}>{entry.when}</time> {entry.description}
-            {entry.wording ? (
-              <details>
-                <summary>{p.wordingShown}</summary>
-                <pre>{entry.wording}</pre>
-              </details>
+            {entry.wordingSha256 && numberOf.has(entry.wordingSha256) ? (
+              <>
+                {' '}
+                <a href={`#wording-${entry.wordingSha256}`} class="wording-ref">
+                  {p.wordingRef(numberOf.get(entry.wordingSha256)!)}
+                </a>
+              </>
             ) : null}
           </li>
         ))}
       </ul>
+      {wordings.length > 0 ? (
+        <>
+          <h3>{p.wordingsHeading}</h3>
+          <p class="hint">{p.wordingsIntro}</p>
+          <ul class="wordings">
+            {wordings.map((wording) => {
+              const [before, after] = p.wordingTitle(wording.number);
+              return (
+                <li id={`wording-${wording.sha256}`}>
+                  <details>
+                    <summary>
+                      {before}
+                      <time datetime={wording.firstShownAt}>{wording.firstShown}</time>
+                      {after}
+                    </summary>
+                    <pre>{wording.text}</pre>
+                  </details>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }

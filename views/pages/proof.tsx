@@ -27,9 +27,7 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
           <dt>{p.inquiryContact}</dt>
           <dd>{site.inquiryContact}</dd>
           <dt>{p.privacyPolicy}</dt>
-          <dd>
-            {site.privacyPolicyUrl} ({p.version} {site.privacyPolicyVersion})
-          </dd>
+          <dd>{p.policy(site.privacyPolicyUrl, site.privacyPolicyVersion)}</dd>
         </dl>
 
         <h2>{p.contact}</h2>
@@ -79,7 +77,9 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
         {record.events.map((event) => (
           <section class="evidence" id={`event-${event.id}`}>
             <h3>
-              {p.event(event.id)}: {event.category} {event.action}
+              {p.event(event.id)}
+              {props.t.common.colon}
+              {event.category} {event.action}
             </h3>
             <dl>
               <dt>{p.time}</dt>

@@ -11,7 +11,9 @@ export function ExemptCategories(props: { t: Messages; categories: LocalisedCate
       <ul>
         {props.categories.map((category) => (
           <li>
-            <strong>{category.name}</strong>: {category.description}
+            <strong>{category.name}</strong>
+            {props.t.common.colon}
+            {category.description}
           </li>
         ))}
       </ul>

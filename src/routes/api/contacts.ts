@@ -8,7 +8,7 @@ import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
-import { apiError, ERROR_RESPONSES } from './errors.ts';
+import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
 import { ContactParam, ContactSchema, EmailField, EventSchema, json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -40,7 +40,7 @@ const lookup = createRoute({
   path: '/sites/{site}/contacts/lookup',
   summary: 'Find a contact by address, with its current consents',
   request: { params: SiteParam, body: { content: { 'application/json': { schema: z.object({ email: EmailField }) } }, required: true } },
-  responses: { 200: json(z.object({ contact: ContactSchema }), 'The contact'), ...ERROR_RESPONSES },
+  responses: { 200: json(z.object({ contact: ContactSchema }), 'The contact'), ...JSON_BODY_ERRORS },
 });
 
 contactRoutes.openapi(lookup, async (c) => {
@@ -108,7 +108,7 @@ const links = createRoute({
       }),
       'The links',
     ),
-    ...ERROR_RESPONSES,
+    ...JSON_BODY_ERRORS,
   },
 });
 

@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { checkEligibility, MAX_ELIGIBILITY_ADDRESSES } from '../../domain/eligibility.ts';
-import { apiError, ERROR_RESPONSES } from './errors.ts';
+import { apiError, JSON_BODY_ERRORS } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -39,7 +39,7 @@ const eligibility = createRoute({
       required: true,
     },
   },
-  responses: { 200: json(z.object({ results: z.array(EligibilityResult) }), 'One result per address, in order'), ...ERROR_RESPONSES },
+  responses: { 200: json(z.object({ results: z.array(EligibilityResult) }), 'One result per address, in order'), ...JSON_BODY_ERRORS },
 });
 
 eligibilityRoutes.openapi(eligibility, async (c) => {

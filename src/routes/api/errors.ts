@@ -48,3 +48,9 @@ export const ERROR_RESPONSES = {
   // Declared without a body schema, which also lets handlers answer with a plain Response.
   500: { description: 'Something failed on our side; nothing was changed' },
 } as const;
+
+/** And for routes that read a JSON body: a body sent as anything but application/json is a 415. */
+export const JSON_BODY_ERRORS = {
+  ...ERROR_RESPONSES,
+  415: error('The body is not sent as application/json'),
+} as const;

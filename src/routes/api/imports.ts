@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
 import { IMPORT_METHODS, importConsents, MAX_IMPORT_ITEMS } from '../../domain/import-consents.ts';
-import { apiError, ERROR_RESPONSES, ErrorSchema } from './errors.ts';
+import { apiError, JSON_BODY_ERRORS, ErrorSchema } from './errors.ts';
 import { EmailField, json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -57,7 +57,7 @@ const importRoute = createRoute({
   responses: {
     200: json(ImportResultSchema, 'This import id was done before with the same body: the same result, nothing written'),
     201: json(ImportResultSchema, 'Imported'),
-    ...ERROR_RESPONSES,
+    ...JSON_BODY_ERRORS,
     409: { description: 'This import id was used with a different body', content: { 'application/json': { schema: ErrorSchema } } },
   },
 });

@@ -9,7 +9,7 @@ import type { Database, SiteRow } from '../../db/schema.ts';
 import { findSite } from '../../db/sites.ts';
 import { LOCALES, type Locale } from '../../i18n/index.ts';
 import { hasControlCharacters, isSenderAddress } from '../../mail/header-values.ts';
-import { apiError, ERROR_RESPONSES, ErrorSchema, type ErrorDetail } from './errors.ts';
+import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS, ErrorSchema, type ErrorDetail } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -176,7 +176,7 @@ const createSite = createRoute({
   path: '/sites',
   summary: 'Create a site (all-sites key only)',
   request: { body: { content: { 'application/json': { schema: CreateSiteBody } }, required: true } },
-  responses: { 201: json(z.object({ site: SiteSchema }), 'Created'), ...ERROR_RESPONSES, ...CONFLICT },
+  responses: { 201: json(z.object({ site: SiteSchema }), 'Created'), ...JSON_BODY_ERRORS, ...CONFLICT },
 });
 
 siteRoutes.openapi(createSite, async (c) => {
@@ -226,7 +226,7 @@ const updateSite = createRoute({
   path: '/sites/{site}',
   summary: 'Change some of a site’s fields (a new policy version or wording makes a new consent text)',
   request: { params: SiteParam, body: { content: { 'application/json': { schema: UpdateSiteBody } }, required: true } },
-  responses: { 200: json(z.object({ site: SiteSchema }), 'The updated site'), ...ERROR_RESPONSES },
+  responses: { 200: json(z.object({ site: SiteSchema }), 'The updated site'), ...JSON_BODY_ERRORS },
 });
 
 siteRoutes.openapi(updateSite, async (c) => {
@@ -287,7 +287,7 @@ const createCategory = createRoute({
   path: '/sites/{site}/categories',
   summary: 'Add a category with its texts per locale',
   request: { params: SiteParam, body: { content: { 'application/json': { schema: CreateCategoryBody } }, required: true } },
-  responses: { 201: categoryAnswer('Created'), ...ERROR_RESPONSES, ...CONFLICT },
+  responses: { 201: categoryAnswer('Created'), ...JSON_BODY_ERRORS, ...CONFLICT },
 });
 
 siteRoutes.openapi(createCategory, async (c) => {
@@ -349,7 +349,7 @@ const updateCategory = createRoute({
   path: '/sites/{site}/categories/{key}',
   summary: 'Rename or re-describe a category per locale, and/or move it (position)',
   request: { params: CategoryParam, body: { content: { 'application/json': { schema: UpdateCategoryBody } }, required: true } },
-  responses: { 200: categoryAnswer('The updated category'), ...ERROR_RESPONSES },
+  responses: { 200: categoryAnswer('The updated category'), ...JSON_BODY_ERRORS },
 });
 
 siteRoutes.openapi(updateCategory, async (c) => {

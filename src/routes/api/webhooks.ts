@@ -4,7 +4,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.ts';
 import { checkWebhookUrl } from '../../webhooks/target.ts';
-import { apiError, ERROR_RESPONSES } from './errors.ts';
+import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
@@ -103,7 +103,7 @@ const create = createRoute({
   },
   responses: {
     201: json(z.object({ id: z.string(), url: z.string(), events: z.array(EventField), secret: z.string() }), 'Registered'),
-    ...ERROR_RESPONSES,
+    ...JSON_BODY_ERRORS,
   },
 });
 
