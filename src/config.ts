@@ -37,6 +37,8 @@ export interface Config {
   linkTtlSeconds: number | null;
   /** Unconfirmed sign-ups older than this lose their personal data (retention job). */
   unconfirmedRetentionSeconds: number;
+  /** An erased contact that was mailed keeps its consent evidence this long after the last send. */
+  evidenceRetentionSeconds: number;
   /** Per-IP limits: POST /s/{site}, and every request to a link page (/c/, /u/, /p/). */
   rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit; apiAuth: RateLimit }>;
   /** Cloudflare Turnstile on the signup form; null: off. */
@@ -112,6 +114,9 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     confirmTtlSeconds: parseDuration('CONFIRM_TTL', value(env, 'CONFIRM_TTL') ?? '48h'),
     linkTtlSeconds: parseLinkTtl(value(env, 'LINK_TTL')),
     unconfirmedRetentionSeconds: parseDuration('UNCONFIRMED_RETENTION', value(env, 'UNCONFIRMED_RETENTION') ?? '30d', 86400, 3650 * 86400),
+    // The Act on Specified Electronic Mail: at least a month after the last send (a year under
+    // an administrative order, hence the default).
+    evidenceRetentionSeconds: parseDuration('EVIDENCE_RETENTION', value(env, 'EVIDENCE_RETENTION') ?? '1y', 31 * 86400, 10 * 365 * 86400),
     rateLimits: Object.freeze({
       signup: parseRateLimit('RATE_LIMIT_SIGNUP', value(env, 'RATE_LIMIT_SIGNUP') ?? '20/10m'),
       links: parseRateLimit('RATE_LIMIT_LINKS', value(env, 'RATE_LIMIT_LINKS') ?? '300/10m'),
@@ -237,16 +242,16 @@ function parseMailFrom(raw: string): string {
   return raw;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
 
-/** Seconds, or a number with s/m/h/d: "3600", "90m", "48h", "2d". */
+/** Seconds, or a number with s/m/h/d/y: "3600", "90m", "48h", "2d", "1y" (365 days). */
 export function parseDuration(name: string, raw: string, min = 60, max = 30 * 86400): number {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(raw);
+  const match = /^(\d+)\s*([smhdy]?)$/.exec(raw);
   const seconds = match ? Number(match[1]) * UNIT_SECONDS[match[2] || 's']! : NaN;
   if (!Number.isSafeInteger(seconds) || seconds < min || seconds > max) {
     throw new ConfigError(
       name,
-      `must be a duration from ${describe(min)} to ${describe(max)} (seconds, or a number with s/m/h/d), got "${raw}"`,
+      `must be a duration from ${describe(min)} to ${describe(max)} (seconds, or a number with s/m/h/d/y), got "${raw}"`,
     );
   }
   return seconds;

@@ -13,6 +13,7 @@ import type { Deps, Logger } from './deps.ts';
 import { randomId } from './domain/ids.ts';
 import { sealLedger } from './domain/ledger-seal.ts';
 import { reencryptAll } from './domain/reencrypt.ts';
+import { purgeEndedHolds } from './domain/evidence-hold.ts';
 import { purgeUnconfirmedSignups } from './domain/retention.ts';
 import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
@@ -109,8 +110,9 @@ async function main() {
 }
 
 /**
- * Seals new ledger events every few seconds, purges stale unconfirmed sign-ups every hour, and
- * once at start encrypts what an older version stored in the clear (as `keys rotate` does).
+ * Seals new ledger events every few seconds, purges stale unconfirmed sign-ups and ended
+ * evidence holds every hour, and once at start encrypts what an older version stored in the
+ * clear (as `keys rotate` does).
  */
 function startLedgerJobs(deps: Deps) {
   let running: Promise<unknown> = reencryptAll(deps).then((report) => {
@@ -125,6 +127,8 @@ function startLedgerJobs(deps: Deps) {
     queue('the retention job', async () => {
       const purged = await purgeUnconfirmedSignups(deps);
       if (purged > 0) deps.log.info(`Retention: removed the personal data of ${purged} unconfirmed sign-ups.`);
+      const released = await purgeEndedHolds(deps);
+      if (released > 0) deps.log.info(`Retention: removed the held evidence of ${released} erased contacts whose hold ended.`);
     });
   const timers = [setInterval(seal, 2000), setInterval(purge, 3600_000)];
   seal();

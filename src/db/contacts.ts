@@ -26,3 +26,16 @@ export function findContact(
     .where('id', '=', contactId)
     .executeTakeFirst();
 }
+
+/** A contact row as first stored: nothing confirmed, sent, revoked or erased yet. */
+export function newContactRow(fields: Pick<ContactRow, 'id' | 'site_id' | 'email' | 'email_hash' | 'name' | 'locale' | 'created_at'>): ContactRow {
+  return {
+    ...fields,
+    confirmed_at: null,
+    updated_at: fields.created_at,
+    token_epoch: 0,
+    erasure_id: null,
+    last_sent_at: null,
+    evidence_purged_at: null,
+  };
+}

@@ -51,7 +51,7 @@ export async function latestRequests(
 export type EventWithText = Awaited<ReturnType<typeof listEventsWithText>>[number];
 
 /** An event as the API and the proof bundle show it: evidence decrypted, names in camelCase. */
-export async function readableEvent(e: EventWithText, decrypt: (stored: string) => Promise<string>) {
+export async function readableEvent(e: EventWithText, decrypt: (stored: string) => Promise<string | null>) {
   const open = (value: string | null) => (value === null ? null : decrypt(value));
   return {
     id: e.id,

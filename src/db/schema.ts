@@ -56,6 +56,10 @@ export interface ContactsTable {
   token_epoch: Generated<number>;
   /** The erasure batch that blanked this contact (migration 0011). */
   erasure_id: Generated<string | null>;
+  /** The latest send to the contact: the retention hold runs from it (migration 0013). */
+  last_sent_at: Generated<string | null>;
+  /** When an erased contact's held evidence was removed at the end of its hold (migration 0013). */
+  evidence_purged_at: Generated<string | null>;
 }
 
 export interface ConsentTextsTable {
@@ -240,6 +244,18 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** One campaign sent to one contact for one category (append-only). */
+export interface SendsTable {
+  id: Generated<number>;
+  site_id: string;
+  campaign: string;
+  contact_id: string;
+  category_key: string;
+  channel: Generated<Channel>;
+  sent_at: string;
+  recorded_by: string | null;
+}
+
 export interface Database {
   sites: SitesTable;
   categories: CategoriesTable;
@@ -262,6 +278,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   imports: ImportsTable;
+  sends: SendsTable;
 }
 
 export interface ImportsTable {

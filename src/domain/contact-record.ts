@@ -9,6 +9,8 @@ import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.
 import { listEventsWithText, readableEvent } from '../db/events.ts';
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { evidenceHold, type EvidenceHold } from './evidence-hold.ts';
+import { lastSentPerCategory, sendsOfContact } from './sends.ts';
 
 export interface ContactRecord {
   generatedAt: string;
@@ -28,8 +30,16 @@ export interface ContactRecord {
     locale: string;
     createdAt: string;
     confirmedAt: string | null;
+    /** The latest send of a campaign to the contact. */
+    lastSentAt: string | null;
   };
-  consents: { category: string; channel: 'email'; status: ConsentStatus; updatedAt: string }[];
+  /** Set when the contact was erased after being mailed: its evidence is kept until then, and why. */
+  hold: EvidenceHold | null;
+  consents: { category: string; channel: 'email'; status: ConsentStatus; updatedAt: string; lastSentAt: string | null }[];
+  /** The campaigns the sender recorded as sent to the contact, oldest first. */
+  sends: { campaign: string; category: string; channel: string; sentAt: string }[];
+  /** The emails this service sent the contact itself (confirmations, welcome, links). */
+  emails: { kind: string; subject: string; status: string; queuedAt: string; sentAt: string | null }[];
   events: {
     id: number;
     category: string;
@@ -56,17 +66,20 @@ export interface ContactRecord {
 }
 
 export async function buildContactRecord(
-  deps: Pick<Deps, 'db' | 'cipher' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'cipher' | 'clock' | 'config'>,
   site: SiteRow,
   contact: ContactRow,
 ): Promise<ContactRecord> {
   const { db, cipher } = deps;
   const generatedAt = deps.clock.now().toISOString();
-  const [consents, events, texts, seals] = await Promise.all([
+  const [consents, events, texts, seals, sends, lastSent, emails] = await Promise.all([
     listConsents(db, contact.id),
     listEventsWithText(db, contact.id),
     listConsentTextsOfContact(db, contact.id),
     sealsOfContact(db, contact.id),
+    sendsOfContact(deps, contact.id),
+    lastSentPerCategory(deps, contact.id),
+    db.selectFrom('outbox').select(['kind', 'subject', 'status', 'created_at', 'sent_at']).where('contact_id', '=', contact.id).orderBy('created_at').execute(),
   ]);
   const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
   return {
@@ -87,8 +100,18 @@ export async function buildContactRecord(
       locale: contact.locale,
       createdAt: contact.created_at,
       confirmedAt: contact.confirmed_at,
+      lastSentAt: contact.last_sent_at,
     },
-    consents: consents.map((row) => ({ category: row.category_key, channel: row.channel, status: row.status, updatedAt: row.updated_at })),
+    hold: evidenceHold(deps.config, contact),
+    consents: consents.map((row) => ({
+      category: row.category_key,
+      channel: row.channel,
+      status: row.status,
+      updatedAt: row.updated_at,
+      lastSentAt: lastSent.get(row.category_key) ?? null,
+    })),
+    sends: sends.map((row) => ({ campaign: row.campaign, category: row.category_key, channel: row.channel, sentAt: row.sent_at })),
+    emails: emails.map((row) => ({ kind: row.kind, subject: row.subject, status: row.status, queuedAt: row.created_at, sentAt: row.sent_at })),
     events: await Promise.all(
       events.map(async (e) => ({
         ...(await readableEvent(e, (value) => cipher.decrypt(value))),

@@ -15,9 +15,12 @@ export interface Eligibility {
   email: string;
   eligible: boolean;
   reason?: IneligibleReason;
+  /** The contact the address found (for recording sends; not part of the API's answer). */
+  contactId?: string;
 }
 
 interface Known {
+  id: string;
   erased: boolean;
   status: ConsentStatus | null;
 }
@@ -45,11 +48,11 @@ export async function checkEligibility(
         join.onRef('s.contact_id', '=', 'c.id').on('s.category_key', '=', category.key).on('s.channel', '=', 'email'),
       )
       .leftJoin('suppressions as x', (join) => join.onRef('x.site_id', '=', 'c.site_id').onRef('x.email_hash', '=', 'c.email_hash'))
-      .select(['c.email_hash', 's.status', sql<number>`(c.email = '' OR x.id IS NOT NULL)`.as('erased')])
+      .select(['c.id', 'c.email_hash', 's.status', sql<number>`(c.email = '' OR x.id IS NOT NULL)`.as('erased')])
       .where('c.site_id', '=', site.id)
       .where('c.email_hash', 'in', unique.slice(i, i + CHUNK))
       .execute();
-    for (const row of rows) known.set(row.email_hash, { erased: row.erased === 1, status: row.status });
+    for (const row of rows) known.set(row.email_hash, { id: row.id, erased: row.erased === 1, status: row.status });
   }
   return emails.map((email, i) => {
     const h = hashes[i];
@@ -57,7 +60,7 @@ export async function checkEligibility(
     const contact = known.get(h);
     if (!contact) return { email, eligible: false, reason: 'not_found' };
     if (contact.erased) return { email, eligible: false, reason: 'erased' };
-    if (category.kind === 'exempt' || contact.status === 'granted') return { email, eligible: true };
+    if (category.kind === 'exempt' || contact.status === 'granted') return { email, eligible: true, contactId: contact.id };
     return { email, eligible: false, reason: contact.status ?? 'not_found' };
   });
 }

@@ -6,7 +6,8 @@
 // In the same batch: one `erased` event per category the contact has a consent row for (any
 // status; the seal covers them like every other event), every consent set to withdrawn, the
 // address's lookup hash kept as a suppression entry, links revoked (token epoch), open
-// confirmation links spent, queued mail failed. The contact row itself stays, blanked, so its
+// confirmation links spent, queued mail failed. The evidence (IP, user agent, import notes) goes
+// too, unless the contact was ever mailed: then it is held (domain/evidence-hold.ts). The contact row itself stays, blanked, so its
 // ledger still has a subject; the address can come back only through a new double opt-in.
 //
 // The batch's first statement claims the contact (marks it with the batch's id) only while it
@@ -55,8 +56,8 @@ export async function erasePersonalData(
   // only one that is still an unconfirmed sign-up when it runs (not one confirmed meanwhile).
   const eligible = suppress
     ? sql`NOT (email = '' AND ${suppression})`
-    : sql`email != '' AND confirmed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM consents WHERE contact_id = ${contactId} AND status = 'granted')`;
+    : sql`email != '' AND confirmed_at IS NULL AND last_sent_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM consent_events WHERE contact_id = ${contactId} AND action IN ('granted', 'confirmed'))`;
   const claimed = sql<boolean>`EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId} AND erasure_id = ${batch})`;
   const queries: CompiledQuery[] = [
     // The lookup hash stays: it is how an erased address is recognised (and suppressed) later.
@@ -74,10 +75,11 @@ export async function erasePersonalData(
         (SELECT locale FROM contacts WHERE id = ${contactId}), NULL, NULL
       FROM consents WHERE contact_id = ${contactId} AND change_id = ${batch} ORDER BY category_key`.compile(db),
   );
-  const events = db.selectFrom('consent_events').select('id').where('contact_id', '=', contactId);
-  // The rest is harmless to repeat: what is gone stays gone.
+  // The rest is harmless to repeat: what is gone stays gone. The evidence of a contact that was
+  // ever mailed stays under a retention hold (domain/evidence-hold.ts); the rest goes now.
   queries.push(
-    db.deleteFrom('event_evidence').where('event_id', 'in', events).compile(),
+    sql`DELETE FROM event_evidence WHERE event_id IN (SELECT id FROM consent_events WHERE contact_id = ${contactId})
+      AND EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId} AND last_sent_at IS NULL)`.compile(db),
     db.updateTable('confirmations').set({ spent_at: now }).where('contact_id', '=', contactId).where('spent_at', 'is', null).compile(),
     db.updateTable('outbox').set({ to_address: '' }).where('contact_id', '=', contactId).where('status', '!=', 'queued').compile(),
     db

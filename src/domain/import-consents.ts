@@ -11,7 +11,7 @@
 import type { CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
-import { findContactByEmailHash } from '../db/contacts.ts';
+import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
 import type { ConsentStatus, ContactRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
@@ -156,20 +156,16 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
       } else if (existing) {
         subject = { contact: existing, statuses: await emailConsentStatuses(db, existing.id) };
       } else {
-        const contact: ContactRow = {
+        // An imported consent is not a confirmation of our own double opt-in: confirmed_at stays null.
+        const contact: ContactRow = newContactRow({
           id: deps.newId(),
           site_id: site.id,
           email: await deps.cipher.encrypt(email),
           email_hash: hash,
           name: null,
           locale: item.locale ?? (isLocale(site.default_locale) ? site.default_locale : 'en'),
-          // An imported consent is not a confirmation of our own double opt-in.
-          confirmed_at: null,
           created_at: now,
-          updated_at: now,
-          token_epoch: 0,
-          erasure_id: null,
-        };
+        });
         queries.push(db.insertInto('contacts').values(contact).compile());
         subject = { contact, statuses: new Map() };
       }

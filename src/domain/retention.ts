@@ -1,7 +1,8 @@
 // Retention (APPI: delete what is no longer needed). A sign-up nobody confirmed within
-// UNCONFIRMED_RETENTION (30 days by default) loses its personal data through the one erasure
-// path, with method `retention_purge` and no suppression entry; the ledger records an `erased`
-// event per category, so what was done stays provable.
+// UNCONFIRMED_RETENTION (30 days by default), that never had a grant and was never mailed,
+// loses its personal data through the one erasure path, with method `retention_purge` and no
+// suppression entry; the ledger records an `erased` event per category, so what was done stays
+// provable.
 import type { Deps } from '../deps.ts';
 import { erasePersonalData } from './erase-personal-data.ts';
 
@@ -16,9 +17,11 @@ export async function purgeUnconfirmedSignups(deps: Deps, limit = 200): Promise<
     .where('confirmed_at', 'is', null)
     .where('email', '!=', '')
     .where('created_at', '<', cutoff)
-    // Nothing granted, ever: an imported consent is confirmed consent without a confirmation.
+    // Nothing granted, ever (an imported consent is consent without a confirmation), and never
+    // mailed: such a contact's record is evidence to keep, not a stale sign-up.
+    .where('last_sent_at', 'is', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('consents').select('status').whereRef('consents.contact_id', '=', 'contacts.id').where('status', '=', 'granted'))),
+      not(exists(selectFrom('consent_events').select('id').whereRef('consent_events.contact_id', '=', 'contacts.id').where('action', 'in', ['granted', 'confirmed']))),
     )
     .limit(limit)
     .execute();

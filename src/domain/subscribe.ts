@@ -4,7 +4,7 @@
 // state (one batch of the same shape, every decision a guard inside it), so the time it takes
 // cannot tell either.
 import type { CompiledQuery } from 'kysely';
-import { findContactByEmailHash } from '../db/contacts.ts';
+import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { contactChangedBy } from '../db/ledger.ts';
@@ -116,19 +116,15 @@ interface Typed {
  */
 function contactAfter(existing: ContactRow | undefined, typed: Typed): ContactRow {
   if (!existing) {
-    return {
+    return newContactRow({
       id: typed.id,
       site_id: typed.siteId,
       email: typed.email,
       email_hash: typed.emailHash,
       name: typed.name,
       locale: typed.locale,
-      confirmed_at: null,
       created_at: typed.now,
-      updated_at: typed.now,
-      token_epoch: 0,
-      erasure_id: null,
-    };
+    });
   }
   if (existing.email === '') return { ...existing, email: typed.email, name: typed.name, locale: typed.locale, confirmed_at: null };
   if (!existing.confirmed_at) return { ...existing, name: typed.name ?? existing.name, locale: typed.locale };

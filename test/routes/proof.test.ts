@@ -71,10 +71,11 @@ describe('GET /api/v1/sites/{site}/contacts/{id}/proof', () => {
       locale: 'en',
       createdAt: '2026-11-01T09:00:00.000Z',
       confirmedAt: '2026-11-01T09:05:00.000Z',
+      lastSentAt: null,
     });
     expect(body.consents).toEqual([
-      { category: 'newsletter', channel: 'email', status: 'granted', updatedAt: '2026-11-01T09:05:00.000Z' },
-      { category: 'offers', channel: 'email', status: 'withdrawn', updatedAt: '2026-11-01T09:06:00.000Z' },
+      { category: 'newsletter', channel: 'email', status: 'granted', updatedAt: '2026-11-01T09:05:00.000Z', lastSentAt: null },
+      { category: 'offers', channel: 'email', status: 'withdrawn', updatedAt: '2026-11-01T09:06:00.000Z', lastSentAt: null },
     ]);
     expect(body.events.map((e: { category: string; action: string; method: string }) => `${e.category}:${e.action}:${e.method}`)).toEqual([
       'newsletter:requested:signup_form',
@@ -247,7 +248,7 @@ describe('GET /p/{token}/data (the person’s own copy)', () => {
     expect(data.contact).toMatchObject({ id: bob.id, email: 'bob@example.com', name: 'Bob' });
     const bobEventIds = (await t.events('bob@example.com')).map((e) => e.id);
     expect(data.events.map((e: { id: number }) => e.id)).toEqual(bobEventIds);
-    expect(data.consents).toEqual([{ category: 'newsletter', channel: 'email', status: 'pending', updatedAt: expect.any(String) }]);
+    expect(data.consents).toEqual([{ category: 'newsletter', channel: 'email', status: 'pending', updatedAt: expect.any(String), lastSentAt: null }]);
   });
 });
 

@@ -3,6 +3,7 @@
 import type { ContactRecord } from '../../src/domain/contact-record.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { Layout } from '../layout.tsx';
+import { ProofHold, ProofMail } from './proof-sends.tsx';
 
 export function ProofPage(props: { t: Messages; lang: string; record: ContactRecord }) {
   const { record } = props;
@@ -44,7 +45,10 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
           <dd>{contact.createdAt}</dd>
           <dt>{p.confirmedAt}</dt>
           <dd>{contact.confirmedAt ?? p.notConfirmed}</dd>
+          <dt>{p.lastSentAt}</dt>
+          <dd>{contact.lastSentAt ?? p.neverSent}</dd>
         </dl>
+        <ProofHold t={props.t} hold={record.hold} />
 
         <h2>{p.consents}</h2>
         {record.consents.length === 0 ? (
@@ -71,6 +75,8 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
             </tbody>
           </table>
         )}
+
+        <ProofMail t={props.t} record={record} />
 
         <h2>{p.events}</h2>
         {record.events.length === 0 ? <p>{p.noEvents}</p> : null}

@@ -8,8 +8,10 @@ import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
+import { recordSends } from '../../domain/sends.ts';
 import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
-import { ContactParam, ContactSchema, EmailField, EventSchema, json, SiteParam } from './schemas.ts';
+import { ContactParam, ContactSchema, EmailField, EventSchema, IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
+import { CampaignField } from './sends.ts';
 import { validationHook } from './validation.ts';
 
 export const contactRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -74,7 +76,8 @@ contactRoutes.openapi(events, async (c) => {
   const found = await contactById(c, site, id);
   if (found instanceof Response) return found;
   const rows = await listEventsWithText(c.var.deps.db, found.id);
-  const decrypt = (value: string) => c.var.deps.cipher.decrypt(value);
+  // An erased contact's evidence, where it is held, is for the proof endpoint only.
+  const decrypt = (value: string) => (found.email === '' ? Promise.resolve(null) : c.var.deps.cipher.decrypt(value));
   return c.json(
     {
       events: await Promise.all(
@@ -95,7 +98,15 @@ const links = createRoute({
   request: {
     params: SiteParam,
     body: {
-      content: { 'application/json': { schema: z.object({ email: EmailField, category: z.string().min(1).max(100).optional() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            email: EmailField,
+            category: z.string().min(1).max(100).optional(),
+            campaign: CampaignField.optional().openapi({ description: 'Records a send of this campaign (needs category), when the address is eligible for it' }),
+          }),
+        },
+      },
       required: true,
     },
   },
@@ -105,6 +116,10 @@ const links = createRoute({
         manageUrl: z.string(),
         unsubscribeUrl: z.string(),
         headers: z.object({ 'List-Unsubscribe': z.string(), 'List-Unsubscribe-Post': z.literal('List-Unsubscribe=One-Click') }),
+        send: z
+          .object({ campaign: z.string(), recorded: z.boolean(), reason: IneligibleReasonSchema.optional() })
+          .optional()
+          .openapi({ description: 'With campaign: whether the send was recorded (false: not eligible now, do not send)' }),
       }),
       'The links',
     ),
@@ -114,8 +129,12 @@ const links = createRoute({
 
 contactRoutes.openapi(links, async (c) => {
   const { deps } = c.var;
-  const { email, category } = c.req.valid('json');
+  const { email, category, campaign } = c.req.valid('json');
   const siteId = c.req.valid('param').site;
+  if (campaign !== undefined && category === undefined) {
+    const message = 'A send is of a campaign in one category: give the category too.';
+    return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
+  }
   if (category !== undefined && (await findSite(deps.db, siteId))) {
     const kind = await findCategoryKind(deps.db, siteId, category);
     if (kind !== 'opt_in') {
@@ -133,10 +152,21 @@ contactRoutes.openapi(links, async (c) => {
       manageUrl: await manageUrl(deps, found),
       unsubscribeUrl: unsubscribe,
       headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const },
+      ...(campaign !== undefined && category !== undefined ? { send: await sendOfLinks(c, siteId, category, campaign, email) } : {}),
     },
     200,
   );
 });
+
+/** The links API's send: recorded as the sends API would, for this one address. */
+async function sendOfLinks(c: AppContext, siteId: string, category: string, campaign: string, email: string) {
+  const { deps } = c.var;
+  const site = (await findSite(deps.db, siteId))!;
+  const kind = (await findCategoryKind(deps.db, site.id, category))!;
+  const report = await recordSends(deps, site, { key: category, kind }, campaign, [email], `api_key:${c.var.apiKeyId}`);
+  const [skipped] = report.skipped;
+  return skipped ? { campaign, recorded: false, reason: skipped.reason } : { campaign, recorded: true };
+}
 
 const revokeLinks = createRoute({
   method: 'post',

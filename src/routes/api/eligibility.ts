@@ -4,7 +4,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { checkEligibility, MAX_ELIGIBILITY_ADDRESSES } from '../../domain/eligibility.ts';
 import { apiError, JSON_BODY_ERRORS } from './errors.ts';
-import { json, SiteParam } from './schemas.ts';
+import { IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 export const eligibilityRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -13,9 +13,7 @@ const EligibilityResult = z
   .object({
     email: z.string(),
     eligible: z.boolean(),
-    reason: z
-      .enum(['invalid', 'not_found', 'pending', 'withdrawn', 'erased'])
-      .optional()
+    reason: IneligibleReasonSchema.optional()
       .openapi({ description: 'Why not, when eligible is false' }),
   })
   .openapi('Eligibility');
@@ -57,5 +55,6 @@ eligibilityRoutes.openapi(eligibility, async (c) => {
     const message = 'No such category on this site.';
     return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
   }
-  return c.json({ results: await checkEligibility(deps, site, row, emails) }, 200);
+  const results = await checkEligibility(deps, site, row, emails);
+  return c.json({ results: results.map(({ contactId: _, ...result }) => result) }, 200);
 });

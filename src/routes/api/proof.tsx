@@ -34,8 +34,21 @@ export const ContactRecordSchema = z
       locale: z.string(),
       createdAt: z.string(),
       confirmedAt: z.string().nullable(),
+      lastSentAt: z.string().nullable().openapi({ description: 'The latest send of a campaign to the contact' }),
     }),
-    consents: z.array(z.object({ category: z.string(), channel: z.literal('email'), status: ConsentStatusSchema, updatedAt: z.string() })),
+    hold: z
+      .object({ until: z.string(), reason: z.string() })
+      .nullable()
+      .openapi({ description: 'For a contact erased after being mailed: its evidence is kept until then, and why' }),
+    consents: z.array(
+      z.object({ category: z.string(), channel: z.literal('email'), status: ConsentStatusSchema, updatedAt: z.string(), lastSentAt: z.string().nullable() }),
+    ),
+    sends: z
+      .array(z.object({ campaign: z.string(), category: z.string(), channel: z.string(), sentAt: z.string() }))
+      .openapi({ description: 'The campaigns recorded as sent to the contact (POST .../sends, or the links API with a campaign)' }),
+    emails: z
+      .array(z.object({ kind: z.string(), subject: z.string(), status: z.string(), queuedAt: z.string(), sentAt: z.string().nullable() }))
+      .openapi({ description: 'The emails this service sent the contact itself' }),
     events: z.array(
       z.object({
         id: z.number().int(),

@@ -14,6 +14,9 @@ export const EmailField = z.string().trim().min(1).max(MAX_EMAIL_LENGTH).openapi
 
 export const ConsentStatusSchema = z.enum(['pending', 'granted', 'withdrawn']);
 
+/** Why an address may not be mailed for a category now. */
+export const IneligibleReasonSchema = z.enum(['invalid', 'not_found', 'pending', 'withdrawn', 'erased']);
+
 export const ContactSchema = z
   .object({
     id: z.string(),
