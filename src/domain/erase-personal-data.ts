@@ -19,6 +19,8 @@ import type { Deps } from '../deps.ts';
 import { enqueueWebhookQuery } from '../webhooks/events.ts';
 
 export const ERASURE_METHOD = 'erasure_request';
+/** The person deleted their own data from the preference page. */
+export const SELF_SERVICE_ERASURE = 'self_service';
 
 export interface Erasure {
   contactId: string;

@@ -154,6 +154,7 @@ export const en = {
       unsubscribe_page: 'with the unsubscribe link',
       unsubscribe_undo: 'by undoing an unsubscribe',
       erasure_request: 'at your request to erase your data',
+      self_service: 'when you deleted your data on the preference page',
     } as Record<string, string>,
     languageHeading: 'Language of our emails',
     languageSave: 'Use this language',
@@ -161,6 +162,19 @@ export const en = {
     dataIntro: (legalName: string) =>
       `Download everything ${legalName} holds about you here: your address and name, your choices, and each consent with its evidence and the exact wording you saw, in a file (JSON) you can keep or take elsewhere.`,
     downloadData: 'Download my data',
+    deleteLink: 'Delete my data',
+    deleteTitle: 'Delete your data',
+    deleteIntro: (legalName: string) =>
+      `This deletes your email address and name at ${legalName}, stops every email you chose, and makes every link in our emails stop working.`,
+    deleteSuppression:
+      'We keep only a keyed fingerprint of your address, which cannot be turned back into it, so that you are never mailed again unless you sign up anew.',
+    deleteHeld: (until: string) =>
+      `Because emails were sent to you, the law requires us to keep the record of your consent (when and how you agreed, from which network and browser, with which wording) until ${until}. It is then deleted too. Until then only the sender can see it, to answer a complaint.`,
+    deleteNothingHeld: 'No email was ever sent to you, so the record of your consent is deleted too.',
+    deleteButton: 'Delete my data',
+    deleteCancel: 'Keep my data and go back',
+    deletedTitle: 'Your data is deleted',
+    deletedBody: 'Your email address and name are gone, and you will get no more emails from us. The links in our emails no longer work.',
   },
   errors: {
     notFoundTitle: 'Page not found',

@@ -152,6 +152,7 @@ export const ja: Messages = {
       unsubscribe_page: '配信停止リンクで',
       unsubscribe_undo: '配信停止を元に戻して',
       erasure_request: 'データ消去のご依頼により',
+      self_service: '配信設定ページでのデータ削除により',
     },
     languageHeading: 'メールの言語',
     languageSave: 'この言語にする',
@@ -159,6 +160,19 @@ export const ja: Messages = {
     dataIntro: (legalName) =>
       `${legalName} が保有するお客様に関する情報（メールアドレスとお名前、選択内容、各同意の記録とその証拠、表示された同意文言）を、保存や持ち出しができるファイル（JSON）としてダウンロードできます。`,
     downloadData: 'データをダウンロード',
+    deleteLink: 'データを削除する',
+    deleteTitle: 'お客様のデータの削除',
+    deleteIntro: (legalName) =>
+      `${legalName} が保有するお客様のメールアドレスとお名前を削除し、お選びいただいたすべてのメールの配信を停止します。これまでのメールに記載のリンクはすべて使えなくなります。`,
+    deleteSuppression:
+      '今後、改めてご登録いただかない限りメールをお送りしないよう、元のアドレスに戻すことのできない識別用の値のみを保管します。',
+    deleteHeld: (until) =>
+      `お客様にメールをお送りしたことがあるため、法令により、同意の記録（いつ、どのように同意されたか、どのネットワークとブラウザから、どの文言で）を ${until} まで保管します。その後、この記録も削除します。それまでは、苦情やお問い合わせへの対応のために送信者のみが参照できます。`,
+    deleteNothingHeld: 'お客様にメールをお送りしたことはないため、同意の記録も削除します。',
+    deleteButton: 'データを削除する',
+    deleteCancel: '削除せずに戻る',
+    deletedTitle: 'お客様のデータを削除しました',
+    deletedBody: 'メールアドレスとお名前を削除し、今後メールをお送りすることはありません。これまでのメールに記載のリンクは使えなくなりました。',
   },
   errors: {
     notFoundTitle: 'ページが見つかりません',

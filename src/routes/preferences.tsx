@@ -8,6 +8,8 @@ import { listEventsWithText } from '../db/events.ts';
 import { buildContactRecord } from '../domain/contact-record.ts';
 import { buildConsentWording } from '../domain/consent-wording.ts';
 import { savePreferences, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
+import { erasePersonalData, SELF_SERVICE_ERASURE } from '../domain/erase-personal-data.ts';
+import { evidenceHold } from '../domain/evidence-hold.ts';
 import { withdraw } from '../domain/withdraw.ts';
 import { LOCALES, formatDateTime, isLocale, messages } from '../i18n/index.ts';
 import {
@@ -18,6 +20,7 @@ import {
   type History,
   type WordingShown,
 } from '../../views/pages/preferences.tsx';
+import { DataDeletedPage, DeleteDataPage } from '../../views/pages/delete-data.tsx';
 import { invalidLinkPage, openLinkFor, type OpenedLink } from './link-pages.tsx';
 import { escapeJsonMarkup } from './markup-safe-json.ts';
 import { badRequestPage, basePath, evidenceOf, formText, formTexts, page, readForm } from './render.tsx';
@@ -44,6 +47,32 @@ preferenceRoutes.get('/:token/data', async (c) => {
     'Cache-Control': 'no-store',
   });
 });
+
+/** Delete my data, first step: what goes, what stays and until when. A GET: it changes nothing. */
+preferenceRoutes.get('/:token/delete', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const token = c.req.param('token');
+  return page(
+    c,
+    200,
+    <DeleteDataPage t={link.t} lang={link.locale} legalName={link.site.legal_name} heldUntil={heldUntil(c, link)} action={`/p/${token}/delete`} back={`/p/${token}`} />,
+  );
+});
+
+/** Delete my data: the one erasure path, method self_service; this link stops working with it. */
+preferenceRoutes.post('/:token/delete', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  await erasePersonalData(c.var.deps, link.contact.id, { method: SELF_SERVICE_ERASURE });
+  return page(c, 200, <DataDeletedPage t={link.t} lang={link.locale} legalName={link.site.legal_name} heldUntil={heldUntil(c, link)} />);
+});
+
+/** When the contact's consent record stays held after an erasure, in the site's zone; else null. */
+function heldUntil(c: AppContext, link: OpenedLink): string | null {
+  const hold = evidenceHold(c.var.deps.config, { ...link.contact, email: '' });
+  return hold ? formatDateTime(link.locale, link.site.time_zone, new Date(hold.until)) : null;
+}
 
 preferenceRoutes.post('/:token', async (c) => {
   const link = await openLinkFor(c, 'manage');

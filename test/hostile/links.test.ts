@@ -107,6 +107,8 @@ const LINK_ROUTES: readonly { name: string; method: string; path: (token: string
   { name: 'POST /p/{token}/categories/{key}', method: 'POST', path: (x) => `/p/${x}/categories/newsletter`, body: 'consent={pageConsent}', wrongPurpose: ['{unsubscribe}'] },
   { name: 'POST /p/{token}/unsubscribe-all', method: 'POST', path: (x) => `/p/${x}/unsubscribe-all`, wrongPurpose: ['{unsubscribe}', '{confirm}'] },
   { name: 'POST /p/{token}/language', method: 'POST', path: (x) => `/p/${x}/language`, body: 'lang=ja', wrongPurpose: ['{unsubscribe}'] },
+  { name: 'GET /p/{token}/delete', method: 'GET', path: (x) => `/p/${x}/delete`, wrongPurpose: ['{unsubscribe}', '{confirm}'] },
+  { name: 'POST /p/{token}/delete', method: 'POST', path: (x) => `/p/${x}/delete`, wrongPurpose: ['{unsubscribe}', '{confirm}'] },
 ];
 
 describe('links that are forged, broken or made for another route', () => {

@@ -108,6 +108,9 @@ export function PreferencesPage(props: PreferencesPageProps) {
             {p.downloadData}
           </a>
         </p>
+        <p>
+          <a href={useHref(`${props.base}/delete`)}>{p.deleteLink}</a>
+        </p>
       </section>
     </Layout>
   );
