@@ -4,7 +4,7 @@ import type { AppContext } from '../app-env.ts';
 import { activeCategories, listCategories, type LocalisedCategory } from '../db/sites.ts';
 import { openLink, type LinkTarget } from '../domain/links.ts';
 import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
-import { errorPage } from './render.tsx';
+import { errorPage, formText, readForm } from './render.tsx';
 
 export interface OpenedLink extends LinkTarget {
   locale: Locale;
@@ -19,7 +19,9 @@ export interface OpenedLink extends LinkTarget {
 export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscribe'): Promise<OpenedLink | null> {
   const target = await openLink(c.var.deps, c.req.param('token') ?? '', purpose);
   if (!target) return null;
-  const locale = resolveLocale(c.req.query('lang'), undefined, target.contact.locale);
+  // A page shown with ?lang= in another language than the contact's posts back which one it was.
+  const shownIn = c.req.method === 'POST' ? formText((await readForm(c))?.page_lang) || undefined : undefined;
+  const locale = resolveLocale(c.req.query('lang') ?? shownIn, undefined, target.contact.locale);
   const categories = await listCategories(c.var.deps.db, target.site, locale);
   const names = new Map(categories.map((category) => [category.key, category.name]));
   // The page offers active categories only; history still names archived ones.

@@ -273,3 +273,17 @@ describe('bad links get a 400 page and change nothing', () => {
     expect((await short.request(link)).status).toBe(400);
   });
 });
+
+describe('a page shown in another language than the contact’s (?lang=)', () => {
+  it('saves, because the form says which language (and so which wording) it showed', async () => {
+    await t.request(`${manage}/language`, { method: 'POST', body: form([['lang', 'ja']]) });
+    const html = await (await t.request(`${manage}?lang=en`)).text();
+    expect(html).toContain('<html lang="en">');
+    const shown = /name="consent" value="([0-9a-f]{64})"/.exec(html)![1]!;
+    const body = form([['consent', shown], ['page_lang', 'en'], ['shown', 'newsletter'], ['shown', 'offers'], ['categories', 'newsletter'], ['categories', 'offers']]);
+    const res = await post(manage, body);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Your choices are saved.');
+    expect(await t.consents('pat@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+  });
+});

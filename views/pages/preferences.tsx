@@ -67,6 +67,8 @@ export function PreferencesPage(props: PreferencesPageProps) {
       <StatusMessage text={props.notice ?? ''} />
       <form method="post" action={useHref(props.base)}>
         <input type="hidden" name="consent" value={props.consentSha256} />
+        {/* The language the page was shown in, so a save checks the wording it showed. */}
+        <input type="hidden" name="page_lang" value={props.lang} />
         <fieldset class="field">
           <legend>{p.choose}</legend>
           {props.optIn.map((category) => (
