@@ -7,7 +7,7 @@
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
 import { listEventsWithText, readableEvent } from '../db/events.ts';
-import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 
 export interface ContactRecord {
@@ -44,6 +44,10 @@ export interface ContactRecord {
     evidence: string | null;
     /** Who recorded it when not the person: `api_key:{id}` for imports. */
     actor: string | null;
+    /** What a grant rests on: an import's basis, `express` for one made on our pages; null for events that grant nothing. */
+    basis: ConsentBasis | null;
+    /** The purchase or inquiry date an implied basis runs from (YYYY-MM-DD). */
+    relationshipAt: string | null;
     policyVersion: string | null;
     locale: string;
     /** Key into `consentTexts`. */

@@ -245,6 +245,15 @@ export const en = {
     userAgent: 'User agent',
     evidence: 'Evidence',
     actor: 'Recorded by',
+    basis: 'Basis',
+    basisValue: (basis: string, relationshipAt: string | null) =>
+      ({
+        express: 'express consent',
+        implied_purchase: `implied consent from a purchase on ${relationshipAt}`,
+        implied_inquiry: `implied consent from an inquiry on ${relationshipAt}`,
+        business_card: 'address handed over in writing (a business card)',
+        existing_customer: 'existing customer',
+      })[basis] ?? basis,
     policyVersion: 'Policy version',
     wording: 'Wording shown',
     seal: 'Ledger seal',

@@ -243,6 +243,15 @@ export const ja: Messages = {
     userAgent: 'ユーザーエージェント',
     evidence: '証跡',
     actor: '記録者',
+    basis: '同意の根拠',
+    basisValue: (basis, relationshipAt) =>
+      ({
+        express: '明示的な同意',
+        implied_purchase: `購入（${relationshipAt}）による黙示の同意`,
+        implied_inquiry: `問い合わせ（${relationshipAt}）による黙示の同意`,
+        business_card: '名刺などの書面によるアドレスの通知',
+        existing_customer: '既存の取引関係',
+      })[basis] ?? basis,
     policyVersion: 'ポリシーの版',
     wording: '表示された文言',
     seal: '台帳の封印',

@@ -98,6 +98,8 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
               <dd>{orNone(event.evidence)}</dd>
               <dt>{p.actor}</dt>
               <dd>{orNone(event.actor)}</dd>
+              <dt>{p.basis}</dt>
+              <dd>{event.basis ? p.basisValue(event.basis, event.relationshipAt) : p.none}</dd>
               <dt>{p.policyVersion}</dt>
               <dd>{orNone(event.policyVersion)}</dd>
               <dt>{p.locale}</dt>

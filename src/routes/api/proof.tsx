@@ -10,7 +10,7 @@ import { requestLocale, page } from '../render.tsx';
 import { messages } from '../../i18n/index.ts';
 import { contactById } from './contacts.ts';
 import { ERROR_RESPONSES } from './errors.ts';
-import { ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
+import { BasisFields, ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 export const proofRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -49,6 +49,7 @@ export const ContactRecordSchema = z
         userAgent: z.string().nullable(),
         evidence: z.string().nullable(),
         actor: z.string().nullable(),
+        ...BasisFields,
         policyVersion: z.string().nullable(),
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),

@@ -1,5 +1,6 @@
 // Schemas shared by API routes: they validate requests and describe answers in openapi.json.
 import { z } from '@hono/zod-openapi';
+import { CONSENT_BASES } from '../../domain/consent-basis.ts';
 import { MAX_EMAIL_LENGTH } from '../../domain/email-address.ts';
 
 export const SiteParam = z.object({
@@ -25,6 +26,15 @@ export const ContactSchema = z
   })
   .openapi('Contact');
 
+/** A grant's basis, on every event as the API and the proof show it. */
+export const BasisFields = {
+  basis: z
+    .enum(CONSENT_BASES)
+    .nullable()
+    .openapi({ description: 'What a grant rests on: an import’s basis, `express` for one made on our pages; null for events that grant nothing' }),
+  relationshipAt: z.string().nullable().openapi({ description: 'The purchase or inquiry date an implied basis runs from (YYYY-MM-DD)' }),
+};
+
 export const EventSchema = z
   .object({
     id: z.number().int(),
@@ -41,6 +51,7 @@ export const EventSchema = z
     consentText: z.object({ sha256: z.string(), text: z.string().nullable() }).nullable(),
     evidence: z.string().nullable().openapi({ description: "An import's free-text evidence" }),
     actor: z.string().nullable().openapi({ description: 'Who recorded it for the person, e.g. "api_key:<id>"; null: themselves' }),
+    ...BasisFields,
   })
   .openapi('ConsentEvent');
 
