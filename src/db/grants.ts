@@ -38,7 +38,7 @@ export interface GrantInForce {
   termsShownAt: string;
 }
 
-/** The grant in force of each of a contact's consents that has one, by category. */
+/** The grant in force of each of a contact's granted consents, by category. */
 export async function grantsInForce(db: Kysely<Database>, contactId: string): Promise<Map<string, GrantInForce>> {
   const rows = await db
     .selectFrom('consents as s')
@@ -46,6 +46,7 @@ export async function grantsInForce(db: Kysely<Database>, contactId: string): Pr
     .select(['s.category_key', 'g.id', 'g.basis', 'g.relationship_at', termsShownAt('g').as('terms_shown_at')])
     .where('s.contact_id', '=', contactId)
     .where('s.channel', '=', 'email')
+    .where('s.status', '=', 'granted')
     .execute();
   return new Map(
     rows.map((row) => [
