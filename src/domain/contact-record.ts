@@ -7,8 +7,10 @@
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
 import { listEventsWithText, readableEvent } from '../db/events.ts';
+import { identityHistory, type SenderIdentity } from '../db/site-identity.ts';
 import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { identityAt } from './sender-identity.ts';
 
 export interface ContactRecord {
   generatedAt: string;
@@ -54,6 +56,8 @@ export interface ContactRecord {
     consentTextSha256: string | null;
     /** The event's hash in the sealed ledger chain; null until the sealer has reached it. */
     seal: string | null;
+    /** The sender identity in force when it happened (`site` is today's). */
+    sender: SenderIdentity;
   }[];
   /** sha256 -> the exact wording shown. */
   consentTexts: Record<string, { text: string; locale: string; policyVersion: string; createdAt: string }>;
@@ -66,12 +70,14 @@ export async function buildContactRecord(
 ): Promise<ContactRecord> {
   const { db, cipher } = deps;
   const generatedAt = deps.clock.now().toISOString();
-  const [consents, events, texts, seals] = await Promise.all([
+  const [consents, events, texts, seals, identities] = await Promise.all([
     listConsents(db, contact.id),
     listEventsWithText(db, contact.id),
     listConsentTextsOfContact(db, contact.id),
     sealsOfContact(db, contact.id),
+    identityHistory(db, site.id),
   ]);
+  const today = { legalName: site.legal_name, postalAddress: site.postal_address, inquiryContact: site.inquiry_contact };
   const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
   return {
     generatedAt,
@@ -98,6 +104,7 @@ export async function buildContactRecord(
         ...(await readableEvent(e, (value) => cipher.decrypt(value))),
         consentTextSha256: e.consent_text_sha256,
         seal: seals.get(e.id) ?? null,
+        sender: identityAt(identities, today, e.occurred_at),
       })),
     ),
     consentTexts: Object.fromEntries(

@@ -266,6 +266,7 @@ export const en = {
     policyVersion: 'Policy version',
     wording: 'Wording shown',
     seal: 'Ledger seal',
+    senderThen: 'Sender at the time',
     notSealed: 'not sealed yet',
     none: '—',
     wordings: 'Consent wordings',

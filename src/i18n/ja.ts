@@ -263,6 +263,7 @@ export const ja: Messages = {
     policyVersion: 'ポリシーの版',
     wording: '表示された文言',
     seal: '台帳の封印',
+    senderThen: '当時の送信者',
     notSealed: '未封印',
     none: '—',
     wordings: '同意文言',

@@ -116,6 +116,10 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
               </dd>
               <dt>{p.seal}</dt>
               <dd>{event.seal ? <code>{event.seal}</code> : p.notSealed}</dd>
+              <dt>{p.senderThen}</dt>
+              <dd>
+                {event.sender.legalName}, {event.sender.postalAddress}, {event.sender.inquiryContact}
+              </dd>
             </dl>
           </section>
         ))}

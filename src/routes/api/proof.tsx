@@ -54,6 +54,9 @@ export const ContactRecordSchema = z
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
         seal: z.string().nullable().openapi({ description: 'The event’s hash in the sealed ledger chain (null until sealed)' }),
+        sender: z
+          .object({ legalName: z.string(), postalAddress: z.string(), inquiryContact: z.string() })
+          .openapi({ description: 'The sender identity in force when the event happened (`site` shows today’s)' }),
       }),
     ),
     consentTexts: z

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { Database, SiteRow } from '../../db/schema.ts';
 import { lastMaterialChanges, recordTermsChangeQuery } from '../../db/category-terms.ts';
+import { recordIdentityChangeQuery } from '../../db/site-identity.ts';
 import { findSite } from '../../db/sites.ts';
 import { LOCALES, type Locale } from '../../i18n/index.ts';
 import { hasControlCharacters, isSenderAddress } from '../../mail/header-values.ts';
@@ -237,13 +238,14 @@ siteRoutes.openapi(getSite, async (c) => {
 const updateSite = createRoute({
   method: 'patch',
   path: '/sites/{site}',
-  summary: 'Change some of a site’s fields (a new policy version or wording makes a new consent text)',
+  summary:
+    'Change some of a site’s fields (a new policy version or wording makes a new consent text; the sender identity replaced is kept for the proof)',
   request: { params: SiteParam, body: { content: { 'application/json': { schema: UpdateSiteBody } }, required: true } },
   responses: { 200: json(z.object({ site: SiteSchema }), 'The updated site'), ...JSON_BODY_ERRORS },
 });
 
 siteRoutes.openapi(updateSite, async (c) => {
-  const { db } = c.var.deps;
+  const { db, atomic, clock } = c.var.deps;
   const site = await findSite(db, c.req.valid('param').site);
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
   const body = c.req.valid('json');
@@ -269,7 +271,14 @@ siteRoutes.openapi(updateSite, async (c) => {
     allowed_origins: body.allowedOrigins === undefined ? undefined : JSON.stringify(body.allowedOrigins),
   };
   const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  if (Object.keys(set).length > 0) await db.updateTable('sites').set(set).where('id', '=', site.id).execute();
+  if (Object.keys(set).length > 0) {
+    // The identity it replaces is kept for the proof of events made under it.
+    const identity = { legalName: body.legalName, postalAddress: body.postalAddress, inquiryContact: body.inquiryContact };
+    await atomic([
+      recordIdentityChangeQuery(db, site.id, identity, clock.now().toISOString()),
+      db.updateTable('sites').set(set).where('id', '=', site.id).compile(),
+    ]);
+  }
   return c.json({ site: await siteBody(db, (await findSite(db, site.id))!) }, 200);
 });
 
