@@ -109,8 +109,15 @@ describe('exempt categories', () => {
 });
 
 describe('the OpenAPI document', () => {
-  it('lists the new reasons and the import fields', async () => {
+  it('lists the new reasons, the import fields, termsChange, and the basis and sender in the proof', async () => {
     const doc = await (await t.request('/api/v1/openapi.json')).json();
+    const schemas = doc.components.schemas;
+    expect(schemas.UpdateCategory.properties.termsChange.enum).toEqual(['minor', 'material']);
+    expect(schemas.Category.required).toContain('materialChangeAt');
+    expect(schemas.ConsentEvent.properties.basis.enum).toEqual(expect.arrayContaining(['express', 'implied_purchase']));
+    const proofEvent = schemas.ContactRecord.properties.events.items;
+    expect(proofEvent.required).toEqual(expect.arrayContaining(['basis', 'relationshipAt', 'sender']));
+    expect(Object.keys(proofEvent.properties.sender.properties)).toEqual(['legalName', 'postalAddress', 'inquiryContact']);
     expect(doc.components.schemas.Eligibility.properties.reason.enum).toEqual(
       expect.arrayContaining(['not_customer', 'expired', 'terms_changed']),
     );
