@@ -68,9 +68,10 @@ export async function checkEligibility(
         join.onRef('s.contact_id', '=', 'c.id').on('s.category_key', '=', category.key).on('s.channel', '=', 'email'),
       )
       .leftJoin('suppressions as x', (join) => join.onRef('x.site_id', '=', 'c.site_id').onRef('x.email_hash', '=', 'c.email_hash'))
-      // The grant in force only where it matters: a granted opt-in consent.
+      // The grant in force only where it matters: a granted opt-in consent. For an exempt
+      // category the join looks up no id (a constant false here would scan the whole ledger).
       .leftJoin('consent_events as g', (join) =>
-        join.on(sql<boolean>`${exempt ? sql`0` : sql`1`} AND s.status = 'granted' AND g.id = ${grantInForceId(sql.ref('c.id'), category.key)}`),
+        join.on(sql<boolean>`s.status = 'granted' AND g.id = ${exempt ? sql`NULL` : grantInForceId(sql.ref('c.id'), category.key)}`),
       )
       .select([
         'c.email_hash',
