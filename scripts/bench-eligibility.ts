@@ -1,6 +1,8 @@
 // Times POST /api/v1/sites/{site}/eligibility for 10,000 addresses (half known) through the
 // real app (app.request), on a file-backed embedded database with 20,000 contacts inserted in
-// bulk. Prints the median of several runs. Run: npm run bench:eligibility
+// bulk, each with the ledger events its consent would have (a request, then a confirmation, then
+// a withdrawal), so that finding each consent's grant in force costs what it does in use.
+// Prints the median of several runs. Run: npm run bench:eligibility
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +58,18 @@ try {
   const insertContact = sqlite.prepare(
     "INSERT INTO contacts (id, site_id, email, email_hash, name, locale, created_at, updated_at) VALUES (?, 'demo', ?, ?, NULL, 'en', ?, ?)",
   );
-  const insertConsent = sqlite.prepare("INSERT INTO consents VALUES (?, 'newsletter', 'email', 'demo', ?, ?)");
+  const insertConsent = sqlite.prepare("INSERT INTO consents (contact_id, category_key, channel, site_id, status, updated_at) VALUES (?, 'newsletter', 'email', 'demo', ?, ?)");
+  const insertEvent = sqlite.prepare(
+    "INSERT INTO consent_events (site_id, contact_id, category_key, channel, action, method, occurred_at, locale) VALUES ('demo', ?, 'newsletter', 'email', ?, ?, ?, 'en')",
+  );
+  const history = { granted: ['requested', 'confirmed'], pending: ['requested'], withdrawn: ['requested', 'confirmed', 'withdrawn'] };
+  const method = { requested: 'signup_form', confirmed: 'confirmation_link', withdrawn: 'one_click' };
   sqlite.transaction(() => {
     contacts.forEach((c, i) => {
+      const status = (['granted', 'granted', 'pending', 'withdrawn'] as const)[i % 4]!;
       insertContact.run(c.id, c.email, c.hash, now, now);
-      insertConsent.run(c.id, ['granted', 'granted', 'pending', 'withdrawn'][i % 4], now);
+      insertConsent.run(c.id, status, now);
+      for (const action of history[status]) insertEvent.run(c.id, action, method[action as keyof typeof method], now);
     });
   })();
 

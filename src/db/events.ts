@@ -65,7 +65,18 @@ export async function readableEvent(e: EventWithText, decrypt: (stored: string) 
     userAgent: await open(e.encrypted_user_agent),
     evidence: await open(e.encrypted_note),
     actor: e.actor,
+    ...basisOf(e),
     policyVersion: e.policy_version,
     locale: e.locale,
   };
+}
+
+/**
+ * What a grant rests on: an import's stated basis, and `express` for a grant the person made on
+ * our pages (a confirmation, a preference page's tick). Null for events that grant nothing (and
+ * for an undo, which restores the grant before it).
+ */
+function basisOf(e: Pick<EventWithText, 'action' | 'method' | 'basis' | 'relationship_at'>) {
+  const grants = e.action === 'confirmed' || (e.action === 'granted' && e.method !== 'unsubscribe_undo');
+  return { basis: e.basis ?? (grants ? ('express' as const) : null), relationshipAt: e.relationship_at };
 }

@@ -5,7 +5,7 @@
 // same state before writing still record each change once, and nothing acts on a change that
 // another request won.
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
-import type { Channel, ConsentAction, ConsentStatus, Database } from './schema.ts';
+import type { Channel, ConsentAction, ConsentBasis, ConsentStatus, Database } from './schema.ts';
 
 export interface ConsentKey {
   siteId: string;
@@ -26,6 +26,9 @@ export interface LedgerEvent extends ConsentKey {
   evidenceMac: string | null;
   /** Who recorded it for the person (an import's "api_key:<id>"); null or absent: themselves. */
   actor?: string | null;
+  /** An import's stated basis and, for an implied one, the date it runs from; absent: express, ours. */
+  basis?: ConsentBasis | null;
+  relationshipAt?: string | null;
 }
 
 /** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them (or no row). */
@@ -100,6 +103,8 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, batch
     locale: event.locale,
     evidence_mac: event.evidenceMac,
     actor: event.actor ?? null,
+    basis: event.basis ?? null,
+    relationship_at: event.relationshipAt ?? null,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
   return db

@@ -6,6 +6,8 @@ export type ConsentStatus = 'pending' | 'granted' | 'withdrawn';
 export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn' | 'erased';
 export type CategoryKind = 'opt_in' | 'exempt';
 export type Channel = 'email';
+export type ConsentBasis = 'express' | 'implied_purchase' | 'implied_inquiry' | 'business_card' | 'existing_customer';
+export type TermsChange = 'minor' | 'material';
 
 export interface SitesTable {
   id: string;
@@ -86,6 +88,10 @@ export interface ConsentEventsTable {
   evidence_mac: string | null;
   /** Who recorded the event for the person, e.g. "api_key:<id>" (migration 0009); NULL: themselves. */
   actor: Generated<string | null>;
+  /** An import's consent basis (migration 0014); NULL: the person's own act here, express. */
+  basis: Generated<ConsentBasis | null>;
+  /** The purchase or inquiry date (YYYY-MM-DD) an implied basis runs from (migration 0014). */
+  relationship_at: Generated<string | null>;
 }
 
 export interface EventEvidenceTable {
@@ -256,6 +262,31 @@ export interface SendsTable {
   recorded_by: string | null;
 }
 
+/** A change of a category's purpose or frequency in one locale (migration 0014); append-only. */
+export interface CategoryTermsVersionsTable {
+  id: Generated<number>;
+  site_id: string;
+  category_key: string;
+  locale: string;
+  change: TermsChange;
+  purpose: string;
+  frequency: string;
+  /** NULL: the locale had no text before. */
+  previous_purpose: string | null;
+  previous_frequency: string | null;
+  changed_at: string;
+}
+
+/** A sender identity a site had until replaced_at (migration 0014); append-only. */
+export interface SiteIdentityHistoryTable {
+  id: Generated<number>;
+  site_id: string;
+  legal_name: string;
+  postal_address: string;
+  inquiry_contact: string;
+  replaced_at: string;
+}
+
 export interface Database {
   sites: SitesTable;
   categories: CategoriesTable;
@@ -279,6 +310,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   imports: ImportsTable;
   sends: SendsTable;
+  category_terms_versions: CategoryTermsVersionsTable;
+  site_identity_history: SiteIdentityHistoryTable;
 }
 
 export interface ImportsTable {

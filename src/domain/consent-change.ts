@@ -4,7 +4,7 @@
 // nothing is recorded for a change another request won. Every use-case builds its writes here.
 import type { CompiledQuery } from 'kysely';
 import { appendEventQuery, attachEvidenceQuery, setConsentQuery, type Condition, type StatusGuard } from '../db/ledger.ts';
-import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
 import { consentEventType, enqueueWebhookQuery } from '../webhooks/events.ts';
@@ -30,7 +30,15 @@ export interface Wording {
  * Who acted and from where; the page's URL and language when there was a page. An import also
  * gives when it happened (default: now) and who recorded it (the ledger's actor).
  */
-export type EventEvidence = Evidence & { sourceUrl?: string | null; locale?: string; occurredAt?: string; actor?: string | null };
+export type EventEvidence = Evidence & {
+  sourceUrl?: string | null;
+  locale?: string;
+  occurredAt?: string;
+  actor?: string | null;
+  /** What an import says the consent rests on (and since when, for an implied one). */
+  basis?: ConsentBasis | null;
+  relationshipAt?: string | null;
+};
 
 export interface Change {
   key: string;
@@ -73,6 +81,8 @@ export async function changeQueries(
       locale: evidence.locale ?? contact.locale,
       evidenceMac: hasEvidence ? await evidenceMac(deps.config.lookupKey, evidence) : null,
       actor: evidence.actor ?? null,
+      basis: evidence.basis ?? null,
+      relationshipAt: evidence.relationshipAt ?? null,
     },
     batch,
   );

@@ -7,10 +7,12 @@
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
 import { listEventsWithText, readableEvent } from '../db/events.ts';
-import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import { identityHistory, type SenderIdentity } from '../db/site-identity.ts';
+import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { evidenceHold, type EvidenceHold } from './evidence-hold.ts';
 import { lastSentPerCategory, sendsOfContact } from './sends.ts';
+import { identityAt } from './sender-identity.ts';
 
 export interface ContactRecord {
   generatedAt: string;
@@ -54,12 +56,18 @@ export interface ContactRecord {
     evidence: string | null;
     /** Who recorded it when not the person: `api_key:{id}` for imports. */
     actor: string | null;
+    /** What a grant rests on: an import's basis, `express` for one made on our pages; null for events that grant nothing. */
+    basis: ConsentBasis | null;
+    /** The purchase or inquiry date an implied basis runs from (YYYY-MM-DD). */
+    relationshipAt: string | null;
     policyVersion: string | null;
     locale: string;
     /** Key into `consentTexts`. */
     consentTextSha256: string | null;
     /** The event's hash in the sealed ledger chain; null until the sealer has reached it. */
     seal: string | null;
+    /** The sender identity in force when it happened (`site` is today's). */
+    sender: SenderIdentity;
   }[];
   /** sha256 -> the exact wording shown. */
   consentTexts: Record<string, { text: string; locale: string; policyVersion: string; createdAt: string }>;
@@ -72,15 +80,17 @@ export async function buildContactRecord(
 ): Promise<ContactRecord> {
   const { db, cipher } = deps;
   const generatedAt = deps.clock.now().toISOString();
-  const [consents, events, texts, seals, sends, lastSent, emails] = await Promise.all([
+  const [consents, events, texts, seals, identities, sends, lastSent, emails] = await Promise.all([
     listConsents(db, contact.id),
     listEventsWithText(db, contact.id),
     listConsentTextsOfContact(db, contact.id),
     sealsOfContact(db, contact.id),
+    identityHistory(db, site.id),
     sendsOfContact(deps, contact.id),
     lastSentPerCategory(deps, contact.id),
     db.selectFrom('outbox').select(['kind', 'subject', 'status', 'created_at', 'sent_at']).where('contact_id', '=', contact.id).orderBy('created_at').execute(),
   ]);
+  const today = { legalName: site.legal_name, postalAddress: site.postal_address, inquiryContact: site.inquiry_contact };
   const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
   return {
     generatedAt,
@@ -117,6 +127,7 @@ export async function buildContactRecord(
         ...(await readableEvent(e, (value) => cipher.decrypt(value))),
         consentTextSha256: e.consent_text_sha256,
         seal: seals.get(e.id) ?? null,
+        sender: identityAt(identities, today, e.occurred_at),
       })),
     ),
     consentTexts: Object.fromEntries(

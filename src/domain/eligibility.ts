@@ -2,14 +2,29 @@
 // Built for batches (up to 10,000 addresses): one imported HMAC key for all lookup hashes, and
 // the database read in chunks of CHUNK hashes (SQLite and D1 cap bound parameters per query).
 import { sql } from 'kysely';
-import type { CategoryKind, ConsentStatus, SiteRow } from '../db/schema.ts';
+import { lastMaterialChange } from '../db/category-terms.ts';
+import { grantInForceId, termsShownAt } from '../db/grants.ts';
+import type { CategoryKind, ConsentBasis, ConsentStatus, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { dateIn } from './consent-basis.ts';
+import { lapseOf } from './consent-standing.ts';
 import { checkEmail, emailLookupHasher } from './email-address.ts';
 
 export const MAX_ELIGIBILITY_ADDRESSES = 10_000;
 const CHUNK = 500;
 
-export type IneligibleReason = 'invalid' | 'not_found' | 'pending' | 'withdrawn' | 'erased';
+export type IneligibleReason =
+  | 'invalid'
+  | 'not_found'
+  | 'pending'
+  | 'withdrawn'
+  | 'erased'
+  /** An exempt category, for a contact who never confirmed and was not imported as a customer. */
+  | 'not_customer'
+  /** Implied consent ran out: 2 years after the purchase, 6 months after the inquiry. */
+  | 'expired'
+  /** Granted before the category's purpose or frequency changed materially; not granted since. */
+  | 'terms_changed';
 
 export interface Eligibility {
   email: string;
@@ -22,17 +37,24 @@ export interface Eligibility {
 interface Known {
   id: string;
   erased: boolean;
+  customer: boolean;
   status: ConsentStatus | null;
+  basis: ConsentBasis | null;
+  relationshipAt: string | null;
+  termsShownAt: string | null;
 }
 
 /**
  * One answer per address, in request order. Erased (blank address, or a suppression entry not
- * yet lifted by a new confirmation) blocks every category; an exempt category is allowed for
- * every other known contact; an opt-in category needs a granted consent (no consent row for the
- * category at all reads as not_found).
+ * yet lifted by a new confirmation) blocks every category. An exempt category is allowed for a
+ * known customer: a contact who confirmed an address by double opt-in at least once, or was
+ * imported as an existing customer (a stranger's unconfirmed signup is not one). An opt-in
+ * category needs a granted consent (no consent row for the category at all reads as not_found)
+ * whose grant in force has not lapsed: an implied basis that ran out is `expired`, a grant
+ * shown the terms before their latest material change is `terms_changed`.
  */
 export async function checkEligibility(
-  deps: Pick<Deps, 'db' | 'config'>,
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
   site: SiteRow,
   category: { key: string; kind: CategoryKind },
   emails: readonly string[],
@@ -40,6 +62,7 @@ export async function checkEligibility(
   const hash = await emailLookupHasher(deps.config.lookupKey);
   const hashes = await Promise.all(emails.map((email) => (checkEmail(email) === null ? hash(email) : null)));
   const unique = [...new Set(hashes.filter((h): h is string => h !== null))];
+  const exempt = category.kind === 'exempt';
   const known = new Map<string, Known>();
   for (let i = 0; i < unique.length; i += CHUNK) {
     const rows = await deps.db
@@ -48,19 +71,51 @@ export async function checkEligibility(
         join.onRef('s.contact_id', '=', 'c.id').on('s.category_key', '=', category.key).on('s.channel', '=', 'email'),
       )
       .leftJoin('suppressions as x', (join) => join.onRef('x.site_id', '=', 'c.site_id').onRef('x.email_hash', '=', 'c.email_hash'))
-      .select(['c.id', 'c.email_hash', 's.status', sql<number>`(c.email = '' OR x.id IS NOT NULL)`.as('erased')])
+      // The grant in force only where it matters: a granted opt-in consent. For an exempt
+      // category the join looks up no id (a constant false here would scan the whole ledger).
+      .leftJoin('consent_events as g', (join) =>
+        join.on(sql<boolean>`s.status = 'granted' AND g.id = ${exempt ? sql`NULL` : grantInForceId(sql.ref('c.id'), category.key)}`),
+      )
+      .select([
+        'c.id',
+        'c.email_hash',
+        's.status',
+        sql<number>`(c.email = '' OR x.id IS NOT NULL)`.as('erased'),
+        exempt
+          ? sql<number>`(c.confirmed_at IS NOT NULL OR EXISTS (SELECT 1 FROM consent_events b
+              WHERE b.contact_id = c.id AND b.basis = 'existing_customer'))`.as('customer')
+          : sql<number>`0`.as('customer'),
+        'g.basis',
+        'g.relationship_at',
+        // A consent row without any grant event (written by hand) counts from its last change.
+        sql<string | null>`coalesce(${termsShownAt('g')}, s.updated_at)`.as('terms_shown_at'),
+      ])
       .where('c.site_id', '=', site.id)
       .where('c.email_hash', 'in', unique.slice(i, i + CHUNK))
       .execute();
-    for (const row of rows) known.set(row.email_hash, { id: row.id, erased: row.erased === 1, status: row.status });
+    for (const row of rows) {
+      known.set(row.email_hash, {
+        id: row.id,
+        erased: row.erased === 1,
+        customer: row.customer === 1,
+        status: row.status,
+        basis: row.basis,
+        relationshipAt: row.relationship_at,
+        termsShownAt: row.terms_shown_at,
+      });
+    }
   }
+  const materialChangeAt = exempt ? null : await lastMaterialChange(deps.db, site.id, category.key);
+  const today = dateIn(site.time_zone, deps.clock.now());
   return emails.map((email, i) => {
     const h = hashes[i];
     if (h === null || h === undefined) return { email, eligible: false, reason: 'invalid' };
     const contact = known.get(h);
     if (!contact) return { email, eligible: false, reason: 'not_found' };
     if (contact.erased) return { email, eligible: false, reason: 'erased' };
-    if (category.kind === 'exempt' || contact.status === 'granted') return { email, eligible: true, contactId: contact.id };
-    return { email, eligible: false, reason: contact.status ?? 'not_found' };
+    if (exempt) return contact.customer ? { email, eligible: true, contactId: contact.id } : { email, eligible: false, reason: 'not_customer' };
+    if (contact.status !== 'granted') return { email, eligible: false, reason: contact.status ?? 'not_found' };
+    const lapse = lapseOf({ basis: contact.basis, relationshipAt: contact.relationshipAt, termsShownAt: contact.termsShownAt ?? '' }, materialChangeAt, today);
+    return lapse ? { email, eligible: false, reason: lapse.reason } : { email, eligible: true, contactId: contact.id };
   });
 }

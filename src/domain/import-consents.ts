@@ -6,16 +6,22 @@
 // The rules that keep an import from overriding the person:
 // - a withdrawal (or erasure) recorded after the item's date wins: that category is skipped;
 // - an erased (suppressed) address is refused: it comes back only through a new double opt-in;
-// - a category already granted is skipped (the ledger keeps the earlier grant).
+// - a category already granted is skipped (the ledger keeps the earlier grant), unless the item's
+//   basis lasts longer than the one in force (see consent-basis.ts `outlasts`): a customer's
+//   new purchase renews implied consent, and an express consent replaces an implied one.
+// Consent taken offline (paper, in a shop, at an event, in an app) is only as good as its proof:
+// such items must carry the wording agreed to and where the proof is kept.
 // The batch is all or nothing (one deps.atomic), and the import id makes it idempotent.
-import type { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
-import type { ConsentStatus, ContactRow } from '../db/schema.ts';
+import { grantsInForce, grantStillInForce, type GrantInForce } from '../db/grants.ts';
+import type { ConsentBasis, ConsentStatus, ContactRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { isLocale } from '../i18n/index.ts';
+import { dateIn, isImplied, isIsoDate, outlasts } from './consent-basis.ts';
 import { changeQueries } from './consent-change.ts';
 import { notErased } from './contact-guards.ts';
 import { checkEmail, emailLookupHash } from './email-address.ts';
@@ -23,6 +29,8 @@ import { sha256Hex } from './ids.ts';
 
 export const IMPORT_METHODS = ['paper', 'in_store', 'event', 'app', 'web_form', 'previous_system'] as const;
 export type ImportMethod = (typeof IMPORT_METHODS)[number];
+/** Consent given away from any form of ours: without its wording and evidence there is no proof. */
+export const OFFLINE_METHODS: readonly ImportMethod[] = ['paper', 'in_store', 'event', 'app'];
 export const MAX_IMPORT_ITEMS = 1000;
 
 export interface ImportItem {
@@ -34,6 +42,10 @@ export interface ImportItem {
   evidence?: string | undefined;
   consentText?: string | undefined;
   locale?: string | undefined;
+  /** Default express. */
+  basis?: ConsentBasis | undefined;
+  /** YYYY-MM-DD of the purchase or inquiry; only, and always, for an implied basis. */
+  relationshipAt?: string | undefined;
 }
 
 export interface ImportRequest {
@@ -108,7 +120,9 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
     ]),
   );
 
-  // Every item checked before anything is written; every problem reported.
+  // Every item checked before anything is written; every problem reported. Dates without a
+  // time (a purchase's) are days as the site counts them.
+  const today = dateIn(site.time_zone, nowDate);
   const details: { path: string; message: string }[] = [];
   const occurredAt: string[] = [];
   request.items.forEach((item, index) => {
@@ -127,6 +141,21 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
     occurredAt.push(Number.isNaN(time) ? '' : new Date(time).toISOString());
     if (item.sourceUrl !== undefined && !isHttpUrl(item.sourceUrl)) at('sourceUrl', 'Not an http(s) URL.');
     if (item.locale !== undefined && !isLocale(item.locale)) at('locale', 'Not a supported language (en, ja).');
+    if (OFFLINE_METHODS.includes(item.method)) {
+      if (item.consentText === undefined) at('consentText', `Required for method "${item.method}": the exact wording the person agreed to.`);
+      if (item.evidence === undefined) {
+        at('evidence', `Required for method "${item.method}": where the proof is kept, e.g. "signed form #1234, kept at the Shibuya shop".`);
+      }
+    }
+    const basis = item.basis ?? 'express';
+    if (isImplied(basis)) {
+      const what = basis === 'implied_purchase' ? 'purchase' : 'inquiry';
+      if (item.relationshipAt === undefined) at('relationshipAt', `Required for basis "${basis}": the date of the ${what}, YYYY-MM-DD.`);
+      else if (!isIsoDate(item.relationshipAt)) at('relationshipAt', 'Not a date written YYYY-MM-DD, e.g. 2026-10-01.');
+      else if (item.relationshipAt > today) at('relationshipAt', 'In the future.');
+    } else if (item.relationshipAt !== undefined) {
+      at('relationshipAt', `Only for basis "implied_purchase" or "implied_inquiry", not "${basis}".`);
+    }
   });
   if (details.length > 0) return { kind: 'invalid', details };
 
@@ -134,7 +163,10 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
   const queries: CompiledQuery[] = [];
   const results: ItemResult[] = [];
   // Several items may name one address: the batch tracks what it has decided so far.
-  const known = new Map<string, { contact: ContactRow; statuses: Map<string, ConsentStatus> } | 'refused'>();
+  const known = new Map<
+    string,
+    { contact: ContactRow; statuses: Map<string, ConsentStatus>; grants: Map<string, GrantInForce>; grantedNow: Set<string> } | 'refused'
+  >();
   let granted = 0;
   let skipped = 0;
   let refused = 0;
@@ -154,7 +186,12 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
       if (suppressed || existing?.email === '') {
         subject = 'refused';
       } else if (existing) {
-        subject = { contact: existing, statuses: await emailConsentStatuses(db, existing.id) };
+        subject = {
+          contact: existing,
+          statuses: await emailConsentStatuses(db, existing.id),
+          grants: await grantsInForce(db, existing.id),
+          grantedNow: new Set(),
+        };
       } else {
         // An imported consent is not a confirmation of our own double opt-in: confirmed_at stays null.
         const contact: ContactRow = newContactRow({
@@ -167,7 +204,7 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
           created_at: now,
         });
         queries.push(db.insertInto('contacts').values(contact).compile());
-        subject = { contact, statuses: new Map() };
+        subject = { contact, statuses: new Map(), grants: new Map(), grantedNow: new Set() };
       }
       known.set(hash, subject);
     }
@@ -177,7 +214,9 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
       continue;
     }
 
-    const { contact, statuses } = subject;
+    const { contact, statuses, grants, grantedNow } = subject;
+    const basis = item.basis ?? 'express';
+    const relationshipAt = item.relationshipAt ?? null;
     const locale = item.locale ?? contact.locale;
     let wordingSha: string | null = null;
     if (item.consentText !== undefined) {
@@ -188,7 +227,10 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
     const outcome: { category: string; status: 'granted' | 'skipped'; reason?: SkipReason }[] = [];
     for (const key of [...new Set(item.categories)]) {
       const status = statuses.get(key);
-      if (status === 'granted') {
+      // Granted already: recorded again only to put a longer-lasting basis in force, and only
+      // while the grant it replaces is still the one in force as the batch runs.
+      const replaces = status === 'granted' && !grantedNow.has(key) ? grants.get(key) : undefined;
+      if (status === 'granted' && !(replaces && outlasts({ basis, relationshipAt }, replaces))) {
         outcome.push({ category: key, status: 'skipped', reason: 'already_granted' });
         skipped++;
         continue;
@@ -219,7 +261,9 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
             // Only from the status seen here: a change in between (a withdrawal now) wins.
             guard: status === undefined ? { notIn: STATUSES } : { in: [status] },
             // Nor onto a contact erased meanwhile: an erased address comes back only by double opt-in.
-            condition: notErased(contact.id),
+            condition: replaces
+              ? sql<boolean>`${notErased(contact.id)} AND ${grantStillInForce(contact.id, key, replaces.eventId)}`
+              : notErased(contact.id),
           },
           {
             ip: null,
@@ -229,6 +273,8 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
             locale,
             occurredAt: occurredAt[index]!,
             actor,
+            basis,
+            relationshipAt,
           },
           { sha256: wordingSha, policyVersion: null },
           now,
@@ -236,6 +282,7 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
         )),
       );
       statuses.set(key, 'granted');
+      grantedNow.add(key);
       outcome.push({ category: key, status: 'granted' });
       granted++;
     }

@@ -39,7 +39,21 @@ export function canonicalEvent(event: ConsentEventRow): string {
     event.evidence_mac,
   ];
   if (event.actor !== null && event.actor !== undefined) columns.push(event.actor);
+  const later = laterColumns(event);
+  if (later) columns.push(later);
   return JSON.stringify(columns);
+}
+
+/**
+ * Columns added after the actor (migration 0014: an import's basis and relationship date), by
+ * name, only those set, in one object; undefined when none is. By name because any of them may
+ * be set without the others, and an object cannot be mistaken for the actor's string: moving a
+ * value from one column to another changes the canonical text.
+ */
+function laterColumns(event: ConsentEventRow): Record<string, unknown> | undefined {
+  const named = { basis: event.basis, relationship_at: event.relationship_at };
+  const set = Object.entries(named).filter(([, value]) => value !== null && value !== undefined);
+  return set.length > 0 ? Object.fromEntries(set) : undefined;
 }
 
 export function chainHash(previous: string, event: ConsentEventRow): Promise<string> {

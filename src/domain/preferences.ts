@@ -4,15 +4,20 @@
 // (the links API) for a contact who never confirmed proves nothing of the person's will, so
 // there a ticked box asks for a confirmation by email instead, as a signup does. Only
 // categories the page showed are touched, and saving an unchanged state writes nothing.
+// A granted consent that lapsed (its implied basis ran out, or its terms changed materially
+// since) shows unticked with a notice: ticking it grants again under the terms shown, and
+// leaving it unticked is no change, as for a pending one.
 import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
+import { grantStillInForce } from '../db/grants.ts';
 import { contactChangedBy } from '../db/ledger.ts';
 import type { Deps } from '../deps.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { changeQueries, type Evidence, type Subject } from './consent-change.ts';
 import { confirmationMailQueries } from './confirmation-mail.ts';
 import { decryptedMailboxHash, linkStillValid } from './contact-guards.ts';
+import { lapsedConsents } from './lapsed-consents.ts';
 
 export interface PreferenceChange {
   key: string;
@@ -31,17 +36,22 @@ export async function savePreferences(
   const now = deps.clock.now().toISOString();
   const batch = deps.newId();
   const statuses = await emailConsentStatuses(deps.db, contact.id);
+  const lapsed = await lapsedConsents(deps, subject.site, contact.id);
   const checked = new Set(choice.checked);
   const confirmed = contact.confirmed_at !== null;
   const changes: PreferenceChange[] = [];
+  /** Lapsed consents ticked again: the grant each one replaces. */
+  const renews = new Map<string, number>();
   for (const key of choice.shown) {
     if (!choice.optIn.includes(key)) continue;
     const status = statuses.get(key);
-    if (checked.has(key) && status !== 'granted') {
+    const lapse = status === 'granted' ? lapsed.get(key) : undefined;
+    if (checked.has(key) && (status !== 'granted' || lapse)) {
       changes.push({ key, action: confirmed ? 'granted' : 'requested' });
+      if (lapse) renews.set(key, lapse.grantId);
     }
-    // A pending category shows unticked: leaving it so is no change, not a withdrawal.
-    if (!checked.has(key) && status === 'granted') changes.push({ key, action: 'withdrawn' });
+    // A pending or lapsed category shows unticked: leaving it so is no change, not a withdrawal.
+    if (!checked.has(key) && status === 'granted' && !lapse) changes.push({ key, action: 'withdrawn' });
   }
   if (changes.length === 0) return [];
   // A grant speaks for the person only while the link does (not revoked, not erased since) and
@@ -50,18 +60,24 @@ export async function savePreferences(
     AND EXISTS (SELECT 1 FROM contacts WHERE id = ${contact.id} AND confirmed_at IS NOT NULL)`;
   const queries: CompiledQuery[] = [storeConsentTextQuery(deps.db, wording, now)];
   for (const { key, action } of changes) {
+    // A lapsed grant is replaced only while it is still the grant in force as the batch runs.
+    const replaced = renews.get(key);
+    const renewing = replaced === undefined ? null : grantStillInForce(contact.id, key, replaced);
+    const fromStatus = renewing ? { in: ['granted' as const] } : { notIn: ['granted' as const] };
     const change =
       action === 'withdrawn'
         ? { key, action, status: 'withdrawn' as const, method: 'preference_page', guard: { in: ['granted' as const] } }
         : action === 'granted'
-          ? { key, action, status: 'granted' as const, method: 'preference_page', guard: { notIn: ['granted' as const] }, condition: mayGrant }
+          ? { key, action, status: 'granted' as const, method: 'preference_page', guard: fromStatus, condition: renewing ? sql<boolean>`${mayGrant} AND ${renewing}` : mayGrant }
           : {
               key,
               action,
               status: 'pending' as const,
               method: 'preference_page',
-              guard: { notIn: ['granted' as const] },
-              condition: linkStillValid(contact.id, contact.token_epoch),
+              guard: fromStatus,
+              condition: renewing
+                ? sql<boolean>`${linkStillValid(contact.id, contact.token_epoch)} AND ${renewing}`
+                : linkStillValid(contact.id, contact.token_epoch),
             };
     queries.push(...(await changeQueries(deps, subject, change, evidence, wording, now, batch)));
   }

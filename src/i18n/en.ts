@@ -115,6 +115,15 @@ export const en = {
     choose: 'Emails you can choose',
     waiting: 'Waiting for your confirmation: tick and save to confirm it now.',
     waitingEmail: 'Waiting for your confirmation: open the email we sent you, or tick and save to get a new one.',
+    /** A granted consent that no longer allows mail, shown on its row: why, and what ticking does. */
+    termsChanged: (date: string) =>
+      `What these emails are for, or how often they come, changed on ${date}. You agreed to the earlier terms, so we have stopped sending them: tick and save if you agree to the terms above.`,
+    termsChangedByEmail: (date: string) =>
+      `What these emails are for, or how often they come, changed on ${date}. You agreed to the earlier terms, so we have stopped sending them: tick and save to get a confirmation email for the terms above.`,
+    expired: (date: string) =>
+      `You received these because you bought from us or asked us something. That permission lasted until ${date}, so we have stopped sending them: tick and save if you want them again.`,
+    expiredByEmail: (date: string) =>
+      `You received these because you bought from us or asked us something. That permission lasted until ${date}, so we have stopped sending them: tick and save to get a confirmation email.`,
     statement: (legalName: string) =>
       `Ticking a kind of email and saving means you agree that ${legalName} may send it to this address for the purpose described. Unticking it and saving stops it at once.`,
     statementByEmail: (legalName: string) =>
@@ -271,9 +280,19 @@ export const en = {
     userAgent: 'User agent',
     evidence: 'Evidence',
     actor: 'Recorded by',
+    basis: 'Basis',
+    basisValue: (basis: string, relationshipAt: string | null) =>
+      ({
+        express: 'express consent',
+        implied_purchase: `implied consent from a purchase on ${relationshipAt}`,
+        implied_inquiry: `implied consent from an inquiry on ${relationshipAt}`,
+        business_card: 'address handed over in writing (a business card)',
+        existing_customer: 'existing customer',
+      })[basis] ?? basis,
     policyVersion: 'Policy version',
     wording: 'Wording shown',
     seal: 'Ledger seal',
+    senderThen: 'Sender at the time',
     notSealed: 'not sealed yet',
     none: '—',
     wordings: 'Consent wordings',

@@ -42,6 +42,13 @@ export function formatDuration(t: Messages, seconds: number): string {
   return t.duration.minutes(Math.round(seconds / 60));
 }
 
+/** A calendar date written YYYY-MM-DD, in the reader's language ("1 November 2026", "2026年11月1日"). */
+export function formatDate(locale: Locale, date: string): string {
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${date}T12:00:00Z`),
+  );
+}
+
 /** A moment in the site's time zone, in the reader's language. */
 export function formatDateTime(locale: Locale, timeZone: string, at: Date): string {
   return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {

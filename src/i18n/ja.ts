@@ -113,6 +113,14 @@ export const ja: Messages = {
     intro: (email) => `お客様（${email}）の配信設定です。受け取りたいメールにチェックを入れて、保存してください。`,
     choose: '選べるメール',
     waiting: '確認待ちです。チェックを入れて保存すると、ここで確認できます。',
+    termsChanged: (date) =>
+      `${date}に、このメールの目的または配信頻度が変わりました。変更前の内容へのご同意のため、配信を止めています。上記の内容にご同意いただける場合は、チェックを入れて保存してください。`,
+    termsChangedByEmail: (date) =>
+      `${date}に、このメールの目的または配信頻度が変わりました。変更前の内容へのご同意のため、配信を止めています。チェックを入れて保存すると、上記の内容について確認メールをお送りします。`,
+    expired: (date) =>
+      `ご購入またはお問い合わせをきっかけにお送りしていましたが、その期限（${date}まで）が過ぎたため、配信を止めています。引き続き受け取りたい場合は、チェックを入れて保存してください。`,
+    expiredByEmail: (date) =>
+      `ご購入またはお問い合わせをきっかけにお送りしていましたが、その期限（${date}まで）が過ぎたため、配信を止めています。チェックを入れて保存すると、確認メールをお送りします。`,
     waitingEmail: '確認待ちです。お送りした確認メールを開いてください。チェックを入れて保存すると、確認メールを再送します。',
     statementByEmail: (legalName) =>
       `メールの種類にチェックを入れて保存すると、まずこのアドレスに確認メールをお送りします。チェックを入れた種類のメールを ${legalName} がお送りするのは、確認メールのボタンを押していただいた後です。チェックを外して保存すると、すぐに配信を停止します。`,
@@ -269,9 +277,19 @@ export const ja: Messages = {
     userAgent: 'ユーザーエージェント',
     evidence: '証跡',
     actor: '記録者',
+    basis: '同意の根拠',
+    basisValue: (basis, relationshipAt) =>
+      ({
+        express: '明示的な同意',
+        implied_purchase: `購入（${relationshipAt}）による黙示の同意`,
+        implied_inquiry: `問い合わせ（${relationshipAt}）による黙示の同意`,
+        business_card: '名刺などの書面によるアドレスの通知',
+        existing_customer: '既存の取引関係',
+      })[basis] ?? basis,
     policyVersion: 'ポリシーの版',
     wording: '表示された文言',
     seal: '台帳の封印',
+    senderThen: '当時の送信者',
     notSealed: '未封印',
     none: '—',
     wordings: '同意文言',

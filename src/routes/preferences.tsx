@@ -12,6 +12,7 @@ import { erasePersonalData, SELF_SERVICE_ERASURE } from '../domain/erase-persona
 import { evidenceHold } from '../domain/evidence-hold.ts';
 import { withdraw } from '../domain/withdraw.ts';
 import { LOCALES, formatDateTime, isLocale, messages } from '../i18n/index.ts';
+import { renewalsOf } from './preference-renewals.ts';
 import {
   CategoryRow,
   ConsentHistory,
@@ -114,7 +115,7 @@ preferenceRoutes.post('/:token/categories/:key', async (c) => {
   const notice = describeChanges(link, changes);
   if (!c.req.header('HX-Request')) return renderPage(c, link, 200, notice);
   const status = (await emailConsentStatuses(c.var.deps.db, link.contact.id)).get(key) ?? null;
-  const category = link.categories.find((candidate) => candidate.key === key)!;
+  const category = { ...link.categories.find((candidate) => candidate.key === key)!, renewal: (await renewalsOf(c.var.deps, link)).get(key) };
   return page(
     c,
     200,
@@ -153,6 +154,7 @@ preferenceRoutes.post('/:token/language', async (c) => {
 async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, notice?: string) {
   const { deps } = c.var;
   const statuses = await emailConsentStatuses(deps.db, link.contact.id);
+  const renewals = await renewalsOf(deps, link);
   const wording = await pageWording(link);
   const history = await historyOf(c, link);
   return page(
@@ -167,7 +169,7 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
       base={`/p/${c.req.param('token')}`}
       optIn={link.categories
         .filter((category) => category.kind === 'opt_in')
-        .map((category) => ({ ...category, status: statuses.get(category.key) ?? null }))}
+        .map((category) => ({ ...category, status: statuses.get(category.key) ?? null, renewal: renewals.get(category.key) }))}
       exempt={link.categories.filter((category) => category.kind === 'exempt')}
       consentSha256={wording.sha256}
       history={history}

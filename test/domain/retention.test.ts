@@ -46,7 +46,7 @@ describe('retention of unconfirmed sign-ups', () => {
       headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         importId: 'paper-2026-10',
-        items: [{ email: 'paper@example.com', categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T10:00:00Z' }],
+        items: [{ email: 'paper@example.com', categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T10:00:00Z', evidence: 'card #3', consentText: 'Yes, send me news.' }],
       }),
     });
     expect(imported.status).toBe(201);

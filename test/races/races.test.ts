@@ -74,7 +74,7 @@ async function contactId(email: string): Promise<string> {
 async function importGranted(email: string, categories: string[]): Promise<string> {
   const res = await api('POST', '/sites/demo/imports', {
     importId: `race-${email}`,
-    items: [{ email, categories, method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'signed card' }],
+    items: [{ email, categories, method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'signed card', consentText: 'Yes, send me news.' }],
   });
   expect(res.status).toBe(201);
   return res.body.items[0].contactId as string;

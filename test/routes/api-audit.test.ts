@@ -107,7 +107,7 @@ describe('the audit log', () => {
 
   it('is append-only: the database refuses to change or delete an entry', async () => {
     await api('POST', '/sites/demo/contacts/lookup', { email: 'a@example.com' });
-    await api('POST', '/sites/demo/imports', { importId: 'i1', items: [{ email: 'b@example.com', categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z' }] });
+    await api('POST', '/sites/demo/imports', { importId: 'i1', items: [{ email: 'b@example.com', categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card', consentText: 'Yes.' }] });
     const before = await audit();
     expect(before).toHaveLength(2);
     expect(() => t.sqlite.exec("UPDATE audit_log SET status = 200, key_id = 'someone-else'")).toThrow(/append-only/);
@@ -124,7 +124,7 @@ describe('the audit log', () => {
     const existing = contactId;
     const imported = await api('POST', '/sites/demo/imports', {
       importId: 'shop-1',
-      items: ['a@example.com', 'b@example.com', 'c@example.com'].map((email) => ({ email, categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z' })),
+      items: ['a@example.com', 'b@example.com', 'c@example.com'].map((email) => ({ email, categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card', consentText: 'Yes.' })),
     });
     expect(imported.status).toBe(201);
     const result = await imported.json();

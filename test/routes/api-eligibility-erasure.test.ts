@@ -57,10 +57,10 @@ describe('POST /api/v1/sites/{site}/eligibility', () => {
       { email: 'not an address', eligible: false, reason: 'invalid' },
       { email: 'granted@example.com', eligible: true },
     ]);
-    // Exempt: every known contact that is not erased; an opt-in never asked for: not_found.
+    // Exempt: every known customer (confirmed once) that is not erased; an opt-in never asked for: not_found.
     expect(await results('account', emails.slice(0, 5))).toEqual([
       { email: 'GRANTED@example.com', eligible: true },
-      { email: 'pending@example.com', eligible: true },
+      { email: 'pending@example.com', eligible: false, reason: 'not_customer' },
       { email: 'quit@example.com', eligible: true },
       { email: 'erased@example.com', eligible: false, reason: 'erased' },
       { email: 'nobody@example.com', eligible: false, reason: 'not_found' },

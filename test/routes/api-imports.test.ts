@@ -52,7 +52,7 @@ describe('POST /api/v1/sites/{site}/imports', () => {
   it('creates contacts and granted consents with their evidence, dated and attributed', async () => {
     const res = await importBatch({
       importId: 'shop-1',
-      items: [paper('alice@example.com'), paper('bob@example.com', { categories: ['newsletter', 'offers'], method: 'event', sourceUrl: 'https://fair.example/booth', evidence: undefined, consentText: undefined, locale: undefined })],
+      items: [paper('alice@example.com'), paper('bob@example.com', { categories: ['newsletter', 'offers'], method: 'web_form', sourceUrl: 'https://fair.example/booth', evidence: undefined, consentText: undefined, locale: undefined })],
     });
     expect(res.status).toBe(201);
     const body = await res.json();
@@ -78,8 +78,8 @@ describe('POST /api/v1/sites/{site}/imports', () => {
     });
     const bobEvents = await eventsOf(await contactId('bob@example.com'));
     expect(bobEvents.map((e) => [e.category, e.method, e.sourceUrl, e.evidence])).toEqual([
-      ['newsletter', 'event', 'https://fair.example/booth', null],
-      ['offers', 'event', 'https://fair.example/booth', null],
+      ['newsletter', 'web_form', 'https://fair.example/booth', null],
+      ['offers', 'web_form', 'https://fair.example/booth', null],
     ]);
     // The evidence is stored encrypted.
     const stored = await t.db.selectFrom('event_evidence').select('note').where('note', 'is not', null).execute();

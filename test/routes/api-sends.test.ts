@@ -78,10 +78,11 @@ describe('POST /api/v1/sites/{site}/sends', () => {
     expect(await t.db.selectFrom('sends').selectAll().execute()).toHaveLength(1);
   });
 
-  it('an exempt category goes to every known, non-erased contact', async () => {
-    await t.signup({ email: 'carol@example.com', categories: ['offers'] });
-    const res = await api('POST', '/sends', { campaign: 'order-42', category: 'account', emails: ['carol@example.com'] });
-    expect(res.body).toMatchObject({ recorded: 1, skipped: [] });
+  it('an exempt category goes to customers (confirmed once), not to an unconfirmed stranger', async () => {
+    await confirmed('carol@example.com');
+    await t.signup({ email: 'stranger@example.com', categories: ['offers'] });
+    const res = await api('POST', '/sends', { campaign: 'order-42', category: 'account', emails: ['carol@example.com', 'stranger@example.com'] });
+    expect(res.body).toMatchObject({ recorded: 1, skipped: [{ email: 'stranger@example.com', reason: 'not_customer' }] });
   });
 
   it('records nothing for a contact withdrawn between the check and the write', async () => {
@@ -188,7 +189,8 @@ describe('retention holds', () => {
     await t.signup({ email: 'granted-once@example.com', categories: ['offers'] });
     await t.signup({ email: 'stale@example.com', categories: ['offers'] });
     await t.deliver();
-    await api('POST', '/sends', { campaign: 'order-1', category: 'account', emails: ['mailed@example.com'] });
+    // Mailed once (a notice recorded before exempt mail needed a customer): its record is evidence.
+    await t.db.updateTable('contacts').set({ last_sent_at: t.clock.now().toISOString() }).where('id', '=', (await t.contact('mailed@example.com')).id).execute();
     const once = (await t.contact('granted-once@example.com')).id;
     await api('POST', '/imports', {
       importId: 'i1',

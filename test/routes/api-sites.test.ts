@@ -102,7 +102,7 @@ describe('categories', () => {
   it('adds a category to the signup page, after the others unless placed', async () => {
     const res = await api('/sites/demo/categories', 'POST', { key: 'recipes', kind: 'opt_in', translations: { en: TEXTS } });
     expect(res.status).toBe(201);
-    expect((await res.json()).category).toEqual({ key: 'recipes', kind: 'opt_in', position: 3, archived: false, archivedAt: null, translations: { en: TEXTS } });
+    expect((await res.json()).category).toEqual({ key: 'recipes', kind: 'opt_in', position: 3, archived: false, archivedAt: null, translations: { en: TEXTS }, materialChangeAt: null });
     const html = await (await t.request('/s/demo')).text();
     expect(checkboxes(html)).toEqual(['newsletter', 'offers', 'recipes']);
     expect(html).toContain('To inspire you.');
@@ -142,7 +142,9 @@ describe('categories', () => {
       'translations.ja.purpose',
     ]);
     const ja = { name: 'レシピ', description: '毎週のレシピ。', purpose: 'ひらめきのため。', frequency: '毎週' };
-    expect((await api('/sites/demo/categories/recipes', 'PATCH', { translations: { ja } })).status).toBe(200);
+    // A first text in a locale states its purpose and frequency: a change of terms for its readers.
+    expect((await api('/sites/demo/categories/recipes', 'PATCH', { translations: { ja } })).status).toBe(400);
+    expect((await api('/sites/demo/categories/recipes', 'PATCH', { translations: { ja }, termsChange: 'minor' })).status).toBe(200);
     expect(await (await t.request('/s/demo?lang=ja')).text()).toContain('毎週のレシピ。');
 
     expect((await api('/sites/demo/categories/recipes', 'PATCH', { position: -1 })).status).toBe(400);

@@ -94,7 +94,10 @@ describe('GET /api/v1/sites/{site}/contacts/{id}/events', () => {
       consentText: { sha256: events[0].consentText.sha256, text: expect.stringContaining('I agree that Demo Shop K.K.') },
       evidence: null,
       actor: null,
+      basis: 'express',
+      relationshipAt: null,
     });
+    expect(events[0]).toMatchObject({ action: 'requested', basis: null });
     expect(events[0].userAgent).toBe('TestBrowser/1.0');
   });
 

@@ -32,7 +32,7 @@ beforeEach(async () => {
   // Imported from a paper form: the newsletter is granted, no address of ours was ever confirmed.
   const res = await api('/imports', {
     importId: 'paper-1',
-    items: [{ email: EMAIL, categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card #1' }],
+    items: [{ email: EMAIL, categories: ['newsletter'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card #1', consentText: 'Yes, send me news.' }],
   });
   expect(res.status).toBe(201);
 });

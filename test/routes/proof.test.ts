@@ -260,7 +260,7 @@ describe('the proof of an imported consent', () => {
       headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({
         importId: 'shop-2026-10',
-        items: [{ email: 'paper@example.com', categories: ['offers'], method: 'in_store', occurredAt: '2026-10-05T12:00:00Z', evidence: 'Signed card #1042, Ginza shop' }],
+        items: [{ email: 'paper@example.com', categories: ['offers'], method: 'in_store', occurredAt: '2026-10-05T12:00:00Z', evidence: 'Signed card #1042, Ginza shop', consentText: 'Yes, send me offers.' }],
       }),
     });
     expect(imported.status).toBe(201);

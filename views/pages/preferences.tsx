@@ -10,6 +10,8 @@ import { Layout } from '../layout.tsx';
 
 export interface CategoryChoice extends LocalisedCategory {
   status: ConsentStatus | null;
+  /** Granted, but no longer allowing mail: why, and since when (a date as people read it). */
+  renewal?: { reason: 'terms_changed' | 'expired'; date: string } | undefined;
 }
 
 export interface HistoryEntry {
@@ -130,7 +132,7 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
         name="categories"
         value={category.key}
         id={id}
-        checked={category.status === 'granted'}
+        checked={category.status === 'granted' && !category.renewal}
         aria-describedby={`${id}-details`}
         data-hx-post={useHref(`${props.base}/categories/${category.key}`)}
         data-hx-trigger="change"
@@ -144,9 +146,21 @@ export function CategoryRow(props: { t: Messages; base: string; category: Catego
         {category.status === 'pending' ? (
           <p class="pending">{props.byEmail ? props.t.preferences.waitingEmail : props.t.preferences.waiting}</p>
         ) : null}
+        {category.renewal ? <RenewalNotice t={props.t} renewal={category.renewal} byEmail={props.byEmail} /> : null}
       </CategoryDetails>
     </div>
   );
+}
+
+/** Why a granted consent no longer brings mail, and what ticking it again does. */
+function RenewalNotice(props: { t: Messages; renewal: NonNullable<CategoryChoice['renewal']>; byEmail: boolean }) {
+  const p = props.t.preferences;
+  const { reason, date } = props.renewal;
+  const text =
+    reason === 'terms_changed'
+      ? (props.byEmail ? p.termsChangedByEmail : p.termsChanged)(date)
+      : (props.byEmail ? p.expiredByEmail : p.expired)(date);
+  return <p class="renewal">{text}</p>;
 }
 
 /**

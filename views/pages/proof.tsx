@@ -104,6 +104,8 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
               <dd>{orNone(event.evidence)}</dd>
               <dt>{p.actor}</dt>
               <dd>{orNone(event.actor)}</dd>
+              <dt>{p.basis}</dt>
+              <dd>{event.basis ? p.basisValue(event.basis, event.relationshipAt) : p.none}</dd>
               <dt>{p.policyVersion}</dt>
               <dd>{orNone(event.policyVersion)}</dd>
               <dt>{p.locale}</dt>
@@ -120,6 +122,10 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
               </dd>
               <dt>{p.seal}</dt>
               <dd>{event.seal ? <code>{event.seal}</code> : p.notSealed}</dd>
+              <dt>{p.senderThen}</dt>
+              <dd>
+                {event.sender.legalName}, {event.sender.postalAddress}, {event.sender.inquiryContact}
+              </dd>
             </dl>
           </section>
         ))}

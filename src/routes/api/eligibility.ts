@@ -13,8 +13,10 @@ const EligibilityResult = z
   .object({
     email: z.string(),
     eligible: z.boolean(),
-    reason: IneligibleReasonSchema.optional()
-      .openapi({ description: 'Why not, when eligible is false' }),
+    reason: IneligibleReasonSchema.optional().openapi({
+      description:
+        'Why not, when eligible is false. `not_customer`: an exempt category, for a contact who never confirmed by double opt-in and was not imported as an existing customer. `expired`: implied consent ran out (2 years after the purchase, 6 months after the inquiry, in the site’s days). `terms_changed`: granted before the category’s purpose or frequency changed materially, and not granted again since',
+    }),
   })
   .openapi('Eligibility');
 

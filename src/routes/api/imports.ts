@@ -2,6 +2,7 @@
 // system): all or nothing, idempotent by the client's import id. See domain/import-consents.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
+import { CONSENT_BASES } from '../../domain/consent-basis.ts';
 import { IMPORT_METHODS, importConsents, MAX_IMPORT_ITEMS } from '../../domain/import-consents.ts';
 import { apiError, JSON_BODY_ERRORS, ErrorSchema } from './errors.ts';
 import { EmailField, json, SiteParam } from './schemas.ts';
@@ -12,12 +13,24 @@ export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 const ImportItemSchema = z.object({
   email: EmailField,
   categories: z.array(z.string().min(1).max(100)).min(1).max(50),
-  method: z.enum(IMPORT_METHODS),
+  method: z.enum(IMPORT_METHODS).openapi({ description: '`paper`, `in_store`, `event` and `app` need `consentText` and `evidence`' }),
   occurredAt: z.string().max(40).openapi({ description: 'When the person consented, ISO 8601 with a zone; not in the future', example: '2026-10-01T09:00:00Z' }),
   sourceUrl: z.string().max(2000).optional(),
-  evidence: z.string().min(1).max(2000).optional().openapi({ description: 'Where the proof is, e.g. "signed form #1234, kept at the Shibuya shop"; stored encrypted' }),
-  consentText: z.string().min(1).max(20000).optional().openapi({ description: 'The exact wording the person agreed to; stored once by SHA-256' }),
+  evidence: z.string().min(1).max(2000).optional().openapi({
+    description: 'Where the proof is, e.g. "signed form #1234, kept at the Shibuya shop"; stored encrypted. Required for paper, in_store, event and app',
+  }),
+  consentText: z.string().min(1).max(20000).optional().openapi({
+    description: 'The exact wording the person agreed to; stored once by SHA-256. Required for paper, in_store, event and app',
+  }),
   locale: z.string().max(35).optional(),
+  basis: z.enum(CONSENT_BASES).optional().openapi({
+    description:
+      'What the consent rests on (default `express`): implied consent from a purchase (CASL: 2 years) or an inquiry (6 months), an address handed over on a business card, or an existing customer (Japan’s exceptions)',
+  }),
+  relationshipAt: z.string().max(40).optional().openapi({
+    description: 'The purchase or inquiry date, YYYY-MM-DD, not in the future; required for implied_purchase and implied_inquiry, refused for the others',
+    example: '2026-09-20',
+  }),
 });
 
 const ImportBody = z

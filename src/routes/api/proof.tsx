@@ -10,7 +10,7 @@ import { requestLocale, page } from '../render.tsx';
 import { messages } from '../../i18n/index.ts';
 import { contactById } from './contacts.ts';
 import { ERROR_RESPONSES } from './errors.ts';
-import { ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
+import { BasisFields, ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 export const proofRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -62,10 +62,14 @@ export const ContactRecordSchema = z
         userAgent: z.string().nullable(),
         evidence: z.string().nullable(),
         actor: z.string().nullable(),
+        ...BasisFields,
         policyVersion: z.string().nullable(),
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
         seal: z.string().nullable().openapi({ description: 'The event’s hash in the sealed ledger chain (null until sealed)' }),
+        sender: z
+          .object({ legalName: z.string(), postalAddress: z.string(), inquiryContact: z.string() })
+          .openapi({ description: 'The sender identity in force when the event happened (`site` shows today’s)' }),
       }),
     ),
     consentTexts: z

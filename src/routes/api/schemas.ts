@@ -1,5 +1,6 @@
 // Schemas shared by API routes: they validate requests and describe answers in openapi.json.
 import { z } from '@hono/zod-openapi';
+import { CONSENT_BASES } from '../../domain/consent-basis.ts';
 import { MAX_EMAIL_LENGTH } from '../../domain/email-address.ts';
 
 export const SiteParam = z.object({
@@ -15,7 +16,7 @@ export const EmailField = z.string().trim().min(1).max(MAX_EMAIL_LENGTH).openapi
 export const ConsentStatusSchema = z.enum(['pending', 'granted', 'withdrawn']);
 
 /** Why an address may not be mailed for a category now. */
-export const IneligibleReasonSchema = z.enum(['invalid', 'not_found', 'pending', 'withdrawn', 'erased']);
+export const IneligibleReasonSchema = z.enum(['invalid', 'not_found', 'pending', 'withdrawn', 'erased', 'not_customer', 'expired', 'terms_changed']);
 
 export const ContactSchema = z
   .object({
@@ -27,6 +28,15 @@ export const ContactSchema = z
     ),
   })
   .openapi('Contact');
+
+/** A grant's basis, on every event as the API and the proof show it. */
+export const BasisFields = {
+  basis: z
+    .enum(CONSENT_BASES)
+    .nullable()
+    .openapi({ description: 'What a grant rests on: an import’s basis, `express` for one made on our pages; null for events that grant nothing' }),
+  relationshipAt: z.string().nullable().openapi({ description: 'The purchase or inquiry date an implied basis runs from (YYYY-MM-DD)' }),
+};
 
 export const EventSchema = z
   .object({
@@ -44,6 +54,7 @@ export const EventSchema = z
     consentText: z.object({ sha256: z.string(), text: z.string().nullable() }).nullable(),
     evidence: z.string().nullable().openapi({ description: "An import's free-text evidence" }),
     actor: z.string().nullable().openapi({ description: 'Who recorded it for the person, e.g. "api_key:<id>"; null: themselves' }),
+    ...BasisFields,
   })
   .openapi('ConsentEvent');
 

@@ -6,6 +6,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { Database, SiteRow } from '../../db/schema.ts';
+import { lastMaterialChanges, recordTermsChangeQuery } from '../../db/category-terms.ts';
+import { recordIdentityChangeQuery } from '../../db/site-identity.ts';
 import { findSite } from '../../db/sites.ts';
 import { LOCALES, type Locale } from '../../i18n/index.ts';
 import { hasControlCharacters, isSenderAddress } from '../../mail/header-values.ts';
@@ -102,6 +104,9 @@ const CategorySchema = z
     archived: z.boolean(),
     archivedAt: z.string().nullable(),
     translations: Translations,
+    materialChangeAt: z.string().nullable().openapi({
+      description: 'When its purpose or frequency last changed materially: consents granted before it need granting again',
+    }),
   })
   .openapi('Category');
 
@@ -136,6 +141,7 @@ async function categoriesOf(db: Kysely<Database>, siteId: string, key?: string):
   let texts = db.selectFrom('category_translations').selectAll().where('site_id', '=', siteId);
   if (key !== undefined) texts = texts.where('category_key', '=', key);
   const translations = await texts.execute();
+  const materialChanges = await lastMaterialChanges(db, siteId);
   return rows.map((row) => {
     const own: Category['translations'] = {};
     for (const t of translations.filter((t) => t.category_key === row.key)) {
@@ -143,7 +149,15 @@ async function categoriesOf(db: Kysely<Database>, siteId: string, key?: string):
         own[t.locale] = { name: t.name, description: t.description, purpose: t.purpose, frequency: t.frequency };
       }
     }
-    return { key: row.key, kind: row.kind, position: row.position, archived: row.archived_at !== null, archivedAt: row.archived_at, translations: own };
+    return {
+      key: row.key,
+      kind: row.kind,
+      position: row.position,
+      archived: row.archived_at !== null,
+      archivedAt: row.archived_at,
+      translations: own,
+      materialChangeAt: materialChanges.get(row.key) ?? null,
+    };
   });
 }
 
@@ -224,13 +238,14 @@ siteRoutes.openapi(getSite, async (c) => {
 const updateSite = createRoute({
   method: 'patch',
   path: '/sites/{site}',
-  summary: 'Change some of a site’s fields (a new policy version or wording makes a new consent text)',
+  summary:
+    'Change some of a site’s fields (a new policy version or wording makes a new consent text; the sender identity replaced is kept for the proof)',
   request: { params: SiteParam, body: { content: { 'application/json': { schema: UpdateSiteBody } }, required: true } },
   responses: { 200: json(z.object({ site: SiteSchema }), 'The updated site'), ...JSON_BODY_ERRORS },
 });
 
 siteRoutes.openapi(updateSite, async (c) => {
-  const { db } = c.var.deps;
+  const { db, atomic, clock } = c.var.deps;
   const site = await findSite(db, c.req.valid('param').site);
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
   const body = c.req.valid('json');
@@ -256,7 +271,14 @@ siteRoutes.openapi(updateSite, async (c) => {
     allowed_origins: body.allowedOrigins === undefined ? undefined : JSON.stringify(body.allowedOrigins),
   };
   const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  if (Object.keys(set).length > 0) await db.updateTable('sites').set(set).where('id', '=', site.id).execute();
+  if (Object.keys(set).length > 0) {
+    // The identity it replaces is kept for the proof of events made under it.
+    const identity = { legalName: body.legalName, postalAddress: body.postalAddress, inquiryContact: body.inquiryContact };
+    await atomic([
+      recordIdentityChangeQuery(db, site.id, identity, clock.now().toISOString()),
+      db.updateTable('sites').set(set).where('id', '=', site.id).compile(),
+    ]);
+  }
   return c.json({ site: await siteBody(db, (await findSite(db, site.id))!) }, 200);
 });
 
@@ -277,6 +299,10 @@ const UpdateCategoryBody = z
       description: 'Per locale, the fields to change; a locale not yet translated needs all four',
     }),
     position: Position.optional().openapi({ description: 'Move to this index in the site’s order (0: first); the others shift' }),
+    termsChange: z.enum(['minor', 'material']).optional().openapi({
+      description:
+        'Required when the update changes `purpose` or `frequency` in any locale (a first text in a locale too). `material`: consents granted before it stop allowing mail (eligibility `terms_changed`) until the person grants again; `minor`: they stay',
+    }),
   })
   .openapi('UpdateCategory');
 
@@ -353,14 +379,22 @@ const updateCategory = createRoute({
 });
 
 siteRoutes.openapi(updateCategory, async (c) => {
-  const { db, atomic } = c.var.deps;
+  const { db, atomic, clock } = c.var.deps;
   const { site: siteId, key } = c.req.valid('param');
   const found = await categoryByKey(c, siteId, key);
   if (found instanceof Response) return found;
   const body = c.req.valid('json');
   const current = (await categoriesOf(db, found.site.id, key))[0]!;
+  const now = clock.now().toISOString();
   const queries = [];
   const details: ErrorDetail[] = [];
+  const termsChangedIn = LOCALES.filter((locale) => changesTerms(current.translations[locale], body.translations?.[locale]));
+  if (termsChangedIn.length > 0 && body.termsChange === undefined) {
+    details.push({
+      path: 'termsChange',
+      message: `Required: this changes the purpose or frequency (${termsChangedIn.join(', ')}). Say "minor", or "material" if consents given before must be given again.`,
+    });
+  }
   for (const locale of LOCALES) {
     const patch = body.translations?.[locale];
     if (!patch) continue;
@@ -372,11 +406,20 @@ siteRoutes.openapi(updateCategory, async (c) => {
       }
       continue;
     }
+    // Only the fields given, so that a concurrent update of the others is not written back.
+    // Without termsChange the terms given are the ones read (or it was a 400): they are not
+    // written either, so an update racing a terms change cannot undo it unrecorded.
+    const { purpose, frequency, ...rest } = patch;
+    const given = body.termsChange === undefined ? rest : patch;
+    if (body.termsChange !== undefined) {
+      queries.push(recordTermsChangeQuery(db, { siteId: found.site.id, categoryKey: key, locale, change: body.termsChange, purpose, frequency }, now));
+    }
+    if (Object.keys(given).length === 0) continue;
     queries.push(
       db
         .insertInto('category_translations')
         .values({ site_id: found.site.id, category_key: key, locale, ...complete.data })
-        .onConflict((oc) => oc.columns(['site_id', 'category_key', 'locale']).doUpdateSet(complete.data))
+        .onConflict((oc) => oc.columns(['site_id', 'category_key', 'locale']).doUpdateSet(given))
         .compile(),
     );
   }
@@ -391,6 +434,16 @@ siteRoutes.openapi(updateCategory, async (c) => {
   if (queries.length > 0) await atomic(queries);
   return c.json({ category: (await categoriesOf(db, found.site.id, key))[0]! }, 200);
 });
+
+/** Whether a patch of one locale's texts changes its purpose or frequency (a first text in it does). */
+function changesTerms(
+  current: { purpose: string; frequency: string } | undefined,
+  patch: { purpose?: string | undefined; frequency?: string | undefined } | undefined,
+): boolean {
+  if (!patch) return false;
+  const differs = (field: 'purpose' | 'frequency') => patch[field] !== undefined && patch[field] !== current?.[field];
+  return differs('purpose') || differs('frequency');
+}
 
 function archiveRoute(archive: boolean) {
   const route = createRoute({
