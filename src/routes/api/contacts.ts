@@ -6,6 +6,7 @@ import { listConsents } from '../../db/consents.ts';
 import { listEventsWithText, readableEvent } from '../../db/events.ts';
 import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
+import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
 import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
@@ -105,6 +106,12 @@ const links = createRoute({
         manageUrl: z.string(),
         unsubscribeUrl: z.string(),
         headers: z.object({ 'List-Unsubscribe': z.string(), 'List-Unsubscribe-Post': z.literal('List-Unsubscribe=One-Click') }),
+        footer: z
+          .object({ text: z.string(), html: z.string() })
+          .openapi({
+            description:
+              "The footer every advertising email must show, in the contact's language: legal name, postal address, inquiry contact, the sentence saying the recipient can stop these emails, and these unsubscribe and preference links (plain text and HTML)",
+          }),
       }),
       'The links',
     ),
@@ -128,11 +135,13 @@ contactRoutes.openapi(links, async (c) => {
   // An erased contact has nobody behind it to speak for: no links (a new signup brings it back).
   if (found.email === '') return apiError(c, 'not_found', 'This contact was erased; it has no links until it signs up again.');
   const unsubscribe = await unsubscribeUrl(deps, found, category);
+  const manage = await manageUrl(deps, found);
   return c.json(
     {
-      manageUrl: await manageUrl(deps, found),
+      manageUrl: manage,
       unsubscribeUrl: unsubscribe,
       headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const },
+      footer: await campaignFooter((await findSite(deps.db, siteId))!, found, { unsubscribeUrl: unsubscribe, manageUrl: manage }),
     },
     200,
   );
