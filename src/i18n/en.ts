@@ -87,6 +87,8 @@ export const en = {
     questionAll: (site: string) => `Stop all the emails you chose to receive from ${site}?`,
     exemptNote: 'Messages about your account or orders are not advertising and will still be sent when needed.',
     button: 'Unsubscribe',
+    allIntro: (site: string) => `Or stop every marketing email from ${site} at once.`,
+    buttonAll: 'Stop all marketing email',
     instead: 'Or choose which emails you get',
     doneTitle: 'You are unsubscribed',
     doneOne: (category: string) => `You will no longer receive ${category}.`,

@@ -87,6 +87,8 @@ export const ja: Messages = {
     questionAll: (site) => `${site} から受け取ると選んだすべてのメールの配信を停止しますか？`,
     exemptNote: 'アカウントやご注文に関するお知らせは広告ではないため、必要に応じて引き続きお送りします。',
     button: '配信を停止する',
+    allIntro: (site) => `${site} からのすべての広告メールを、まとめて停止することもできます。`,
+    buttonAll: 'すべての広告メールを停止する',
     instead: '受け取るメールを選ぶ',
     doneTitle: '配信を停止しました',
     doneOne: (category) => `「${category}」は今後お送りしません。`,
