@@ -24,6 +24,8 @@ export interface Subject {
 export interface Wording {
   sha256: string | null;
   policyVersion: string | null;
+  /** The exact form the wording was shown on (a signup's), when the submission proved which. */
+  formSha256?: string | null;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function changeQueries(
       locale: evidence.locale ?? contact.locale,
       evidenceMac: hasEvidence ? await evidenceMac(deps.config.lookupKey, evidence) : null,
       actor: evidence.actor ?? null,
+      formSha256: wording.formSha256 ?? null,
     },
     batch,
   );

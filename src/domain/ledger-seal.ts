@@ -20,7 +20,7 @@ export const GENESIS = 'assent-ledger-v1';
  * migration have a null actor, and their hashes were computed over the array without it: always
  * appending it would change every earlier canonical form and break the whole sealed chain. A
  * non-null actor is still covered, and null cannot be forged into a value (or back) without
- * changing the canonical text.
+ * changing the canonical text. The same holds for the columns of migration 0015 (below).
  */
 export function canonicalEvent(event: ConsentEventRow): string {
   const columns: unknown[] = [
@@ -39,6 +39,13 @@ export function canonicalEvent(event: ConsentEventRow): string {
     event.evidence_mac,
   ];
   if (event.actor !== null && event.actor !== undefined) columns.push(event.actor);
+  // Columns added since (migration 0015) go into one trailing object, each only when set: so
+  // earlier events keep their canonical form, an object cannot pass for the actor (a string),
+  // and a value cannot move from one such column to another unseen. Keys in a fixed order.
+  const later: Record<string, string | number> = {};
+  if (event.contact_seq !== null && event.contact_seq !== undefined) later.contact_seq = event.contact_seq;
+  if (event.form_sha256 !== null && event.form_sha256 !== undefined) later.form_sha256 = event.form_sha256;
+  if (Object.keys(later).length > 0) columns.push(later);
   return JSON.stringify(columns);
 }
 

@@ -35,8 +35,11 @@ describe('0006_erasure.sql', () => {
     const rows = sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all();
 
     expect(migrate(sqlite)).toContain('0006_erasure.sql');
-    // Later migrations add columns (0009: actor, NULL on every earlier row); nothing else changes.
-    expect(sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(rows.map((row) => ({ ...(row as object), actor: null })));
+    // Later migrations add columns (0009: actor; 0015: form_sha256, contact_seq), NULL on every
+    // earlier row; nothing else changes.
+    expect(sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(
+      rows.map((row) => ({ ...(row as object), actor: null, form_sha256: null, contact_seq: null })),
+    );
     expect(await verifyLedger(deps, 7)).toEqual(report);
     expect(sqlite.pragma('foreign_key_check')).toEqual([]);
     insert.run('cat0', 'erased', '2026-01-02T00:00:00.000Z', null);
