@@ -7,6 +7,7 @@
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
 import { listEventsWithText, readableEvent } from '../db/events.ts';
+import { listFormsOfContact, readableForm } from '../db/forms.ts';
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 
@@ -48,11 +49,15 @@ export interface ContactRecord {
     locale: string;
     /** Key into `consentTexts`. */
     consentTextSha256: string | null;
+    /** Key into `forms`: the exact form a signup came from. */
+    formSha256: string | null;
     /** The event's hash in the sealed ledger chain; null until the sealer has reached it. */
     seal: string | null;
   }[];
   /** sha256 -> the exact wording shown. */
   consentTexts: Record<string, { text: string; locale: string; policyVersion: string; createdAt: string }>;
+  /** sha256 -> the exact form shown (HTML, or the script embed's form.json), as first shown. */
+  forms: Record<string, ReturnType<typeof readableForm>>;
 }
 
 export async function buildContactRecord(
@@ -62,11 +67,12 @@ export async function buildContactRecord(
 ): Promise<ContactRecord> {
   const { db, cipher } = deps;
   const generatedAt = deps.clock.now().toISOString();
-  const [consents, events, texts, seals] = await Promise.all([
+  const [consents, events, texts, seals, forms] = await Promise.all([
     listConsents(db, contact.id),
     listEventsWithText(db, contact.id),
     listConsentTextsOfContact(db, contact.id),
     sealsOfContact(db, contact.id),
+    listFormsOfContact(db, contact.id),
   ]);
   const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
   return {
@@ -93,11 +99,13 @@ export async function buildContactRecord(
       events.map(async (e) => ({
         ...(await readableEvent(e, (value) => cipher.decrypt(value))),
         consentTextSha256: e.consent_text_sha256,
+        formSha256: e.form_sha256,
         seal: seals.get(e.id) ?? null,
       })),
     ),
     consentTexts: Object.fromEntries(
       texts.map((t) => [t.sha256, { text: t.text, locale: t.locale, policyVersion: t.policy_version, createdAt: t.created_at }]),
     ),
+    forms: Object.fromEntries(forms.map((form) => [form.sha256, readableForm(form)])),
   };
 }

@@ -256,6 +256,18 @@ export const en = {
     policy: (url: string, version: string) => `${url} (version ${version})`,
     wordingMeta: (locale: string, policyVersion: string, createdAt: string) =>
       `Language ${locale}, policy version ${policyVersion}, first stored ${createdAt}.`,
+    form: 'Form shown',
+    forms: 'Forms shown',
+    doors: {
+      hosted: 'Our signup page',
+      iframe: 'The signup form framed on the site’s page (iframe)',
+      html: 'The plain HTML form on the site’s page',
+      script: 'The form the script embed rendered on the site’s page (its form.json)',
+    } as Record<string, string>,
+    formMeta: (locale: string, templateVersion: string, createdAt: string, size: number) =>
+      `Language ${locale}, template ${templateVersion}, first stored ${createdAt}, ${size} characters.`,
+    formWhere: (site: string) =>
+      `Each form is kept exactly as first shown (before anything was typed in it); its SHA-256 is its name. The content is in this bundle’s JSON (forms) and at GET /api/v1/sites/${site}/forms/{sha256}.`,
   },
 };
 

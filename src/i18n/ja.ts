@@ -253,5 +253,16 @@ export const ja: Messages = {
     wordings: '同意文言',
     policy: (url, version) => `${url}（${version}版）`,
     wordingMeta: (locale, policyVersion, createdAt) => `言語：${locale}、ポリシーの版：${policyVersion}、初回保存：${createdAt}`,
+    form: '表示したフォーム',
+    forms: '表示したフォーム',
+    doors: {
+      hosted: '当サービスの登録ページ',
+      iframe: 'サイトのページに埋め込んだ登録フォーム（iframe）',
+      html: 'サイトのページに貼り付けた HTML フォーム',
+      script: 'スクリプトがサイトのページに表示したフォーム（form.json）',
+    },
+    formMeta: (locale, templateVersion, createdAt, size) => `言語：${locale}、テンプレート：${templateVersion}、初回保存：${createdAt}、${size}文字`,
+    formWhere: (site) =>
+      `各フォームは、最初に表示したとき（何も入力されていない状態）のまま保存しており、その SHA-256 が名前です。内容そのものは、このバンドルの JSON（forms）と GET /api/v1/sites/${site}/forms/{sha256} にあります。`,
   },
 };

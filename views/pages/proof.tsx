@@ -112,6 +112,16 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
                   p.none
                 )}
               </dd>
+              <dt>{p.form}</dt>
+              <dd>
+                {event.formSha256 ? (
+                  <a href={`#form-${event.formSha256}`}>
+                    <code>{event.formSha256}</code>
+                  </a>
+                ) : (
+                  p.none
+                )}
+              </dd>
               <dt>{p.seal}</dt>
               <dd>{event.seal ? <code>{event.seal}</code> : p.notSealed}</dd>
             </dl>
@@ -128,6 +138,22 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
             <pre>{wording.text}</pre>
           </section>
         ))}
+
+        {Object.keys(record.forms).length > 0 ? (
+          <>
+            <h2>{p.forms}</h2>
+            <p class="hint">{p.formWhere(site.id)}</p>
+            {Object.entries(record.forms).map(([sha256, form]) => (
+              <section class="wording" id={`form-${sha256}`}>
+                <h3>
+                  <code>{sha256}</code>
+                </h3>
+                <p>{p.doors[form.door] ?? form.door}</p>
+                <p class="hint">{p.formMeta(form.locale, form.templateVersion, form.createdAt, form.content.length)}</p>
+              </section>
+            ))}
+          </>
+        ) : null}
       </div>
     </Layout>
   );

@@ -82,6 +82,7 @@ contactRoutes.openapi(events, async (c) => {
         rows.map(async (e) => ({
           ...(await readableEvent(e, decrypt)),
           consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
+          formSha256: e.form_sha256,
         })),
       ),
     },

@@ -11,6 +11,7 @@ import { messages } from '../../i18n/index.ts';
 import { contactById } from './contacts.ts';
 import { ERROR_RESPONSES } from './errors.ts';
 import { ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
+import { StoredFormSchema } from './forms.ts';
 import { validationHook } from './validation.ts';
 
 export const proofRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -52,12 +53,16 @@ export const ContactRecordSchema = z
         policyVersion: z.string().nullable(),
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
+        formSha256: z.string().nullable().openapi({ description: 'Key into forms: the exact form a signup came from' }),
         seal: z.string().nullable().openapi({ description: 'The event’s hash in the sealed ledger chain (null until sealed)' }),
       }),
     ),
     consentTexts: z
       .record(z.string(), z.object({ text: z.string(), locale: z.string(), policyVersion: z.string(), createdAt: z.string() }))
       .openapi({ description: 'Each distinct wording the events point at, once, keyed by its SHA-256' }),
+    forms: z
+      .record(z.string(), StoredFormSchema)
+      .openapi({ description: 'Each form the events point at, exactly as first shown, once, keyed by the SHA-256 of its content' }),
   })
   .openapi('ContactRecord');
 
