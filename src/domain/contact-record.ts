@@ -2,14 +2,16 @@
 // (GDPR Art. 7(1), the Japanese Act's record of how consent was obtained) and the person's own
 // copy (APPI disclosure, GDPR access and portability) are the same bundle, built only here.
 // Personal data is decrypted; each distinct wording appears once, keyed by its SHA-256, and
-// events point at it; each event carries its ledger seal so the bundle can be checked against
-// `npm run cli -- ledger verify`.
+// events point at it; each event carries its sealed canonical form, the seal before it and its
+// own, and the bundle the ledger's head at export, so `npm run cli -- proof verify FILE` can
+// check a saved bundle without us (domain/proof-verify.ts), and `ledger verify` against us.
 import { listConsents } from '../db/consents.ts';
 import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.ts';
 import { listEventsWithText, readableEvent } from '../db/events.ts';
 import { listFormsOfContact, readableForm } from '../db/forms.ts';
 import type { ConsentAction, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { canonicalEvent, GENESIS, ledgerHead } from './ledger-seal.ts';
 
 export interface ContactRecord {
   generatedAt: string;
@@ -51,14 +53,22 @@ export interface ContactRecord {
     consentTextSha256: string | null;
     /** Key into `forms`: the exact form a signup came from. */
     formSha256: string | null;
-    /** The event's hash in the sealed ledger chain; null until the sealer has reached it. */
+    /** The exact text its seal hashes (the ledger row, evidence only as its keyed MAC). */
+    canonical: string;
+    /** The seal of the event before it in the ledger (anyone's: a contact's events are not neighbours); null until sealed. */
+    previousSeal: string | null;
+    /** The event's hash in the sealed ledger chain, SHA-256(previousSeal + "\n" + canonical); null until the sealer has reached it. */
     seal: string | null;
   }[];
   /** sha256 -> the exact wording shown. */
   consentTexts: Record<string, { text: string; locale: string; policyVersion: string; createdAt: string }>;
   /** sha256 -> the exact form shown (HTML, or the script embed's form.json), as first shown. */
   forms: Record<string, ReturnType<typeof readableForm>>;
+  /** How the seals chain, and the ledger's last seal when the bundle was made. */
+  ledger: { genesis: string; rule: string; head: { eventId: number; hash: string } | null };
 }
+
+export const SEAL_RULE = 'seal = hex(SHA-256(previousSeal + "\\n" + canonical)); the first event\'s previousSeal is genesis';
 
 export async function buildContactRecord(
   deps: Pick<Deps, 'db' | 'cipher' | 'clock'>,
@@ -74,6 +84,8 @@ export async function buildContactRecord(
     sealsOfContact(db, contact.id),
     listFormsOfContact(db, contact.id),
   ]);
+  // After the seals: the head is then at or after every seal the bundle shows.
+  const head = await ledgerHead(db);
   const decrypt = (value: string | null) => (value === null ? null : cipher.decrypt(value));
   return {
     generatedAt,
@@ -100,12 +112,15 @@ export async function buildContactRecord(
         ...(await readableEvent(e, (value) => cipher.decrypt(value))),
         consentTextSha256: e.consent_text_sha256,
         formSha256: e.form_sha256,
-        seal: seals.get(e.id) ?? null,
+        canonical: canonicalEvent(e),
+        previousSeal: seals.has(e.id) ? (seals.get(e.id)!.previous ?? GENESIS) : null,
+        seal: seals.get(e.id)?.hash ?? null,
       })),
     ),
     consentTexts: Object.fromEntries(
       texts.map((t) => [t.sha256, { text: t.text, locale: t.locale, policyVersion: t.policy_version, createdAt: t.created_at }]),
     ),
     forms: Object.fromEntries(forms.map((form) => [form.sha256, readableForm(form)])),
+    ledger: { genesis: GENESIS, rule: SEAL_RULE, head },
   };
 }

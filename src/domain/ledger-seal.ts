@@ -57,6 +57,12 @@ async function lastSeal(db: Kysely<Database>) {
   return db.selectFrom('ledger_seals').selectAll().orderBy('event_id', 'desc').limit(1).executeTakeFirst();
 }
 
+/** The last sealed event and its hash: the head, which covers every event before it. */
+export async function ledgerHead(db: Kysely<Database>): Promise<{ eventId: number; hash: string } | null> {
+  const last = await lastSeal(db);
+  return last ? { eventId: last.event_id, hash: last.hash } : null;
+}
+
 /** Seals up to `limit` unsealed events; returns how many. Safe to run from several places. */
 export async function sealLedger(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, limit = 500): Promise<number> {
   const { db } = deps;

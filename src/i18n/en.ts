@@ -256,6 +256,18 @@ export const en = {
     policy: (url: string, version: string) => `${url} (version ${version})`,
     wordingMeta: (locale: string, policyVersion: string, createdAt: string) =>
       `Language ${locale}, policy version ${policyVersion}, first stored ${createdAt}.`,
+    canonical: 'Sealed form (what the seal hashes)',
+    previousSeal: 'Seal before it in the ledger',
+    verifyTitle: 'How to verify this record',
+    verifySave: (path: string) =>
+      `Save this record as JSON: GET ${path} (the person’s own “Download my data” file is the same record).`,
+    verifyRun: ['In a copy of assent, run ', '. It needs no database and no keys. It checks that each event’s sealed form, with the seal before it, hashes to its seal (seal = SHA-256 of the previous seal, a line break and the sealed form, in hex; the first seal of the ledger follows the text assent-ledger-v1), that every field shown is the one sealed, that none of the contact’s events before its last one is missing, and that each wording and form hashes to its name. It names the first event that does not verify.'] as [string, string],
+    verifyAnchor: [
+      'A contact’s events are not neighbours in the ledger, so this record alone cannot show that a seal is the ledger’s own. To tie it to the ledger, compare the head hash below (or any seal) with what ',
+      ' prints on the server, or with a head hash written down earlier.',
+    ] as [string, string],
+    head: (eventId: number) => `Ledger head when this record was made: event ${eventId}, `,
+    noHead: 'The ledger had no sealed event when this record was made.',
     form: 'Form shown',
     forms: 'Forms shown',
     doors: {

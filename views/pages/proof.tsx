@@ -122,6 +122,12 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
                   p.none
                 )}
               </dd>
+              <dt>{p.canonical}</dt>
+              <dd>
+                <code>{event.canonical}</code>
+              </dd>
+              <dt>{p.previousSeal}</dt>
+              <dd>{event.previousSeal ? <code>{event.previousSeal}</code> : p.notSealed}</dd>
               <dt>{p.seal}</dt>
               <dd>{event.seal ? <code>{event.seal}</code> : p.notSealed}</dd>
             </dl>
@@ -154,6 +160,33 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
             ))}
           </>
         ) : null}
+
+        <h2>{p.verifyTitle}</h2>
+        <section class="verify">
+          <ol>
+            <li>{p.verifySave(`/api/v1/sites/${site.id}/contacts/${contact.id}/proof`)}</li>
+            <li>
+              {p.verifyRun[0]}
+              <code>npm run cli -- proof verify FILE</code>
+              {p.verifyRun[1]}
+            </li>
+            <li>
+              {p.verifyAnchor[0]}
+              <code>npm run cli -- ledger verify</code>
+              {p.verifyAnchor[1]}
+            </li>
+          </ol>
+          <p>
+            {record.ledger.head ? (
+              <>
+                {p.head(record.ledger.head.eventId)}
+                <code>{record.ledger.head.hash}</code>
+              </>
+            ) : (
+              p.noHead
+            )}
+          </p>
+        </section>
       </div>
     </Layout>
   );

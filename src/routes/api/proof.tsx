@@ -54,7 +54,15 @@ export const ContactRecordSchema = z
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
         formSha256: z.string().nullable().openapi({ description: 'Key into forms: the exact form a signup came from' }),
-        seal: z.string().nullable().openapi({ description: 'The event’s hash in the sealed ledger chain (null until sealed)' }),
+        canonical: z.string().openapi({ description: 'The exact text the seal hashes: the ledger row as a JSON array, the evidence only as its keyed MAC' }),
+        previousSeal: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The seal of the event before it in the ledger (anyone’s; genesis for the first); null until sealed' }),
+        seal: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The event’s hash in the sealed ledger chain, SHA-256(previousSeal + "\\n" + canonical) in hex (null until sealed)' }),
       }),
     ),
     consentTexts: z
@@ -63,6 +71,16 @@ export const ContactRecordSchema = z
     forms: z
       .record(z.string(), StoredFormSchema)
       .openapi({ description: 'Each form the events point at, exactly as first shown, once, keyed by the SHA-256 of its content' }),
+    ledger: z
+      .object({
+        genesis: z.string().openapi({ example: 'assent-ledger-v1' }),
+        rule: z.string(),
+        head: z
+          .object({ eventId: z.number().int(), hash: z.string() })
+          .nullable()
+          .openapi({ description: 'The last sealed event when the bundle was made: compare its hash with one kept elsewhere' }),
+      })
+      .openapi({ description: 'How to check the seals: `npm run cli -- proof verify FILE` does it offline' }),
   })
   .openapi('ContactRecord');
 
