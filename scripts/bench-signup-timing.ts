@@ -59,8 +59,10 @@ try {
   }
   const page = await (await fetch(`${base}/s/demo`)).text();
   const consent = /name="consent" value="([0-9a-f]{64})"/.exec(page)![1]!;
+  // Like a browser, the form's own hash too: the server checks it and stores the form.
+  const form = /name="form" value="([0-9a-f]{64})"/.exec(page)?.[1] ?? '';
   const signup = async (email: string) => {
-    const body = new URLSearchParams({ email, name: '', lang: 'en', consent, categories: 'newsletter' });
+    const body = new URLSearchParams({ email, name: '', lang: 'en', consent, form, categories: 'newsletter' });
     body.append('categories', 'offers');
     const started = performance.now();
     const res = await fetch(`${base}/s/demo`, { method: 'POST', body, headers: { Origin: base } });

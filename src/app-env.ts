@@ -9,6 +9,8 @@ export interface AppEnv {
     ip: string | null;
     /** What pages link static files by (content-hashed names); empty: their plain names. */
     assetUrls: AssetUrls;
+    /** /embed.js's version (the first 10 hex digits of its SHA-256), named by the forms it renders; null: none served. */
+    embedScriptVersion: string | null;
     /** API: the id of the key that authenticated the request. */
     apiKeyId: string;
     /** The origins that may frame this answer (the iframe embed); unset: no one may. */

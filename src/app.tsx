@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
+import { sha256Hex } from './domain/ids.ts';
 import { apiError, apiRoutes, unknownApiRoute } from './routes/api/index.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
@@ -20,6 +21,7 @@ import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
+  const embedScriptVersion = options.embedScript === undefined ? Promise.resolve(null) : sha256Hex(options.embedScript).then((hash) => hash.slice(0, 10));
 
   // Outermost, so that it sees every answer whole, error pages included.
   if (options.compression) app.use('*', options.compression);
@@ -27,6 +29,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
     c.set('deps', resolveDeps(c));
     c.set('ip', options.clientIp?.(c) ?? null);
     c.set('assetUrls', options.staticAssets?.urls ?? {});
+    c.set('embedScriptVersion', await embedScriptVersion);
     await next();
   });
   // Framing and cross-origin loading are decided here, around secureHeaders, which sets

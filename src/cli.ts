@@ -5,6 +5,8 @@
 //   npm run cli -- api-key create --site {site} [--label text] | --all-sites
 //   npm run cli -- api-key list | api-key revoke {id}
 //   npm run cli -- backup FILE [--force]   online backup of the database into FILE (no keys)
+//   npm run cli -- proof verify FILE       check a saved proof bundle offline (no database, no keys)
+import { readFile } from 'node:fs/promises';
 import { parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { openSqlite } from './db/sqlite.ts';
@@ -14,6 +16,7 @@ import { findSite } from './db/sites.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './domain/api-keys.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { sealLedger, verifyLedger, type LedgerReport } from './domain/ledger-seal.ts';
+import { verifyProofBundle, type ProofReport } from './domain/proof-verify.ts';
 import { reencryptAll } from './domain/reencrypt.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 
@@ -21,6 +24,7 @@ const USAGE = [
   'usage: npm run cli -- keys rotate | ledger verify | ledger seal',
   '       npm run cli -- api-key create (--site {site} | --all-sites) [--label text] | api-key list | api-key revoke {id}',
   '       npm run cli -- backup FILE [--force]',
+  '       npm run cli -- proof verify FILE',
 ].join('\n');
 
 const quiet: Logger = { info() {}, warn() {}, error: (message, error) => console.error(message, error ?? '') };
@@ -28,6 +32,8 @@ const quiet: Logger = { info() {}, warn() {}, error: (message, error) => console
 async function main(args: string[]): Promise<number> {
   // A backup needs only the database: no keys (they stay out of backups), no migrations.
   if (args[0] === 'backup') return backupCommand(args.slice(1), process.env.DATABASE_PATH?.trim() || './data/consent.db');
+  // A saved bundle is checked on its own: no database, no keys, nothing of this deployment.
+  if (args[0] === 'proof' && args[1] === 'verify') return proofVerifyCommand(args.slice(2));
   const command = args.slice(0, 2).join(' ');
   if (!['keys rotate', 'ledger verify', 'ledger seal', 'api-key create', 'api-key list', 'api-key revoke'].includes(command)) {
     console.error(USAGE);
@@ -122,6 +128,47 @@ async function backupCommand(rest: string[], databasePath: string): Promise<numb
     console.error(error.message);
     return 1;
   }
+}
+
+async function proofVerifyCommand(rest: string[]): Promise<number> {
+  if (rest.length !== 1 || rest[0]!.startsWith('-')) {
+    console.error(USAGE);
+    return 2;
+  }
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(await readFile(rest[0]!, 'utf8'));
+  } catch (error) {
+    console.error(`PROOF NOT VERIFIED: cannot read ${rest[0]} as JSON (${error instanceof Error ? error.message : String(error)}).`);
+    return 1;
+  }
+  const report = await verifyProofBundle(bundle);
+  console.log(describeProof(report));
+  return report.ok ? 0 : 1;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function describeProof(report: ProofReport): string {
+  if (!report.ok) {
+    const { eventId, message } = report.problem!;
+    return `PROOF BROKEN: ${message}.${eventId === null ? '' : ` First bad event: ${eventId}.`}`;
+  }
+  const lines = [
+    `Proof verified: ${report.events} events of contact ${report.contact} on site ${report.site}. Each canonical form hashes with ` +
+      `the seal before it to its seal, every field shown is the one sealed, and ${count(report.wordings, 'wording')} and ` +
+      `${count(report.forms, 'form')} hash to their names.`,
+    report.uncounted === report.events
+      ? "None of these events counts the contact's events before it (they were recorded before migration 0015), so the bundle alone cannot show that one was removed."
+      : `${report.events - report.uncounted} of them count the contact's events before them, and every count holds: no event before the last of those was removed ` +
+        `from the bundle${report.uncounted > 0 ? ` (${report.uncounted} carry no count: recorded before migration 0015)` : ''}. ` +
+        'Events after the contact\'s last one would not show.',
+    `${report.linked} of them follow the bundle's previous event directly in the ledger; the others follow other contacts' events.`,
+    report.head ? `Ledger head at export: event ${report.head.eventId} ${report.head.hash}` : 'The ledger had no sealed event at export.',
+    'This checks the bundle on its own. To tie it to the ledger, compare the head hash (or any seal) with what `npm run cli -- ledger verify` ' +
+      'prints on the server, or with a head hash you kept.',
+  ];
+  return lines.join('\n');
 }
 
 function describe(report: LedgerReport): string {

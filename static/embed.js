@@ -150,6 +150,8 @@
         name: inputs.name.value,
         categories: checked,
         consent: form.consent.sha256,
+        // The form names the very document it was rendered from, for the evidence.
+        form: form.formSha256 || '',
         lang: form.lang,
         website: trap.value,
         page: location.href,

@@ -29,6 +29,8 @@ export interface LedgerEvent extends ConsentKey {
   /** An import's stated basis and, for an implied one, the date it runs from; absent: express, ours. */
   basis?: ConsentBasis | null;
   relationshipAt?: string | null;
+  /** The exact form a signup was submitted from (a key into `forms`); null or absent: none. */
+  formSha256?: string | null;
 }
 
 /** Guard on the consent row: `in` needs its status to be one of these, `notIn` none of them (or no row). */
@@ -105,12 +107,17 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, batch
     actor: event.actor ?? null,
     basis: event.basis ?? null,
     relationship_at: event.relationshipAt ?? null,
+    form_sha256: event.formSha256 ?? null,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
+  // Counted as the row is written, inside the batch: the contact's events before this one.
+  const contactSeq = sql<number>`(SELECT count(*) FROM consent_events WHERE contact_id = ${event.contactId})`.as('contact_seq');
   return db
     .insertInto('consent_events')
-    .columns(columns)
-    .expression(db.selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column))).where(changedBy(event, batch)))
+    .columns([...columns, 'contact_seq'])
+    .expression(
+      db.selectNoFrom((eb) => [...columns.map((column) => eb.val(row[column]).as(column)), contactSeq]).where(changedBy(event, batch)),
+    )
     .compile();
 }
 

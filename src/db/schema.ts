@@ -92,6 +92,23 @@ export interface ConsentEventsTable {
   basis: Generated<ConsentBasis | null>;
   /** The purchase or inquiry date (YYYY-MM-DD) an implied basis runs from (migration 0014). */
   relationship_at: Generated<string | null>;
+  /** The form a signup was submitted from (migration 0015); NULL: none, or recorded before. */
+  form_sha256: Generated<string | null>;
+  /** How many of the contact's events came before it (migration 0015); NULL: recorded before. */
+  contact_seq: Generated<number | null>;
+}
+
+/** A signup form exactly as we showed it, once per SHA-256 of its content (migration 0015). */
+export interface FormsTable {
+  sha256: string;
+  site_id: string;
+  door: 'hosted' | 'iframe' | 'html' | 'script';
+  locale: string;
+  template_version: string;
+  content_type: string;
+  content: string;
+  consent_text_sha256: string;
+  created_at: string;
 }
 
 export interface EventEvidenceTable {
@@ -312,6 +329,7 @@ export interface Database {
   sends: SendsTable;
   category_terms_versions: CategoryTermsVersionsTable;
   site_identity_history: SiteIdentityHistoryTable;
+  forms: FormsTable;
 }
 
 export interface ImportsTable {
@@ -333,3 +351,4 @@ export type ConfirmationRow = Selectable<ConfirmationsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type DevMailRow = Selectable<DevMailboxTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type FormRow = Selectable<FormsTable>;

@@ -24,6 +24,8 @@ export interface Subject {
 export interface Wording {
   sha256: string | null;
   policyVersion: string | null;
+  /** The exact form the wording was shown on (a signup's), when the submission proved which. */
+  formSha256?: string | null;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function changeQueries(
       actor: evidence.actor ?? null,
       basis: evidence.basis ?? null,
       relationshipAt: evidence.relationshipAt ?? null,
+      formSha256: wording.formSha256 ?? null,
     },
     batch,
   );

@@ -71,10 +71,13 @@ export async function erasePersonalData(
   queries.push(
     sql`UPDATE consents SET status = 'withdrawn', updated_at = ${now}, change_id = ${batch}
       WHERE contact_id = ${contactId} AND ${claimed}`.compile(db),
+    // contact_seq: each event's place in the contact's history, counted before this statement
+    // inserts anything (SQLite runs a SELECT from the table it inserts into to its end first).
     sql`INSERT INTO consent_events (site_id, contact_id, category_key, channel, action, method, occurred_at,
-        source_url, consent_text_sha256, policy_version, locale, evidence_mac, actor)
+        source_url, consent_text_sha256, policy_version, locale, evidence_mac, actor, contact_seq)
       SELECT site_id, contact_id, category_key, channel, 'erased', ${method}, ${now}, NULL, NULL, NULL,
-        (SELECT locale FROM contacts WHERE id = ${contactId}), NULL, NULL
+        (SELECT locale FROM contacts WHERE id = ${contactId}), NULL, NULL,
+        (SELECT count(*) FROM consent_events WHERE contact_id = ${contactId}) + row_number() OVER (ORDER BY category_key) - 1
       FROM consents WHERE contact_id = ${contactId} AND change_id = ${batch} ORDER BY category_key`.compile(db),
   );
   // The rest is harmless to repeat: what is gone stays gone. The evidence of a contact that was

@@ -20,7 +20,7 @@ export const GENESIS = 'assent-ledger-v1';
  * migration have a null actor, and their hashes were computed over the array without it: always
  * appending it would change every earlier canonical form and break the whole sealed chain. A
  * non-null actor is still covered, and null cannot be forged into a value (or back) without
- * changing the canonical text.
+ * changing the canonical text. The same holds for the columns added since (below).
  */
 export function canonicalEvent(event: ConsentEventRow): string {
   const columns: unknown[] = [
@@ -45,13 +45,14 @@ export function canonicalEvent(event: ConsentEventRow): string {
 }
 
 /**
- * Columns added after the actor (migration 0014: an import's basis and relationship date), by
- * name, only those set, in one object; undefined when none is. By name because any of them may
- * be set without the others, and an object cannot be mistaken for the actor's string: moving a
- * value from one column to another changes the canonical text.
+ * Columns added after the actor (migration 0014: an import's basis and relationship date;
+ * migration 0015: the event's place in its contact's history and the form it came from), by
+ * name, only those set, in one object, keys in this fixed order; undefined when none is. By name
+ * because any of them may be set without the others, and an object cannot be mistaken for the
+ * actor's string: moving a value from one column to another changes the canonical text.
  */
 function laterColumns(event: ConsentEventRow): Record<string, unknown> | undefined {
-  const named = { basis: event.basis, relationship_at: event.relationship_at };
+  const named = { basis: event.basis, relationship_at: event.relationship_at, contact_seq: event.contact_seq, form_sha256: event.form_sha256 };
   const set = Object.entries(named).filter(([, value]) => value !== null && value !== undefined);
   return set.length > 0 ? Object.fromEntries(set) : undefined;
 }
@@ -62,6 +63,12 @@ export function chainHash(previous: string, event: ConsentEventRow): Promise<str
 
 async function lastSeal(db: Kysely<Database>) {
   return db.selectFrom('ledger_seals').selectAll().orderBy('event_id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The last sealed event and its hash: the head, which covers every event before it. */
+export async function ledgerHead(db: Kysely<Database>): Promise<{ eventId: number; hash: string } | null> {
+  const last = await lastSeal(db);
+  return last ? { eventId: last.event_id, hash: last.hash } : null;
 }
 
 /** Seals up to `limit` unsealed events; returns how many. Safe to run from several places. */

@@ -6,6 +6,7 @@
 import type { CompiledQuery } from 'kysely';
 import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
+import { storeFormQuery, type StoredForm } from '../db/forms.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { contactChangedBy } from '../db/ledger.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
@@ -17,6 +18,8 @@ import { notErased } from './contact-guards.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { emailLookupHash, mailboxHash } from './email-address.ts';
 
+export type FormToStore = Omit<StoredForm, 'siteId'>;
+
 export interface SubscribeInput {
   site: SiteRow;
   locale: Locale;
@@ -25,6 +28,8 @@ export interface SubscribeInput {
   name: string;
   categories: readonly string[];
   wording: ConsentWording;
+  /** The exact form the submission came from, when it named one we would show now. */
+  form: FormToStore | null;
   method: 'signup_form' | 'embedded_form';
   sourceUrl: string;
   ip: string | null;
@@ -62,6 +67,8 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
 
   const contact = contactAfter(existing, { id: deps.newId(), siteId: input.site.id, email: typedEmail, emailHash, name, locale: input.locale, now });
   const queries: CompiledQuery[] = [storeConsentTextQuery(db, input.wording, now), contactQuery(deps, existing, contact, now)];
+  if (input.form) queries.push(storeFormQuery(db, { ...input.form, siteId: input.site.id }, now));
+  const wording = { ...input.wording, formSha256: input.form?.sha256 ?? null };
 
   // Every chosen category, granted or not: the guard (never lower a granted consent, even one a
   // concurrent confirmation just granted; nothing for a contact a concurrent erasure blanked)
@@ -74,7 +81,7 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
         { site: input.site, contact },
         { key, action: 'requested', status: 'pending', method: input.method, guard: { notIn: ['granted'] }, condition: stillThere },
         { ip: input.ip, userAgent: input.userAgent, sourceUrl: input.sourceUrl, locale: input.locale },
-        input.wording,
+        wording,
         now,
         batch,
       )),

@@ -87,6 +87,8 @@ export const en = {
     questionAll: (site: string) => `Stop all the emails you chose to receive from ${site}?`,
     exemptNote: 'Messages about your account or orders are not advertising and will still be sent when needed.',
     button: 'Unsubscribe',
+    allIntro: (site: string) => `Or stop every marketing email from ${site} at once.`,
+    buttonAll: 'Stop all marketing email',
     instead: 'Or choose which emails you get',
     doneTitle: 'You are unsubscribed',
     doneOne: (category: string) => `You will no longer receive ${category}.`,
@@ -299,6 +301,30 @@ export const en = {
     policy: (url: string, version: string) => `${url} (version ${version})`,
     wordingMeta: (locale: string, policyVersion: string, createdAt: string) =>
       `Language ${locale}, policy version ${policyVersion}, first stored ${createdAt}.`,
+    canonical: 'Sealed form (what the seal hashes)',
+    previousSeal: 'Seal before it in the ledger',
+    verifyTitle: 'How to verify this record',
+    verifySave: (path: string) =>
+      `Save this record as JSON: GET ${path} (the person’s own “Download my data” file is the same record).`,
+    verifyRun: ['In a copy of assent, run ', '. It needs no database and no keys. It checks that each event’s sealed form, with the seal before it, hashes to its seal (seal = SHA-256 of the previous seal, a line break and the sealed form, in hex; the first seal of the ledger follows the text assent-ledger-v1), that every field shown is the one sealed, that none of the contact’s events before its last one is missing, and that each wording and form hashes to its name. It names the first event that does not verify.'] as [string, string],
+    verifyAnchor: [
+      'A contact’s events are not neighbours in the ledger, so this record alone cannot show that a seal is the ledger’s own. To tie it to the ledger, compare the head hash below (or any seal) with what ',
+      ' prints on the server, or with a head hash written down earlier.',
+    ] as [string, string],
+    head: (eventId: number) => `Ledger head when this record was made: event ${eventId}, `,
+    noHead: 'The ledger had no sealed event when this record was made.',
+    form: 'Form shown',
+    forms: 'Forms shown',
+    doors: {
+      hosted: 'Our signup page',
+      iframe: 'The signup form framed on the site’s page (iframe)',
+      html: 'The plain HTML form on the site’s page',
+      script: 'The form the script embed rendered on the site’s page (its form.json)',
+    } as Record<string, string>,
+    formMeta: (locale: string, templateVersion: string, createdAt: string, size: number) =>
+      `Language ${locale}, template ${templateVersion}, first stored ${createdAt}, ${size} characters.`,
+    formWhere: (site: string) =>
+      `Each form is kept exactly as first shown (before anything was typed in it); its SHA-256 is its name. The content is in this bundle’s JSON (forms) and at GET /api/v1/sites/${site}/forms/{sha256}.`,
   },
 };
 

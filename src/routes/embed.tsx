@@ -7,8 +7,8 @@ import type { AppEnv } from '../app-env.ts';
 import { findSite } from '../db/sites.ts';
 import { sha256Hex } from '../domain/ids.ts';
 import { allowedUrl, isAllowedOrigin } from '../domain/site-origins.ts';
-import { formatDuration } from '../i18n/index.ts';
 import { notFoundPage, requestLocale } from './render.tsx';
+import { formScreen } from './form-screens.tsx';
 import { renderForm } from './signup-answers.tsx';
 import { loadForm } from './signup-submission.ts';
 
@@ -24,51 +24,19 @@ embedRoutes.get('/:site/embed', async (c) => {
   return renderForm(c, 200, form, { email: '', name: '', categories: [] }, {}, undefined, allowedUrl(site, c.req.header('Referer')));
 });
 
-/** Everything the script embed needs to render the form exactly as the wording's hash says. */
+/**
+ * Everything the script embed needs to render the form exactly as the wording's hash says, and
+ * the hash of that very document, which the script posts back so the events can name it.
+ */
 embedRoutes.get('/:site/form.json', async (c) => {
   const { deps } = c.var;
   const site = await findSite(deps.db, c.req.param('site'));
   if (!site) return c.json({ status: 'not_found', message: 'No such site.' }, 404);
   const form = await loadForm(c, site, requestLocale(c, site.default_locale), 'script');
-  const s = form.t.signup;
+  const screen = await formScreen(c, form, null);
   c.header('Cache-Control', 'no-cache');
-  return c.json({
-    site: site.id,
-    lang: form.locale,
-    action: `${deps.config.baseUrl}/s/${site.id}`,
-    hostedUrl: `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
-    title: s.title(site.name),
-    labels: {
-      choose: s.choose,
-      purpose: s.purpose,
-      frequency: s.frequency,
-      email: s.email,
-      name: s.name,
-      optional: s.optional,
-      honeypot: s.honeypot,
-      consentHeading: s.consentHeading,
-      exemptHeading: s.exemptHeading,
-      exemptIntro: s.exemptIntro,
-      opensInNewTab: form.t.common.opensInNewTab,
-      submit: s.submit,
-      sending: s.sending,
-      separator: s.listSeparator,
-      failed: form.t.errors.serverBody,
-      humanNoScript: s.humanNoScript,
-    },
-    categories: form.categories
-      .filter((category) => category.kind === 'opt_in')
-      .map(({ key, name, description, purpose, frequency }) => ({ key, name, description, purpose, frequency })),
-    exempt: form.categories.filter((category) => category.kind === 'exempt').map(({ name, description }) => ({ name, description })),
-    consent: {
-      statement: s.consent(site.legal_name),
-      sha256: form.wording.sha256,
-      privacyUrl: site.privacy_policy_url,
-      privacyLabel: s.privacy(site.privacy_policy_version),
-    },
-    expiry: form.t.checkInbox.expiry(formatDuration(form.t, deps.config.confirmTtlSeconds)),
-    turnstileSiteKey: deps.config.turnstile?.siteKey ?? null,
-  });
+  // The stored document is exactly this answer without its last member.
+  return c.body(`${screen.content.slice(0, -1)},"formSha256":${JSON.stringify(screen.sha256)}}`, 200, { 'Content-Type': 'application/json' });
 });
 
 /** CORS for the script embed: only the site's allowed origins get an answer they may read. */

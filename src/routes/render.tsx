@@ -10,12 +10,17 @@ import { MessagePage } from '../../views/pages/message.tsx';
 
 /** A whole page, or with `fragment` a piece of one for htmx to swap in. */
 export async function page(c: AppContext, status: ContentfulStatusCode, body: Child, options: { fragment?: boolean } = {}) {
+  return c.html(await pageHtml(c, body, options), status);
+}
+
+/** The HTML `page` answers, as text (the signup form keeps a copy of what it shows). */
+export async function pageHtml(c: AppContext, body: Child, options: { fragment?: boolean } = {}): Promise<string> {
   const html = (
     <BasePath.Provider value={basePath(c)}>
       <Assets.Provider value={c.var.assetUrls}>{body}</Assets.Provider>
     </BasePath.Provider>
   );
-  return c.html((options.fragment ? '' : '<!doctype html>') + (await html.toString()), status);
+  return (options.fragment ? '' : '<!doctype html>') + (await html.toString());
 }
 
 /** BASE_URL's path prefix ("" or "/consent"), which every root-relative link and redirect starts with. */

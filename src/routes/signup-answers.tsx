@@ -7,10 +7,11 @@ import { allowedOrigins, allowedUrl } from '../domain/site-origins.ts';
 import { formatDuration } from '../i18n/index.ts';
 import { MessagePage } from '../../views/pages/message.tsx';
 import { SignupPage } from '../../views/pages/signup.tsx';
-import { languageLinks, page } from './render.tsx';
+import { formScreen, signupPageProps } from './form-screens.tsx';
+import { page } from './render.tsx';
 import type { Door, LoadedForm } from './signup-submission.ts';
 
-export function renderForm(
+export async function renderForm(
   c: AppContext,
   status: 200 | 400 | 409,
   form: LoadedForm,
@@ -19,34 +20,10 @@ export function renderForm(
   notice?: string,
   hostPage: string | null = null,
 ) {
-  const path = `/s/${form.site.id}`;
-  const compact = form.door === 'iframe';
-  if (compact) c.set('framableBy', allowedOrigins(form.site));
-  return page(
-    c,
-    status,
-    <SignupPage
-      t={form.t}
-      lang={form.locale}
-      action={path}
-      languages={compact ? [] : languageLinks(path, form.locale)}
-      compact={compact}
-      hidden={compact ? { embed: 'iframe', ...(hostPage ? { page: hostPage } : {}) } : {}}
-      site={{
-        name: form.site.name,
-        legalName: form.site.legal_name,
-        privacyPolicyUrl: form.site.privacy_policy_url,
-        privacyPolicyVersion: form.site.privacy_policy_version,
-      }}
-      optIn={form.categories.filter((cat) => cat.kind === 'opt_in')}
-      exempt={form.categories.filter((cat) => cat.kind === 'exempt')}
-      consentSha256={form.wording.sha256}
-      values={values}
-      errors={errors}
-      notice={notice}
-      turnstileSiteKey={c.var.deps.config.turnstile?.siteKey ?? null}
-    />,
-  );
+  if (form.door === 'iframe') c.set('framableBy', allowedOrigins(form.site));
+  // The form names itself as first shown, whatever was typed in it since.
+  const { sha256 } = await formScreen(c, form, null);
+  return page(c, status, <SignupPage {...signupPageProps(c, form, values, errors, notice, hostPage)} formSha256={sha256} />);
 }
 
 function checkInboxText(c: AppContext, form: LoadedForm) {

@@ -15,6 +15,8 @@ export interface Submission {
   fields: SignupFields;
   lang: string;
   consent: string;
+  /** The SHA-256 the form carries of itself as first shown; '' from a form that carries none. */
+  form: string;
   honeypot: string;
   turnstile: string;
   /** The host page the embed reports (the script's location.href, the iframe's first Referer). */
@@ -47,6 +49,7 @@ export async function readSubmission(c: AppContext): Promise<Submission | null> 
       },
       lang: text(json.lang),
       consent: text(json.consent),
+      form: text(json.form),
       honeypot: text(json.website),
       turnstile: text(json['cf-turnstile-response']),
       page: url(text(json.page)),
@@ -60,6 +63,7 @@ export async function readSubmission(c: AppContext): Promise<Submission | null> 
     fields: { email: formText(form.email), name: formText(form.name), categories: formTexts(form.categories) },
     lang: formText(form.lang),
     consent: formText(form.consent),
+    form: formText(form.form),
     honeypot: formText(form.website),
     turnstile: formText(form['cf-turnstile-response']),
     page: url(formText(form.page)),

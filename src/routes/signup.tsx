@@ -10,6 +10,7 @@ import { validateSignup, type SignupFields } from '../domain/signup-form.ts';
 import { hostPage, isAllowedOrigin } from '../domain/site-origins.ts';
 import { subscribe } from '../domain/subscribe.ts';
 import { isLocale } from '../i18n/index.ts';
+import { formScreen } from './form-screens.tsx';
 import { loadForm, ourOrigins, readSubmission, type Door } from './signup-submission.ts';
 import { answerCheckInbox, answerInvalid, answerUnavailable, renderForm } from './signup-answers.tsx';
 import { badRequestPage, evidenceOf, notFoundPage, requestLocale } from './render.tsx';
@@ -50,6 +51,13 @@ signupRoutes.post('/:site', async (c) => {
   if (submission.consent !== form.wording.sha256) {
     return answerInvalid(c, door, form, page, fields, {}, form.t.signup.errors.wordingChanged, submission.consent ? 409 : 400);
   }
+  // Likewise the form itself: its events name the exact form it was, which must be the one we
+  // would show now (so we hold its HTML). A form that names none (a plain-form snippet pasted
+  // before forms carried one, a page loaded before) still signs up, its events naming no form.
+  const screen = submission.form ? await formScreen(c, form, submission.returnTo) : null;
+  if (screen && submission.form !== screen.sha256) {
+    return answerInvalid(c, door, form, page, fields, {}, form.t.signup.errors.wordingChanged, 409);
+  }
 
   await subscribe(deps, {
     site,
@@ -58,6 +66,7 @@ signupRoutes.post('/:site', async (c) => {
     name: fields.name,
     categories: [...new Set(fields.categories)],
     wording: form.wording,
+    form: screen,
     method: door === 'hosted' ? 'signup_form' : 'embedded_form',
     sourceUrl: page ?? `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
     ...evidenceOf(c),

@@ -63,8 +63,10 @@ unsubscribeRoutes.post('/:token', async (c) => {
   const link = await openLinkFor(c, 'unsubscribe');
   if (!link) return brokenLink(c);
   const oneClick = await isOneClickUnsubscribe(c);
+  // A scoped link's page also offers "stop all marketing email" (CAN-SPAM): its second button.
+  const all = !oneClick && formText((await readForm(c))?.unsubscribe) === 'all';
   const { deps } = c.var;
-  const events = await withdraw(deps, link, scope(link), oneClick ? 'one_click' : 'unsubscribe_page', evidenceOf(c));
+  const events = await withdraw(deps, link, scope(link, all), oneClick ? 'one_click' : 'unsubscribe_page', evidenceOf(c));
   if (oneClick) return c.text(link.t.unsubscribe.oneClickDone, 200);
   const undoToken =
     link.current && events.length > 0
@@ -80,7 +82,7 @@ unsubscribeRoutes.post('/:token', async (c) => {
       t={link.t}
       lang={link.locale}
       siteName={link.site.name}
-      categoryName={link.category ? link.name(link.category) : null}
+      categoryName={link.category && !all ? link.name(link.category) : null}
       undoToken={undoToken}
       undoAction={`/u/${c.req.param('token')}/undo`}
       manageUrl={await currentManageUrl(c, link)}
@@ -108,9 +110,9 @@ unsubscribeRoutes.post('/:token/undo', async (c) => {
   );
 });
 
-/** A scoped link stops its one category; an unscoped one every opt-in category of the site. */
-function scope(link: OpenedLink): string[] {
-  if (link.category) return [link.category];
+/** A scoped link stops its one category (unless asked to stop all); an unscoped one every opt-in category of the site. */
+function scope(link: OpenedLink, all: boolean): string[] {
+  if (link.category && !all) return [link.category];
   return link.allCategories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
 }
 

@@ -35,9 +35,10 @@ describe('0006_erasure.sql', () => {
     const rows = sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all();
 
     expect(migrate(sqlite)).toContain('0006_erasure.sql');
-    // Later migrations add columns (0009: actor; 0014: basis, relationship_at; NULL on every earlier row); nothing else changes.
+    // Later migrations add columns (0009: actor; 0014: basis, relationship_at; 0015: form_sha256,
+    // contact_seq), NULL on every earlier row; nothing else changes.
     expect(sqlite.prepare('SELECT * FROM consent_events ORDER BY id').all()).toEqual(
-      rows.map((row) => ({ ...(row as object), actor: null, basis: null, relationship_at: null })),
+      rows.map((row) => ({ ...(row as object), actor: null, basis: null, relationship_at: null, form_sha256: null, contact_seq: null })),
     );
     expect(await verifyLedger(deps, 7)).toEqual(report);
     expect(sqlite.pragma('foreign_key_check')).toEqual([]);

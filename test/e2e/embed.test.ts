@@ -52,7 +52,15 @@ async function api(path: string, init: RequestInit = {}) {
 async function eventsOf(email: string) {
   const found = await api('/sites/demo/contacts/lookup', { method: 'POST', body: JSON.stringify({ email }) });
   expect(found.status).toBe(200);
-  return (await api(`/sites/demo/contacts/${found.body.contact.id}/events`)).body.events as { action: string; method: string; sourceUrl: string }[];
+  return (await api(`/sites/demo/contacts/${found.body.contact.id}/events`)).body.events as { action: string; method: string; sourceUrl: string; formSha256: string | null }[];
+}
+
+/** The form a signup event names, as stored: the screen the person saw. */
+async function formOf(event: { formSha256: string | null }) {
+  expect(event.formSha256).toMatch(/^[0-9a-f]{64}$/);
+  const res = await api(`/sites/demo/forms/${event.formSha256}`);
+  expect(res.status).toBe(200);
+  return res.body.form as { door: string; locale: string; content: string };
 }
 
 const pages = () => ({
@@ -124,6 +132,10 @@ describe.skipIf(noBrowser)('the signup form embedded on a site’s own pages', (
       const events = await eventsOf(email);
       expect(events.map((e) => `${e.action}:${e.method}`)).toEqual(['requested:embedded_form', 'confirmed:confirmation_link']);
       expect(events[0]!.sourceUrl).toBe(url);
+      // The event names the form.json document the script rendered, which is its whole form.
+      const shown = await formOf(events[0]!);
+      expect(shown).toMatchObject({ door: 'script', locale: 'en' });
+      expect(JSON.parse(shown.content).categories.map((c: { name: string }) => c.name)).toEqual(['Newsletter', 'Offers']);
     } finally {
       await close();
     }
@@ -148,6 +160,7 @@ describe.skipIf(noBrowser)('the signup form embedded on a site’s own pages', (
       await confirm(email);
       const [requested] = await eventsOf(email);
       expect(requested).toMatchObject({ action: 'requested', method: 'embedded_form', sourceUrl: url });
+      expect(await formOf(requested!)).toMatchObject({ door: 'iframe', content: expect.stringContaining('<body class="compact">') });
     } finally {
       await close();
     }
@@ -165,6 +178,7 @@ describe.skipIf(noBrowser)('the signup form embedded on a site’s own pages', (
       const [requested] = await eventsOf(email);
       // A cross-origin form post carries only the origin as its Referer (the browser's default).
       expect(requested).toMatchObject({ action: 'requested', method: 'embedded_form', sourceUrl: `${hosts[allowed]!.origin}/` });
+      expect(await formOf(requested!)).toMatchObject({ door: 'html', content: expect.stringContaining('<form class="assent-form"') });
     } finally {
       await close();
     }

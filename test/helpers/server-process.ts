@@ -259,11 +259,14 @@ export async function submitSignup(
   if (pageResponse.status !== 200) throw new Error(`GET /s/${site} answered ${pageResponse.status}`);
   const consent = /name="consent" value="([0-9a-f]{64})"/.exec(html)?.[1];
   if (!consent) throw new Error(`no consent field on /s/${site}`);
+  // Like a browser: every hidden field the page carries, the form's own hash too.
+  const formSha256 = /name="form" value="([0-9a-f]{64})"/.exec(html)?.[1] ?? '';
   const form = new URLSearchParams({
     email: fields.email,
     name: fields.name ?? '',
     lang: fields.lang ?? 'en',
     consent,
+    form: formSha256,
   });
   for (const key of fields.categories) form.append('categories', key);
   return server.fetch(`/s/${site}`, {

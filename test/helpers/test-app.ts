@@ -118,11 +118,12 @@ export async function makeTestApp(env: Env = {}) {
    */
   const request = (path: string, init: RequestInit = {}) => app.request(path, withOrigin(init));
 
-  /** Submits the signup form as a browser would: the page's own consent hash, form-encoded. */
+  /** Submits the signup form as a browser would: the page's own consent and form hashes, form-encoded. */
   async function signup(fields: { email: string; name?: string; categories: string[]; lang?: string }, site = 'demo') {
     const pageHtml = await (await request(`/s/${site}${fields.lang ? `?lang=${fields.lang}` : ''}`)).text();
     const consent = /name="consent" value="([0-9a-f]{64})"/.exec(pageHtml)?.[1] ?? '';
-    const form = new URLSearchParams({ email: fields.email, name: fields.name ?? '', consent, lang: fields.lang ?? 'en' });
+    const formSha256 = /name="form" value="([0-9a-f]{64})"/.exec(pageHtml)?.[1] ?? '';
+    const form = new URLSearchParams({ email: fields.email, name: fields.name ?? '', consent, form: formSha256, lang: fields.lang ?? 'en' });
     for (const key of fields.categories) form.append('categories', key);
     return request(`/s/${site}`, {
       method: 'POST',

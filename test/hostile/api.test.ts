@@ -55,6 +55,13 @@ const READ_ROUTES: readonly ReadRoute[] = [
     slot: '/api/v1/sites/{x}/contacts/{id}/events',
     headers: AUTH,
   },
+  {
+    name: 'GET …/forms/{sha256}',
+    method: 'GET',
+    path: `/api/v1/sites/demo/forms/${'0'.repeat(64)}`,
+    slot: '/api/v1/sites/demo/forms/{x}',
+    headers: AUTH,
+  },
 ];
 
 describe.each(POST_ROUTES)('$name', (route) => {

@@ -29,6 +29,7 @@ let server: ServerProcess;
 let twin: ServerProcess;
 let db: BetterSqlite3.Database;
 let consentHash: string;
+let formHash: string;
 
 beforeAll(async () => {
   server = await startServer({ env: ENV });
@@ -37,6 +38,7 @@ beforeAll(async () => {
   db.pragma('busy_timeout = 5000');
   const page = await (await server.fetch('/s/demo')).text();
   consentHash = /name="consent" value="([0-9a-f]{64})"/.exec(page)![1]!;
+  formHash = /name="form" value="([0-9a-f]{64})"/.exec(page)![1]!;
 }, 60_000);
 
 afterAll(async () => {
@@ -51,7 +53,7 @@ afterAll(async () => {
 const via = (i = 0) => (i % 2 === 0 ? server : twin);
 
 function signup(email: string, categories: string[], i = 0) {
-  const form = new URLSearchParams({ email, name: '', lang: 'en', consent: consentHash });
+  const form = new URLSearchParams({ email, name: '', lang: 'en', consent: consentHash, form: formHash });
   for (const key of categories) form.append('categories', key);
   return via(i).fetch('/s/demo', { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
 }
@@ -275,5 +277,26 @@ describe('links pressed in parallel', () => {
     expect(answers.every((res) => res.status === 200)).toBe(true);
     const changes = events(id).filter((e) => e.method === 'preference_page');
     expect(changes.map((e) => `${e.category_key}:${e.action}`).sort()).toEqual(['newsletter:withdrawn', 'offers:granted']);
+  });
+});
+
+describe('after all of the races above', () => {
+  it('every event counts exactly the contact’s events before it, and the form was stored once', () => {
+    const rows = db.prepare('SELECT id, contact_id, contact_seq, form_sha256 FROM consent_events ORDER BY id').all() as {
+      id: number;
+      contact_id: string;
+      contact_seq: number | null;
+      form_sha256: string | null;
+    }[];
+    const before = new Map<string, number>();
+    for (const row of rows) {
+      const count = before.get(row.contact_id) ?? 0;
+      // Erasure events carry no count (they are written several at once, straight from the consents).
+      if (row.contact_seq !== null) expect(row.contact_seq, `event ${row.id}`).toBe(count);
+      before.set(row.contact_id, count + 1);
+    }
+    expect(rows.filter((row) => row.contact_seq !== null).length).toBeGreaterThan(50);
+    expect(rows.some((row) => row.form_sha256 === formHash)).toBe(true);
+    expect(db.prepare('SELECT sha256 FROM forms').all()).toEqual([{ sha256: formHash }]);
   });
 });

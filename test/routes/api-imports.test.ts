@@ -185,12 +185,15 @@ describe('POST /api/v1/sites/{site}/imports', () => {
   it('keeps the seal verifying across imports, and the seal covers the actor', async () => {
     await confirmed('own@example.com', ['newsletter']);
     expect(await sealLedger(t.deps)).toBeGreaterThan(0);
-    // Events without an actor hash exactly as before the actor existed (13 columns).
+    // Events without an actor hash exactly as before the actor existed (13 columns, then only
+    // what migration 0015 added, in its trailing object).
     const seals = await t.db.selectFrom('ledger_seals').selectAll().orderBy('event_id').execute();
     const rows = await t.db.selectFrom('consent_events').selectAll().orderBy('id').execute();
     let previous = GENESIS;
     for (const [i, e] of rows.entries()) {
-      const old = [e.id, e.site_id, e.contact_id, e.category_key, e.channel, e.action, e.method, e.occurred_at, e.source_url, e.consent_text_sha256, e.policy_version, e.locale, e.evidence_mac];
+      const old: unknown[] = [e.id, e.site_id, e.contact_id, e.category_key, e.channel, e.action, e.method, e.occurred_at, e.source_url, e.consent_text_sha256, e.policy_version, e.locale, e.evidence_mac];
+      expect(e.actor).toBeNull();
+      old.push({ contact_seq: e.contact_seq, ...(e.form_sha256 ? { form_sha256: e.form_sha256 } : {}) });
       previous = await sha256Hex(`${previous}\n${JSON.stringify(old)}`);
       expect(seals[i]!.hash).toBe(previous);
     }

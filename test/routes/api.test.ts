@@ -92,6 +92,7 @@ describe('GET /api/v1/sites/{site}/contacts/{id}/events', () => {
       policyVersion: '2026-01',
       locale: 'en',
       consentText: { sha256: events[0].consentText.sha256, text: expect.stringContaining('I agree that Demo Shop K.K.') },
+      formSha256: null,
       evidence: null,
       actor: null,
       basis: 'express',

@@ -102,12 +102,13 @@ describe('GET and HEAD /u/{token}', () => {
     expect(await t.events(ALICE)).toEqual(before);
   });
 
-  it('a scoped link’s page names its category', async () => {
+  it('a scoped link’s page names its category, and offers to stop all marketing email too', async () => {
     const scoped = toPath(await unsubscribeUrl(t.deps, contact, 'offers'));
     const html = await (await t.request(scoped)).text();
     expect(html).toContain('Stop receiving Offers from Demo Shop?');
     expect(html).not.toContain('Stop all the emails');
-    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html.match(/<button/g)).toHaveLength(2);
+    expect(html).toContain('<input type="hidden" name="unsubscribe" value="all"/>');
     expect(await t.consents(ALICE)).toEqual(BOTH_GRANTED);
   });
 

@@ -42,6 +42,19 @@ export function EmailFooter(props: FooterProps) {
   );
 }
 
+/**
+ * The same footer as HTML on its own, for the sender's own campaigns (the links API): in the
+ * recipient's language, marked as such in case the message around it is in another.
+ */
+export async function footerHtml(props: FooterProps & { lang: string }): Promise<string> {
+  const { lang, ...footer } = props;
+  return (
+    <div lang={lang}>
+      <EmailFooter {...footer} />
+    </div>
+  ).toString();
+}
+
 export function footerText(props: FooterProps): string {
   const e = props.t.email;
   const colon = props.t.common.colon;

@@ -14,6 +14,8 @@ export interface SnippetProps {
   optIn: LocalisedCategory[];
   exempt: LocalisedCategory[];
   consentSha256: string;
+  /** The SHA-256 of the snippet without this field, which the events record. */
+  formSha256?: string;
   /** Where the plain form sends the person back to, when it is on one of the site's origins. */
   returnTo: string | null;
   turnstileSiteKey: string | null;
@@ -72,6 +74,7 @@ export async function htmlSnippet(props: SnippetProps): Promise<string> {
     <form class="assent-form" method="post" action={`${props.baseUrl}/s/${props.site.id}`} lang={props.lang}>
       <input type="hidden" name="lang" value={props.lang} />
       <input type="hidden" name="consent" value={props.consentSha256} />
+      {props.formSha256 ? <input type="hidden" name="form" value={props.formSha256} /> : null}
       {props.returnTo ? <input type="hidden" name="return_to" value={props.returnTo} /> : null}
       <h2>{s.title(props.site.name)}</h2>
       <fieldset>

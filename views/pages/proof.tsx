@@ -120,6 +120,22 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
                   p.none
                 )}
               </dd>
+              <dt>{p.form}</dt>
+              <dd>
+                {event.formSha256 ? (
+                  <a href={`#form-${event.formSha256}`}>
+                    <code>{event.formSha256}</code>
+                  </a>
+                ) : (
+                  p.none
+                )}
+              </dd>
+              <dt>{p.canonical}</dt>
+              <dd>
+                <code>{event.canonical}</code>
+              </dd>
+              <dt>{p.previousSeal}</dt>
+              <dd>{event.previousSeal ? <code>{event.previousSeal}</code> : p.notSealed}</dd>
               <dt>{p.seal}</dt>
               <dd>{event.seal ? <code>{event.seal}</code> : p.notSealed}</dd>
               <dt>{p.senderThen}</dt>
@@ -140,6 +156,49 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
             <pre>{wording.text}</pre>
           </section>
         ))}
+
+        {Object.keys(record.forms).length > 0 ? (
+          <>
+            <h2>{p.forms}</h2>
+            <p class="hint">{p.formWhere(site.id)}</p>
+            {Object.entries(record.forms).map(([sha256, form]) => (
+              <section class="wording" id={`form-${sha256}`}>
+                <h3>
+                  <code>{sha256}</code>
+                </h3>
+                <p>{p.doors[form.door] ?? form.door}</p>
+                <p class="hint">{p.formMeta(form.locale, form.templateVersion, form.createdAt, form.content.length)}</p>
+              </section>
+            ))}
+          </>
+        ) : null}
+
+        <h2>{p.verifyTitle}</h2>
+        <section class="verify">
+          <ol>
+            <li>{p.verifySave(`/api/v1/sites/${site.id}/contacts/${contact.id}/proof`)}</li>
+            <li>
+              {p.verifyRun[0]}
+              <code>npm run cli -- proof verify FILE</code>
+              {p.verifyRun[1]}
+            </li>
+            <li>
+              {p.verifyAnchor[0]}
+              <code>npm run cli -- ledger verify</code>
+              {p.verifyAnchor[1]}
+            </li>
+          </ol>
+          <p>
+            {record.ledger.head ? (
+              <>
+                {p.head(record.ledger.head.eventId)}
+                <code>{record.ledger.head.hash}</code>
+              </>
+            ) : (
+              p.noHead
+            )}
+          </p>
+        </section>
       </div>
     </Layout>
   );

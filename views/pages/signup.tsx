@@ -19,6 +19,8 @@ export interface SignupPageProps {
   optIn: LocalisedCategory[];
   exempt: LocalisedCategory[];
   consentSha256: string;
+  /** The SHA-256 of this form as first shown (without this field), which the events record. */
+  formSha256?: string;
   values: { email: string; name: string; categories: string[] };
   errors: SignupErrors;
   /** A form-level problem, such as wording that changed while the page was open. */
@@ -58,6 +60,7 @@ export function SignupPage(props: SignupPageProps) {
       <form method="post" action={useHref(props.action)} novalidate>
         <input type="hidden" name="lang" value={props.lang} />
         <input type="hidden" name="consent" value={props.consentSha256} />
+        {props.formSha256 ? <input type="hidden" name="form" value={props.formSha256} /> : null}
         {Object.entries(props.hidden ?? {}).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}

@@ -26,6 +26,16 @@ export function UnsubscribePage(props: UnsubscribePageProps) {
         <input type="hidden" name="unsubscribe" value="page" />
         <button type="submit">{u.button}</button>
       </form>
+      {/* CAN-SPAM: the choices must include stopping all commercial mail, on this same page. */}
+      {props.categoryName ? (
+        <form method="post" action={useHref(props.action)} class="stop-all">
+          <input type="hidden" name="unsubscribe" value="all" />
+          <p>{u.allIntro(props.siteName)}</p>
+          <button type="submit" class="secondary">
+            {u.buttonAll}
+          </button>
+        </form>
+      ) : null}
       <ManageLink text={u.instead} url={props.manageUrl} />
     </Layout>
   );

@@ -6,6 +6,7 @@ import { listConsents } from '../../db/consents.ts';
 import { listEventsWithText, readableEvent } from '../../db/events.ts';
 import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
+import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
 import { recordSends } from '../../domain/sends.ts';
@@ -84,6 +85,7 @@ contactRoutes.openapi(events, async (c) => {
         rows.map(async (e) => ({
           ...(await readableEvent(e, decrypt)),
           consentText: e.consent_text_sha256 ? { sha256: e.consent_text_sha256, text: e.consent_text } : null,
+          formSha256: e.form_sha256,
         })),
       ),
     },
@@ -120,6 +122,12 @@ const links = createRoute({
           .object({ campaign: z.string(), recorded: z.boolean(), reason: IneligibleReasonSchema.optional() })
           .optional()
           .openapi({ description: 'With campaign: whether the send was recorded (false: not eligible now, do not send)' }),
+        footer: z
+          .object({ text: z.string(), html: z.string() })
+          .openapi({
+            description:
+              "The footer every advertising email must show, in the contact's language: legal name, postal address, inquiry contact, the sentence saying the recipient can stop these emails, and these unsubscribe and preference links (plain text and HTML)",
+          }),
       }),
       'The links',
     ),
@@ -147,12 +155,14 @@ contactRoutes.openapi(links, async (c) => {
   // An erased contact has nobody behind it to speak for: no links (a new signup brings it back).
   if (found.email === '') return apiError(c, 'not_found', 'This contact was erased; it has no links until it signs up again.');
   const unsubscribe = await unsubscribeUrl(deps, found, category);
+  const manage = await manageUrl(deps, found);
   return c.json(
     {
-      manageUrl: await manageUrl(deps, found),
+      manageUrl: manage,
       unsubscribeUrl: unsubscribe,
       headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const },
       ...(campaign !== undefined && category !== undefined ? { send: await sendOfLinks(c, siteId, category, campaign, email) } : {}),
+      footer: await campaignFooter((await findSite(deps.db, siteId))!, found, { unsubscribeUrl: unsubscribe, manageUrl: manage }),
     },
     200,
   );

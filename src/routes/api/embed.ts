@@ -7,6 +7,7 @@ import { findSite } from '../../db/sites.ts';
 import { allowedOrigins } from '../../domain/site-origins.ts';
 import { LOCALES, isLocale } from '../../i18n/index.ts';
 import { htmlSnippet, iframeSnippet, scriptSnippet, type SnippetProps } from '../../../views/embeds/snippets.tsx';
+import { formScreen, snippetProps } from '../form-screens.tsx';
 import { loadForm } from '../signup-submission.ts';
 import { apiError, ERROR_RESPONSES } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
@@ -54,23 +55,9 @@ embedRoutes.openapi(snippets, async (c) => {
   if (returnTo !== null && !origins.includes(new URL(returnTo).origin)) {
     return apiError(c, 'invalid_request', 'returnTo must be on one of the site’s allowed origins.', [{ path: 'returnTo', message: 'Not on an allowed origin.' }]);
   }
-  const props: SnippetProps = {
-    t: form.t,
-    lang,
-    baseUrl: deps.config.baseUrl,
-    site: {
-      id: site.id,
-      name: site.name,
-      legalName: site.legal_name,
-      privacyPolicyUrl: site.privacy_policy_url,
-      privacyPolicyVersion: site.privacy_policy_version,
-    },
-    optIn: form.categories.filter((category) => category.kind === 'opt_in'),
-    exempt: form.categories.filter((category) => category.kind === 'exempt'),
-    consentSha256: form.wording.sha256,
-    returnTo,
-    turnstileSiteKey: deps.config.turnstile?.siteKey ?? null,
-  };
+  // The plain form names itself, so the events of its signups can point at exactly this HTML.
+  const { sha256 } = await formScreen(c, form, returnTo);
+  const props: SnippetProps = { ...snippetProps(c, form, returnTo), formSha256: sha256 };
   return c.json(
     {
       site: site.id,

@@ -11,6 +11,7 @@ import { messages } from '../../i18n/index.ts';
 import { contactById } from './contacts.ts';
 import { ERROR_RESPONSES } from './errors.ts';
 import { BasisFields, ConsentStatusSchema, ContactParam, EventSchema } from './schemas.ts';
+import { StoredFormSchema } from './forms.ts';
 import { validationHook } from './validation.ts';
 
 export const proofRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -66,7 +67,16 @@ export const ContactRecordSchema = z
         policyVersion: z.string().nullable(),
         locale: z.string(),
         consentTextSha256: z.string().nullable().openapi({ description: 'Key into consentTexts' }),
-        seal: z.string().nullable().openapi({ description: 'The event’s hash in the sealed ledger chain (null until sealed)' }),
+        formSha256: z.string().nullable().openapi({ description: 'Key into forms: the exact form a signup came from' }),
+        canonical: z.string().openapi({ description: 'The exact text the seal hashes: the ledger row as a JSON array, the evidence only as its keyed MAC' }),
+        previousSeal: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The seal of the event before it in the ledger (anyone’s; genesis for the first); null until sealed' }),
+        seal: z
+          .string()
+          .nullable()
+          .openapi({ description: 'The event’s hash in the sealed ledger chain, SHA-256(previousSeal + "\\n" + canonical) in hex (null until sealed)' }),
         sender: z
           .object({ legalName: z.string(), postalAddress: z.string(), inquiryContact: z.string() })
           .openapi({ description: 'The sender identity in force when the event happened (`site` shows today’s)' }),
@@ -75,6 +85,19 @@ export const ContactRecordSchema = z
     consentTexts: z
       .record(z.string(), z.object({ text: z.string(), locale: z.string(), policyVersion: z.string(), createdAt: z.string() }))
       .openapi({ description: 'Each distinct wording the events point at, once, keyed by its SHA-256' }),
+    forms: z
+      .record(z.string(), StoredFormSchema)
+      .openapi({ description: 'Each form the events point at, exactly as first shown, once, keyed by the SHA-256 of its content' }),
+    ledger: z
+      .object({
+        genesis: z.string().openapi({ example: 'assent-ledger-v1' }),
+        rule: z.string(),
+        head: z
+          .object({ eventId: z.number().int(), hash: z.string() })
+          .nullable()
+          .openapi({ description: 'The last sealed event when the bundle was made: compare its hash with one kept elsewhere' }),
+      })
+      .openapi({ description: 'How to check the seals: `npm run cli -- proof verify FILE` does it offline' }),
   })
   .openapi('ContactRecord');
 

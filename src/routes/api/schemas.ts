@@ -52,6 +52,7 @@ export const EventSchema = z
     policyVersion: z.string().nullable(),
     locale: z.string(),
     consentText: z.object({ sha256: z.string(), text: z.string().nullable() }).nullable(),
+    formSha256: z.string().nullable().openapi({ description: 'The exact form a signup came from: GET /sites/{site}/forms/{sha256}' }),
     evidence: z.string().nullable().openapi({ description: "An import's free-text evidence" }),
     actor: z.string().nullable().openapi({ description: 'Who recorded it for the person, e.g. "api_key:<id>"; null: themselves' }),
     ...BasisFields,
