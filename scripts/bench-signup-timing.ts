@@ -45,7 +45,7 @@ async function api(path: string, body: unknown) {
 }
 
 try {
-  const item = (email: string) => ({ email, categories: ['newsletter', 'offers'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z' });
+  const item = (email: string) => ({ email, categories: ['newsletter', 'offers'], method: 'previous_system', occurredAt: '2026-10-01T09:00:00Z' });
   const confirmed = Array.from({ length: rounds }, (_, i) => `confirmed${i}@example.com`);
   const withdrawn = Array.from({ length: rounds }, (_, i) => `withdrawn${i}@example.com`);
   await api('/imports', { importId: 'bench', items: [...confirmed, ...withdrawn].map(item) });
