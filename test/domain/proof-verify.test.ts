@@ -221,7 +221,8 @@ describe('an imported consent’s basis', () => {
     expect(res.status).toBe(201);
     await sealLedger(t.deps);
     const { id } = await t.contact('buyer@example.com');
-    const bundle = (await (await t.request(`/api/v1/sites/demo/contacts/${id}/proof`, { headers: auth })).json()) as Bundle & { events: { basis: string; relationshipAt: string }[] };
+    type WithBasis = Omit<Bundle, 'events'> & { events: (Bundle['events'][number] & { basis: string; relationshipAt: string })[] };
+    const bundle = (await (await t.request(`/api/v1/sites/demo/contacts/${id}/proof`, { headers: auth })).json()) as WithBasis;
     expect(bundle.events[0]).toMatchObject({ basis: 'implied_purchase', relationshipAt: '2026-09-30' });
     expect((await verifyProofBundle(bundle)).ok).toBe(true);
     const upgraded = structuredClone(bundle);
@@ -238,7 +239,8 @@ describe('an erasure', () => {
     const bundle = await aliceBundle();
     await t.request(`/api/v1/sites/demo/contacts/${bundle.contact.id}`, { method: 'DELETE', headers: auth });
     await sealLedger(t.deps);
-    const erased = (await (await t.request(`/api/v1/sites/demo/contacts/${bundle.contact.id}/proof`, { headers: auth })).json()) as Bundle & { events: { action: string }[] };
+    type WithActions = Omit<Bundle, 'events'> & { events: (Bundle['events'][number] & { action: string })[] };
+    const erased = (await (await t.request(`/api/v1/sites/demo/contacts/${bundle.contact.id}/proof`, { headers: auth })).json()) as WithActions;
     const seqs = erased.events.map((e) => (JSON.parse(e.canonical) as unknown[]).at(-1) as { contact_seq?: number });
     expect(seqs.map((s) => s.contact_seq)).toEqual(erased.events.map((_, i) => i));
     expect(erased.events.filter((e) => e.action === 'erased')).toHaveLength(2);
