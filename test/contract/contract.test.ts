@@ -1,0 +1,229 @@
+// One contract, two runtimes: the same HTTP conversation with the Node server (better-sqlite3)
+// and with the Worker (`npm run dev:worker`: wrangler dev on workerd with a local D1), each
+// mailing through the real Resend SDK to a local stand-in for Resend's API. What a person and
+// an operator see must be the same on both: signup, the confirmation email, confirm, the welcome
+// with one-click headers, the preference page's htmx save, one-click unsubscribe and undo, the
+// operator API, the race rules of the guarded batches, and the embed's CORS answers.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, startFakeResend, startServer, urlsIn, waitFor, type EnvVars, type FakeRequest, type FakeResend, type ServerProcess } from '../helpers/server-process.ts';
+import { startWorker } from '../helpers/worker-process.ts';
+
+const ADMIN_KEY = 'contract-admin-key-0123456789abcdef';
+const SHOP = 'https://shop.example';
+
+const runtimes: { name: string; start: (env: EnvVars) => Promise<ServerProcess> }[] = [
+  { name: 'Node', start: (env) => startServer({ env }) },
+  { name: 'Workers (workerd, local D1)', start: (env) => startWorker({ env }) },
+];
+
+afterAll(() => removeTempDirs());
+
+describe.each(runtimes)('the contract on $name', ({ start }) => {
+  let server: ServerProcess;
+  let resend: FakeResend;
+
+  beforeAll(async () => {
+    resend = await startFakeResend();
+    server = await start({
+      ADMIN_API_KEY: ADMIN_KEY,
+      RESEND_API_KEY: 're_contract_123',
+      RESEND_BASE_URL: resend.url,
+      MAIL_FROM: 'Demo Shop <news@shop.example>',
+      RATE_LIMIT_SIGNUP: '100000/10m',
+      RATE_LIMIT_LINKS: '100000/10m',
+      RATE_LIMIT_API: '100000/1m',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await resend?.close();
+  }, 30_000);
+
+  // --- speaking to the runtime ---------------------------------------------------------------
+
+  const path = (url: string) => {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  };
+
+  async function api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await server.fetch(`/api/v1${route}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  }
+
+  async function formFields(site = 'demo', lang = 'en') {
+    const html = await (await server.fetch(`/s/${site}?lang=${lang}`)).text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    return { consent: field('consent'), form: field('form'), lang };
+  }
+
+  async function signup(email: string, categories: string[], fields?: Awaited<ReturnType<typeof formFields>>) {
+    const body = new URLSearchParams({ email, name: '', ...(fields ?? (await formFields())) });
+    for (const key of categories) body.append('categories', key);
+    return server.fetch('/s/demo', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'ContractBrowser/1' } });
+  }
+
+  const mailsTo = (email: string, subject?: string) =>
+    resend.emails(email).filter((mail) => subject === undefined || (mail.body?.subject ?? '').startsWith(subject));
+
+  const oneMail = (email: string, subject: string) =>
+    waitFor(() => mailsTo(email, subject)[0], { timeoutMs: 15_000, what: `"${subject}" to ${email}` });
+
+  const linkIn = (mail: FakeRequest, prefix: string) => urlsIn(mail.body?.text ?? '').find((url) => new URL(url).pathname.startsWith(prefix))!;
+
+  async function confirmed(email: string, categories = ['newsletter']) {
+    expect((await signup(email, categories)).status).toBe(200);
+    const confirm = linkIn(await oneMail(email, 'Confirm'), '/c/');
+    expect((await server.fetch(path(confirm), { method: 'POST', headers: { 'User-Agent': 'ContractPhone/1' } })).status).toBe(200);
+    return oneMail(email, 'Welcome');
+  }
+
+  async function statuses(email: string) {
+    const found = await api('POST', '/sites/demo/contacts/lookup', { email });
+    return Object.fromEntries((found.body.contact.consents as { category: string; status: string }[]).map((c) => [c.category, c.status]));
+  }
+
+  // --- the contract ---------------------------------------------------------------------------
+
+  it('serves the signup form, nothing ticked, in both languages', async () => {
+    const en = await server.fetch('/s/demo');
+    expect(en.status).toBe(200);
+    const html = await en.text();
+    expect(html).toContain('Subscribe to Demo Shop');
+    expect(html).not.toMatch(/type="checkbox"[^>]*checked/);
+    expect(await (await server.fetch('/s/demo?lang=ja')).text()).toContain('<html lang="ja">');
+  });
+
+  it('signs up, mails one confirmation link, confirms with the button, welcomes with one-click headers', async () => {
+    const welcome = await confirmed('alice@example.com', ['newsletter', 'offers']);
+    const confirmation = mailsTo('alice@example.com', 'Confirm')[0]!;
+    expect(confirmation.idempotencyKey).toBeTruthy();
+    expect(urlsIn(confirmation.body!.text!).filter((url) => url.startsWith(server.env.BASE_URL ?? `http://localhost:${server.port}`))).toHaveLength(1);
+    expect(welcome.body!.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(welcome.body!.headers!['List-Unsubscribe']).toMatch(/^<http:\/\/localhost:\d+\/u\/[\w-]+\.[\w-]+\.[\w-]+>$/);
+    expect(await statuses('alice@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+  });
+
+  it('the preference page saves a checkbox with htmx', async () => {
+    const welcome = await confirmed('bob@example.com');
+    const manage = path(linkIn(welcome, '/p/'));
+    const page = await (await server.fetch(manage)).text();
+    const consent = /name="consent" value="([0-9a-f]{64})"/.exec(page)![1]!;
+    const res = await server.fetch(`${manage}/categories/offers`, {
+      method: 'POST',
+      body: new URLSearchParams({ consent, categories: 'offers' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'HX-Request': 'true' },
+    });
+    expect(res.status).toBe(200);
+    const fragment = await res.text();
+    expect(fragment).not.toContain('<!doctype html>');
+    expect(fragment).toContain('id="row-offers"');
+    expect(await statuses('bob@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+  });
+
+  it('a one-click unsubscribe withdraws at once; the page button offers an undo that works once', async () => {
+    const welcome = await confirmed('carol@example.com', ['newsletter', 'offers']);
+    const unsubscribe = path(/<([^>]+)>/.exec(welcome.body!.headers!['List-Unsubscribe']!)![1]!);
+    const oneClick = await server.fetch(unsubscribe, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: '' },
+    });
+    expect(oneClick.status).toBe(200);
+    expect(await oneClick.text()).toBe('You are unsubscribed.');
+    expect(await statuses('carol@example.com')).toEqual({ newsletter: 'withdrawn', offers: 'withdrawn' });
+
+    const danWelcome = await confirmed('dan@example.com');
+    const danLink = path(linkIn(danWelcome, '/u/'));
+    const pressed = await (await server.fetch(danLink, { method: 'POST', body: new URLSearchParams({ unsubscribe: 'page' }) })).text();
+    const token = /name="undo" value="([^"]+)"/.exec(pressed)![1]!;
+    expect(await statuses('dan@example.com')).toEqual({ newsletter: 'withdrawn' });
+    const undo = () => server.fetch(`${danLink}/undo`, { method: 'POST', body: new URLSearchParams({ undo: token }) });
+    expect((await undo()).status).toBe(200);
+    expect(await statuses('dan@example.com')).toEqual({ newsletter: 'granted' });
+    expect((await undo()).status).toBe(400);
+  });
+
+  it('the operator API: lookup, events with their evidence, eligibility, imports and proof', async () => {
+    await confirmed('erin@example.com');
+    const { body } = await api('POST', '/sites/demo/contacts/lookup', { email: 'ERIN@example.com' });
+    const id = body.contact.id as string;
+    const events = (await api('GET', `/sites/demo/contacts/${id}/events`)).body.events as { action: string; userAgent: string | null; ip: string | null }[];
+    // Each event's evidence attaches to the row its guarded insert wrote (changes(), last_insert_rowid()).
+    expect(events.map((e) => `${e.action}:${e.userAgent}`)).toEqual(['requested:ContractBrowser/1', 'confirmed:ContractPhone/1']);
+    expect(events.every((e) => e.ip !== null)).toBe(true);
+    const eligibility = await api('POST', '/sites/demo/eligibility', { category: 'newsletter', emails: ['erin@example.com', 'nobody@example.com'] });
+    expect(eligibility.body.results).toEqual([
+      { email: 'erin@example.com', eligible: true },
+      { email: 'nobody@example.com', eligible: false, reason: 'not_found' },
+    ]);
+    const imported = await api('POST', '/sites/demo/imports', {
+      importId: 'contract-1',
+      items: [{ email: 'frank@example.com', categories: ['offers'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card 7', consentText: 'Yes, send me offers.' }],
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body.granted).toBe(1);
+    expect((await api('POST', '/sites/demo/imports', { importId: 'contract-1', items: [{ email: 'frank@example.com', categories: ['offers'], method: 'paper', occurredAt: '2026-10-01T09:00:00Z', evidence: 'card 7', consentText: 'Yes, send me offers.' }] })).status).toBe(200);
+    // The proof: every event, sealed (the sealer runs after requests and on its schedule).
+    const proof = await waitFor(async () => {
+      const found = await api('GET', `/sites/demo/contacts/${id}/proof`);
+      return found.body.events.every((e: { seal: string | null }) => e.seal !== null) ? found.body : null;
+    }, { timeoutMs: 15_000, what: 'sealed events in the proof' });
+    expect(proof.events).toHaveLength(2);
+    expect(proof.ledger.head.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('20 parallel signups for one imported address send one confirmation email', async () => {
+    await api('POST', '/sites/demo/imports', {
+      importId: 'contract-race',
+      items: [{ email: 'race@example.com', categories: ['newsletter'], method: 'previous_system', occurredAt: '2026-10-01T09:00:00Z' }],
+    });
+    const fields = await formFields();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => signup('race@example.com', ['offers'], fields)));
+    expect(answers.every((res) => res.status === 200)).toBe(true);
+    await oneMail('race@example.com', 'Confirm');
+    // Give a second mail every chance to show up before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(mailsTo('race@example.com', 'Confirm')).toHaveLength(1);
+    expect(await statuses('race@example.com')).toEqual({ newsletter: 'granted', offers: 'pending' });
+  });
+
+  it('a confirmation racing a one-click never welcomes after the withdrawal', async () => {
+    expect((await signup('racer@example.com', ['newsletter'])).status).toBe(200);
+    const confirm = path(linkIn(await oneMail('racer@example.com', 'Confirm'), '/c/'));
+    const links = await api('POST', '/sites/demo/contacts/links', { email: 'racer@example.com' });
+    await Promise.all([
+      server.fetch(confirm, { method: 'POST' }),
+      server.fetch(path(links.body.unsubscribeUrl), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: '' } }),
+    ]);
+    const { body } = await api('POST', '/sites/demo/contacts/lookup', { email: 'racer@example.com' });
+    const events = (await api('GET', `/sites/demo/contacts/${body.contact.id}/events`)).body.events as { id: number; action: string }[];
+    const confirmedEvent = events.find((e) => e.action === 'confirmed');
+    const withdrawn = events.find((e) => e.action === 'withdrawn')!;
+    expect(await statuses('racer@example.com')).toEqual({ newsletter: 'withdrawn' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (!confirmedEvent) expect(mailsTo('racer@example.com', 'Welcome')).toHaveLength(0);
+    else expect(confirmedEvent.id).toBeLessThan(withdrawn.id);
+  });
+
+  it('answers CORS for the embed’s allowed origins only', async () => {
+    expect((await api('PATCH', '/sites/demo', { allowedOrigins: [SHOP] })).status).toBe(200);
+    const preflight = (origin: string) =>
+      server.fetch('/s/demo', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const allowed = await preflight(SHOP);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe(SHOP);
+    expect((await preflight('https://evil.example')).headers.get('Access-Control-Allow-Origin')).toBeNull();
+    const form = await server.fetch('/s/demo/form.json?lang=ja', { headers: { Origin: SHOP } });
+    expect(form.status).toBe(200);
+    expect(form.headers.get('Access-Control-Allow-Origin')).toBe(SHOP);
+    expect(((await form.json()) as { labels: { submit: string } }).labels.submit).toBe('登録する');
+    const script = await server.fetch('/embed.js');
+    expect(script.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
+  });
+});
