@@ -77,8 +77,14 @@ class D1Connection implements DatabaseConnection {
   }
 }
 
+/** D1's limit: a query with more fails; pass a list as one JSON parameter (json_each) instead. */
+export const D1_MAX_PARAMETERS = 100;
+
 /** D1 binds only null, numbers, strings, booleans and byte arrays (undefined, bigint and Date throw). */
 function bindable(parameters: readonly unknown[]): unknown[] {
+  if (parameters.length > D1_MAX_PARAMETERS) {
+    throw new Error(`D1 binds at most ${D1_MAX_PARAMETERS} parameters per query; this one has ${parameters.length}`);
+  }
   return parameters.map((value) => {
     if (value === undefined) return null;
     if (typeof value === 'bigint') return Number(value);

@@ -9,7 +9,7 @@ import { checkEligibility, type IneligibleReason } from './eligibility.ts';
 
 export const MAX_SEND_ADDRESSES = 10_000;
 export const MAX_CAMPAIGN_LENGTH = 100;
-const CHUNK = 500;
+const CHUNK = 2000;
 
 export interface SendReport {
   /** Contacts this call recorded the campaign for. */
@@ -37,19 +37,25 @@ export async function recordSends(
   if (contactIds.length === 0) return { recorded: [], alreadyRecorded: [], skipped };
 
   // Still eligible as the batch runs: an opt-in category still granted, the contact not erased.
-  const stillEligible = (contactId: string) =>
+  // One set-based statement per chunk, its ids one JSON parameter (D1 binds at most 100).
+  const stillGranted =
     category.kind === 'opt_in'
-      ? sql`EXISTS (SELECT 1 FROM consents WHERE contact_id = ${contactId} AND category_key = ${category.key}
-          AND channel = 'email' AND status = 'granted')`
-      : sql`1`;
-  const queries: CompiledQuery[] = contactIds.map((contactId) =>
-    sql`INSERT INTO sends (site_id, campaign, contact_id, category_key, channel, sent_at, recorded_by)
-      SELECT ${site.id}, ${campaign}, ${contactId}, ${category.key}, 'email', ${now}, ${recordedBy}
-      WHERE ${stillEligible(contactId)} AND EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId} AND email != '')
-        AND NOT EXISTS (SELECT 1 FROM suppressions s JOIN contacts c ON c.email_hash = s.email_hash
-          WHERE c.id = ${contactId} AND s.site_id = ${site.id})
-      ON CONFLICT (site_id, campaign, contact_id, category_key, channel) DO NOTHING`.compile(db),
-  );
+      ? sql`AND EXISTS (SELECT 1 FROM consents s WHERE s.contact_id = c.id AND s.category_key = ${category.key}
+          AND s.channel = 'email' AND s.status = 'granted')`
+      : sql``;
+  const queries: CompiledQuery[] = [];
+  for (let i = 0; i < contactIds.length; i += CHUNK) {
+    queries.push(
+      sql`INSERT INTO sends (site_id, campaign, contact_id, category_key, channel, sent_at, recorded_by)
+        SELECT ${site.id}, ${campaign}, c.id, ${category.key}, 'email', ${now}, ${recordedBy}
+        FROM contacts c
+        WHERE c.id IN (SELECT value FROM json_each(${JSON.stringify(contactIds.slice(i, i + CHUNK))}))
+          AND c.site_id = ${site.id} AND c.email != '' ${stillGranted}
+          AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.site_id = c.site_id AND x.email_hash = c.email_hash)
+        ORDER BY c.id
+        ON CONFLICT (site_id, campaign, contact_id, category_key, channel) DO NOTHING`.compile(db),
+    );
+  }
   // The hold's clock: the latest send to each contact this batch recorded.
   queries.push(
     sql`UPDATE contacts SET last_sent_at = ${now}
@@ -67,7 +73,7 @@ export async function recordSends(
       .where('site_id', '=', site.id)
       .where('campaign', '=', campaign)
       .where('category_key', '=', category.key)
-      .where('contact_id', 'in', contactIds.slice(i, i + CHUNK))
+      .where(sql<boolean>`contact_id IN (SELECT value FROM json_each(${JSON.stringify(contactIds.slice(i, i + CHUNK))}))`)
       .execute();
     for (const row of rows) sentAt.set(row.contact_id, row.sent_at);
   }

@@ -178,6 +178,25 @@ describe.each(runtimes)('the contract on $name', ({ start }) => {
     expect(proof.ledger.head.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('takes lists as large as the API allows: 2,000 addresses to check and to record a send for, 200 audit rows', async () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({ email: `bulk${i}@example.com`, categories: ['newsletter'], method: 'previous_system', occurredAt: '2026-10-01T09:00:00Z' }));
+    for (let part = 0; part < 2; part++) {
+      const res = await api('POST', '/sites/demo/imports', { importId: `contract-bulk-${part}`, items: items.slice(part * 250, part * 250 + 250) });
+      expect(res.status).toBe(201);
+    }
+    const emails = Array.from({ length: 2000 }, (_, i) => `bulk${i}@example.com`);
+    const eligibility = await api('POST', '/sites/demo/eligibility', { category: 'newsletter', emails });
+    expect(eligibility.status).toBe(200);
+    expect(eligibility.body.results.filter((r: { eligible: boolean }) => r.eligible)).toHaveLength(500);
+    const sends = await api('POST', '/sites/demo/sends', { campaign: 'contract-bulk', category: 'newsletter', emails });
+    expect(sends.status).toBe(200);
+    expect(sends.body).toMatchObject({ recorded: 500, alreadyRecorded: 0 });
+    expect(sends.body.skipped).toHaveLength(1500);
+    const audit = await api('GET', '/audit?limit=200');
+    expect(audit.status).toBe(200);
+    expect(audit.body.entries.length).toBeGreaterThan(5);
+  });
+
   it('20 parallel signups for one imported address send one confirmation email', async () => {
     await api('POST', '/sites/demo/imports', {
       importId: 'contract-race',
