@@ -11,14 +11,21 @@ import { startWorker } from '../helpers/worker-process.ts';
 const ADMIN_KEY = 'contract-admin-key-0123456789abcdef';
 const SHOP = 'https://shop.example';
 
-const runtimes: { name: string; start: (env: EnvVars) => Promise<ServerProcess> }[] = [
-  { name: 'Node', start: (env) => startServer({ env }) },
-  { name: 'Workers (workerd, local D1)', start: (env) => startWorker({ env }) },
+/** `tick` lets time pass as the runtime's scheduler would: Node's loops run by themselves; a Worker's cron trigger is fired by hand. */
+const runtimes: { name: string; start: (env: EnvVars) => Promise<ServerProcess>; tick: (server: ServerProcess) => Promise<void> }[] = [
+  { name: 'Node', start: (env) => startServer({ env }), tick: async () => {} },
+  {
+    name: 'Workers (workerd, local D1)',
+    start: (env) => startWorker({ env }),
+    tick: async (server) => {
+      expect((await server.fetch('/__scheduled?cron=*+*+*+*+*')).status).toBe(200);
+    },
+  },
 ];
 
 afterAll(() => removeTempDirs());
 
-describe.each(runtimes)('the contract on $name', ({ start }) => {
+describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
   let server: ServerProcess;
   let resend: FakeResend;
 
@@ -195,6 +202,21 @@ describe.each(runtimes)('the contract on $name', ({ start }) => {
     const audit = await api('GET', '/audit?limit=200');
     expect(audit.status).toBe(200);
     expect(audit.body.entries.length).toBeGreaterThan(5);
+  });
+
+  it('a send the provider refused is retried on the schedule, with the same idempotency key', async () => {
+    resend.failNext(1, { status: 500, match: (request) => [request.body?.to ?? ''].flat().includes('retry@example.com') });
+    expect((await signup('retry@example.com', ['newsletter'])).status).toBe(200);
+    await waitFor(() => resend.emails('retry@example.com').length === 1, { timeoutMs: 10_000, what: 'the first attempt' });
+    // The retry is due 2 s after the failure.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await tick(server);
+    const attempts = await waitFor(() => (resend.emails('retry@example.com').length >= 2 ? resend.emails('retry@example.com') : null), {
+      timeoutMs: 10_000,
+      what: 'the retried attempt',
+    });
+    expect(attempts.map((attempt) => attempt.status)).toEqual([500, 200]);
+    expect(attempts[1]!.idempotencyKey).toBe(attempts[0]!.idempotencyKey);
   });
 
   it('20 parallel signups for one imported address send one confirmation email', async () => {

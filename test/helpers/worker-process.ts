@@ -5,11 +5,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanEnv, findFreePort, makeTempDir, PROJECT_ROOT, sleep, type EnvVars, type ServerProcess } from './server-process.ts';
 
+/** With --test-scheduled, GET /__scheduled?cron=... runs the cron handler as the trigger would. */
 export async function startWorker(options: { env?: EnvVars; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = await findFreePort();
   const dir = makeTempDir('assent-worker-');
   const env = cleanEnv({ RESEND_STAND_IN_PORT: '0', ...options.env });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-worker.ts', '--port', String(port), '--persist-to', dir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-worker.ts', '--port', String(port), '--persist-to', dir, '--test-scheduled'], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
