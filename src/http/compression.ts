@@ -24,7 +24,8 @@ export function compressResponses(): MiddlewareHandler {
     if (!worthCompressing(c.req.method, res)) return;
     varyOnAcceptEncoding(res.headers);
     const coding = chooseContentCoding(c.req.header('Accept-Encoding'));
-    if (!coding) return;
+    // Reading the body (even asking whether there is one) turns the answer into a full Response.
+    if (!coding || !res.body) return;
     const body = new Uint8Array(await res.arrayBuffer());
     if (body.byteLength < COMPRESSION_THRESHOLD) {
       c.res = new Response(body, res);
@@ -47,7 +48,7 @@ export function compress(body: Uint8Array, coding: ContentCoding, brotliQuality 
 }
 
 function worthCompressing(method: string, res: Response): boolean {
-  if (method === 'HEAD' || !res.body || res.status === 204 || res.status === 206 || res.status === 304) return false;
+  if (method === 'HEAD' || res.status === 204 || res.status === 206 || res.status === 304) return false;
   if (res.headers.has('Content-Encoding')) return false;
   if (/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(res.headers.get('Cache-Control') ?? '')) return false;
   return COMPRESSIBLE_CONTENT_TYPE_REGEX.test(res.headers.get('Content-Type') ?? '');

@@ -45,6 +45,8 @@ function readingSafely(
   unreadable: (c: Context<AppEnv>) => Response | Promise<Response>,
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // GET and HEAD carry no body; asking for one would build the whole Request for nothing.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     try {
       return await limit(c, next);
     } catch {

@@ -41,7 +41,7 @@ embedRoutes.get('/:site/form.json', async (c) => {
 
 /** CORS for the script embed: only the site's allowed origins get an answer they may read. */
 export function signupCors(): MiddlewareHandler<AppEnv> {
-  return cors({
+  const allowSiteOrigins = cors({
     origin: async (origin, c) => {
       const site = await findSite((c.var as AppEnv['Variables']).deps.db, c.req.param('site') ?? '');
       return site && isAllowedOrigin(site, origin) ? origin : null;
@@ -50,6 +50,14 @@ export function signupCors(): MiddlewareHandler<AppEnv> {
     allowHeaders: ['Content-Type'],
     maxAge: 600,
   });
+  return async (c, next) => {
+    if (c.req.header('Origin')) return allowSiteOrigins(c, next);
+    // Not cross-origin: nothing to allow, and no site to look up. The answer still varies by
+    // Origin for a cache in between (as cors() would say, but it would rebuild the whole answer
+    // to say it).
+    await next();
+    c.res.headers.append('Vary', 'Origin');
+  };
 }
 
 /**
