@@ -16,6 +16,7 @@ import { markupSafeJson } from './routes/markup-safe-json.ts';
 import { noStore } from './routes/no-store.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
 import { EMBED_SCRIPT_PATH, embedRoutes, embedScript, signupCors } from './routes/embed.tsx';
+import { signupPageCache } from './routes/signup-page-cache.ts';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
@@ -23,7 +24,15 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   const app = new Hono<AppEnv>();
   const embedScriptVersion = options.embedScript === undefined ? Promise.resolve(null) : sha256Hex(options.embedScript).then((hash) => hash.slice(0, 10));
 
-  // Outermost, so that it sees every answer whole, error pages included.
+  // Outermost: a kept signup page is served before anything else runs. Whatever the operator
+  // changes through the API is seen on the next request.
+  const signupPages = signupPageCache();
+  app.use('*', signupPages.middleware);
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') signupPages.clear();
+  });
+  // Outside the routes, so that it sees every answer whole, error pages included.
   if (options.compression) app.use('*', options.compression);
   app.use('*', async (c, next) => {
     c.set('deps', resolveDeps(c));

@@ -21,8 +21,14 @@ export function resolveLocale(
   acceptLanguage: string | undefined,
   siteDefault: string,
 ): Locale {
+  return requestedLocale(requested, acceptLanguage) ?? (isLocale(siteDefault) ? siteDefault : 'en');
+}
+
+/** The locale the request asks for (`?lang=`, then Accept-Language by q); null: it asks for none we have. */
+export function requestedLocale(requested: string | undefined, acceptLanguage: string | undefined): Locale | null {
   if (isLocale(requested)) return requested;
-  const preferred = (acceptLanguage ?? '')
+  if (!acceptLanguage) return null;
+  const preferred = acceptLanguage
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().split(';');
@@ -31,8 +37,7 @@ export function resolveLocale(
     })
     .filter((entry) => entry.q > 0 && isLocale(entry.base))
     .sort((a, b) => b.q - a.q)[0];
-  if (preferred) return preferred.base as Locale;
-  return isLocale(siteDefault) ? siteDefault : 'en';
+  return preferred ? (preferred.base as Locale) : null;
 }
 
 /** A duration in its largest whole unit: "2 days", "90 minutes". */
