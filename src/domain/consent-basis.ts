@@ -3,6 +3,7 @@
 // and CASL's implied consent allow. CASL's implied consent runs out: 2 years after a purchase,
 // 6 months after an inquiry, counted from the relationship's date to the day of sending.
 import type { ConsentBasis } from '../db/schema.ts';
+import { dateTimeFormat } from '../i18n/date-time-format.ts';
 
 export const CONSENT_BASES = ['express', 'implied_purchase', 'implied_inquiry', 'business_card', 'existing_customer'] as const satisfies readonly ConsentBasis[];
 
@@ -26,7 +27,7 @@ export function isIsoDate(value: string): boolean {
 
 /** Today's date (YYYY-MM-DD) in a time zone: the day of sending, as the sender's site counts days. */
 export function dateIn(timeZone: string, at: Date): string {
-  const parts = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = dateTimeFormat('isoDate', 'en', timeZone).formatToParts(at);
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }

@@ -59,5 +59,18 @@ export async function buildConsentWording(
     `${s.privacy(site.privacy_policy_version)}${colon}${site.privacy_policy_url}`,
   );
   const text = lines.join('\n');
-  return { text, sha256: await sha256Hex(text), locale, policyVersion: site.privacy_policy_version };
+  return { text, sha256: await wordingHash(text), locale, policyVersion: site.privacy_policy_version };
+}
+
+/** The hashes of the wordings made lately: every page view rebuilds one of the same few texts. */
+const hashes = new Map<string, Promise<string>>();
+
+function wordingHash(text: string): Promise<string> {
+  let hash = hashes.get(text);
+  if (!hash) {
+    hash = sha256Hex(text);
+    if (hashes.size >= 1000) hashes.clear();
+    hashes.set(text, hash);
+  }
+  return hash;
 }

@@ -36,7 +36,8 @@ export interface Tokens {
 const ALGORITHM = 'HS256';
 
 export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
-  const secrets = new Map(keys.map((key) => [key.kid, new TextEncoder().encode(key.secret)]));
+  // Imported once: jose would import a raw secret again on every sign and verify.
+  const secrets = new Map(keys.map((key) => [key.kid, importHmacKey(key.secret)]));
   const signer = keys[0];
   if (!signer) throw new Error('at least one token key is required');
 
@@ -56,7 +57,7 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
         .setIssuedAt(nowSeconds);
       if (claims.jti) jwt.setJti(claims.jti);
       if (expiresInSeconds !== undefined) jwt.setExpirationTime(nowSeconds + expiresInSeconds);
-      return jwt.sign(secrets.get(signer.kid)!);
+      return jwt.sign(await secrets.get(signer.kid)!);
     },
 
     async verify(token, purpose) {
@@ -69,7 +70,7 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
       const secret = typeof kid === 'string' ? secrets.get(kid) : undefined;
       if (!secret) return { ok: false, reason: 'invalid' };
       try {
-        const { payload } = await jwtVerify(token, secret, {
+        const { payload } = await jwtVerify(token, await secret, {
           algorithms: [ALGORITHM],
           currentDate: clock.now(),
         });
@@ -87,6 +88,10 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
       }
     },
   };
+}
+
+function importHmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
 const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe', 'undo'] satisfies TokenPurpose[];

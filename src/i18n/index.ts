@@ -1,5 +1,6 @@
 import { en, type Messages } from './en.ts';
 import { ja } from './ja.ts';
+import { dateTimeFormat } from './date-time-format.ts';
 
 export type { Messages };
 export const LOCALES = ['en', 'ja'] as const;
@@ -49,20 +50,14 @@ export function formatDuration(t: Messages, seconds: number): string {
 
 /** A calendar date written YYYY-MM-DD, in the reader's language ("1 November 2026", "2026年11月1日"). */
 export function formatDate(locale: Locale, date: string): string {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${date}T12:00:00Z`),
-  );
+  return dateTimeFormat('date', intlLocale(locale), 'UTC').format(new Date(`${date}T12:00:00Z`));
 }
 
 /** A moment in the site's time zone, in the reader's language. */
 export function formatDateTime(locale: Locale, timeZone: string, at: Date): string {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(at);
+  return dateTimeFormat('dateTime', intlLocale(locale), timeZone).format(at);
+}
+
+function intlLocale(locale: Locale): string {
+  return locale === 'ja' ? 'ja-JP' : 'en-GB';
 }
