@@ -1,5 +1,6 @@
 // Address rules shared by every entry point.
 import { hmacSha256Hex, toHex } from './ids.ts';
+import { nativeCrypto } from './native-crypto.ts';
 
 export const MAX_EMAIL_LENGTH = 254;
 
@@ -65,6 +66,10 @@ export function emailLookupHash(lookupKey: string, typed: string): Promise<strin
  * makes hashing 10,000 addresses cheap. Same output as emailLookupHash.
  */
 export async function emailLookupHasher(lookupKey: string): Promise<(typed: string) => Promise<string>> {
+  if (nativeCrypto) {
+    const native = nativeCrypto;
+    return async (typed) => native.createHmac('sha256', lookupKey).update(normaliseEmail(typed), 'utf8').digest('hex');
+  }
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', encoder.encode(lookupKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return async (typed) => toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(normaliseEmail(typed))));

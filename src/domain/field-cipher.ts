@@ -1,8 +1,9 @@
-// Personal data at rest: AES-256-GCM through WebCrypto (the same code on Node and Workers), with
-// the key id in every value so keys can rotate. Stored form: enc:v1:{kid}:{iv}:{ciphertext},
+// Personal data at rest: AES-256-GCM (node:crypto on Node, WebCrypto elsewhere: the same bytes),
+// with the key id in every value so keys can rotate. Stored form: enc:v1:{kid}:{iv}:{ciphertext},
 // base64url. A value without the prefix is legacy plaintext: it reads as itself until the
 // re-encryption pass (`npm run cli -- keys rotate`) encrypts it.
 import type { EncryptionKey } from '../config.ts';
+import { nativeCrypto } from './native-crypto.ts';
 
 const PREFIX = 'enc:v1:';
 
@@ -16,34 +17,67 @@ export interface FieldCipher {
 export function createFieldCipher(keys: readonly EncryptionKey[]): FieldCipher {
   const current = keys[0];
   if (!current) throw new Error('at least one encryption key is required');
-  const imported = new Map<string, Promise<CryptoKey>>();
-  const cryptoKey = (kid: string) => {
-    const raw = keys.find((key) => key.kid === kid)?.key;
-    if (!raw) throw new Error(`no encryption key "${kid}": it was removed from ENCRYPTION_KEYS while data still uses it`);
-    let key = imported.get(kid);
-    if (!key) {
-      key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-      imported.set(kid, key);
-    }
-    return key;
-  };
-
+  const aes = nativeCrypto ? nativeAesGcm(nativeCrypto, keys) : webCryptoAesGcm(keys);
   return {
     currentPattern: `${PREFIX}${current.kid}:%`,
     async encrypt(plaintext) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
-      const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await cryptoKey(current.kid), new TextEncoder().encode(plaintext));
-      return `${PREFIX}${current.kid}:${toBase64Url(iv)}:${toBase64Url(new Uint8Array(sealed))}`;
+      const sealed = await aes.seal(current.kid, iv, new TextEncoder().encode(plaintext));
+      return `${PREFIX}${current.kid}:${toBase64Url(iv)}:${toBase64Url(sealed)}`;
     },
     async decrypt(stored) {
       if (!stored.startsWith(PREFIX)) return stored;
       const [kid = '', iv = '', data = ''] = stored.slice(PREFIX.length).split(':');
-      const opened = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: fromBase64Url(iv) },
-        await cryptoKey(kid),
-        fromBase64Url(data),
-      );
-      return new TextDecoder().decode(opened);
+      return new TextDecoder().decode(await aes.open(kid, fromBase64Url(iv), fromBase64Url(data)));
+    },
+  };
+}
+
+/** AES-256-GCM as WebCrypto does it: the sealed bytes are the ciphertext and then the 16-byte tag. */
+export interface AesGcm {
+  seal(kid: string, iv: Uint8Array<ArrayBuffer>, plaintext: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
+  /** Throws when the tag does not match (a changed value, or the wrong key). */
+  open(kid: string, iv: Uint8Array<ArrayBuffer>, sealed: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
+}
+
+const TAG_BYTES = 16;
+
+function keyOf(keys: readonly EncryptionKey[], kid: string): Uint8Array<ArrayBuffer> {
+  const raw = keys.find((key) => key.kid === kid)?.key;
+  if (!raw) throw new Error(`no encryption key "${kid}": it was removed from ENCRYPTION_KEYS while data still uses it`);
+  return raw;
+}
+
+export function webCryptoAesGcm(keys: readonly EncryptionKey[]): AesGcm {
+  const imported = new Map<string, Promise<CryptoKey>>();
+  const cryptoKey = (kid: string) => {
+    let key = imported.get(kid);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', keyOf(keys, kid), 'AES-GCM', false, ['encrypt', 'decrypt']);
+      imported.set(kid, key);
+    }
+    return key;
+  };
+  return {
+    seal: async (kid, iv, plaintext) => new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await cryptoKey(kid), plaintext)),
+    open: async (kid, iv, sealed) => new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await cryptoKey(kid), sealed)),
+  };
+}
+
+export function nativeAesGcm(native: NonNullable<typeof nativeCrypto>, keys: readonly EncryptionKey[]): AesGcm {
+  return {
+    async seal(kid, iv, plaintext) {
+      const cipher = native.createCipheriv('aes-256-gcm', keyOf(keys, kid), iv);
+      const head = cipher.update(plaintext);
+      const tail = cipher.final();
+      return Buffer.concat([head, tail, cipher.getAuthTag()]);
+    },
+    async open(kid, iv, sealed) {
+      if (sealed.byteLength < TAG_BYTES) throw new Error('the stored value is too short to be sealed');
+      const decipher = native.createDecipheriv('aes-256-gcm', keyOf(keys, kid), iv, { authTagLength: TAG_BYTES });
+      decipher.setAuthTag(sealed.subarray(sealed.byteLength - TAG_BYTES));
+      const head = decipher.update(sealed.subarray(0, sealed.byteLength - TAG_BYTES));
+      return Buffer.concat([head, decipher.final()]);
     },
   };
 }

@@ -1,4 +1,5 @@
-// Random identifiers and hashes through WebCrypto, so the same code runs on Node and Workers.
+// Random identifiers and hashes: node:crypto on Node, WebCrypto elsewhere (src/domain/native-crypto.ts).
+import { nativeCrypto } from './native-crypto.ts';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
@@ -15,10 +16,20 @@ export function toHex(bytes: ArrayBuffer): string {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
+  if (nativeCrypto) return nativeCrypto.createHash('sha256').update(text, 'utf8').digest('hex');
+  return webCryptoSha256Hex(text);
+}
+
+export async function webCryptoSha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 }
 
 export async function hmacSha256Hex(key: string, text: string): Promise<string> {
+  if (nativeCrypto) return nativeCrypto.createHmac('sha256', key).update(text, 'utf8').digest('hex');
+  return webCryptoHmacSha256Hex(key, text);
+}
+
+export async function webCryptoHmacSha256Hex(key: string, text: string): Promise<string> {
   const cryptoKey = await crypto.subtle.importKey(
     'raw',
     new TextEncoder().encode(key),

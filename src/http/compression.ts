@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chooseContentCoding, varyOnAcceptEncoding, type ContentCoding } from './content-coding.ts';
+import { replaceResponse } from './replace-response.ts';
 
 /** Below this, compression saves a few dozen bytes at best and gzip's framing can make it larger. */
 export const COMPRESSION_THRESHOLD = 1024;
@@ -27,16 +28,16 @@ export function compressResponses(): MiddlewareHandler {
     // Reading the body (even asking whether there is one) turns the answer into a full Response.
     if (!coding || !res.body) return;
     const body = new Uint8Array(await res.arrayBuffer());
-    if (body.byteLength < COMPRESSION_THRESHOLD) {
-      c.res = new Response(body, res);
-      return;
+    const headers = new Headers(res.headers);
+    let sent = body;
+    if (body.byteLength >= COMPRESSION_THRESHOLD) {
+      sent = compress(body, coding);
+      headers.delete('Content-Length');
+      headers.set('Content-Encoding', coding);
+      const etag = headers.get('ETag');
+      if (etag && !etag.startsWith('W/')) headers.set('ETag', `W/${etag}`);
     }
-    c.res = new Response(compress(body, coding), res);
-    // Hono copies the old answer's headers onto the new one: fix them after the assignment.
-    c.res.headers.delete('Content-Length');
-    c.res.headers.set('Content-Encoding', coding);
-    const etag = c.res.headers.get('ETag');
-    if (etag && !etag.startsWith('W/')) c.res.headers.set('ETag', `W/${etag}`);
+    replaceResponse(c, new Response(sent, { status: res.status, statusText: res.statusText, headers }));
   };
 }
 

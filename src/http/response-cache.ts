@@ -6,6 +6,7 @@
 // Worker isolate is seen within it); changes made through this app clear it at once (`clear`).
 // Runtime-neutral: the clock is a monotonic one, not the app's (which tests may stop).
 import type { Context, MiddlewareHandler } from 'hono';
+import { replaceResponse } from './replace-response.ts';
 
 export interface ResponseCacheOptions {
   /** Which kept answer a request may have; null: this request is answered by the app as usual. */
@@ -48,7 +49,7 @@ export function responseCache({ key, ttlMs = RESPONSE_CACHE_TTL_MS, maxEntries =
     };
     if (kept.size >= maxEntries) kept.clear();
     kept.set(name, answer);
-    c.res = new Response(answer.body, { status: answer.status, headers: answer.headers });
+    replaceResponse(c, new Response(answer.body, { status: answer.status, headers: answer.headers }));
   };
   return { middleware, clear: () => kept.clear() };
 }
