@@ -5,6 +5,7 @@ import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { findContact } from '../db/contacts.ts';
 import { findCategoryKind, findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
+import type { VerifyResult } from './tokens.ts';
 
 type LinkContact = Pick<ContactRow, 'id' | 'site_id' | 'token_epoch'>;
 
@@ -46,11 +47,10 @@ export interface LinkTarget {
 }
 
 /**
- * The contact a link is for, or null for a bad, expired or wrong-purpose link, and for a
+ * The contact a link is for (its token as verified for `purpose`), or null for a bad, expired or wrong-purpose link, and for a
  * revoked manage link. Revoked unsubscribe links keep working (CASL asks 60 days, CAN-SPAM 30).
  */
-export async function openLink(deps: Deps, token: string, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
-  const verified = await deps.tokens.verify(token, purpose);
+export async function openLink(deps: Deps, verified: VerifyResult, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
   if (!verified.ok) return null;
   const { claims } = verified;
   const site = await findSite(deps.db, claims.site);

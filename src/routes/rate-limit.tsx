@@ -8,6 +8,7 @@ import type { AppContext, AppEnv } from '../app-env.ts';
 import { hitRateLimit, type RateLimitScope } from '../domain/rate-limit.ts';
 import { formatDuration, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { MessagePage } from '../../views/pages/message.tsx';
+import { verifyLinkToken } from './link-token.ts';
 import { formText, page, readForm, requestLocale } from './render.tsx';
 import { isOneClickUnsubscribe } from './same-origin.tsx';
 
@@ -48,7 +49,7 @@ async function carriesUnsubscribeToken(c: AppContext): Promise<boolean> {
   } catch {
     return false;
   }
-  const verified = await c.var.deps.tokens.verify(token, 'unsubscribe');
+  const verified = await verifyLinkToken(c, token, 'unsubscribe');
   return verified.ok || verified.reason === 'expired';
 }
 
