@@ -68,7 +68,8 @@ export function emailLookupHash(lookupKey: string, typed: string): Promise<strin
 export async function emailLookupHasher(lookupKey: string): Promise<(typed: string) => Promise<string>> {
   if (nativeCrypto) {
     const native = nativeCrypto;
-    return async (typed) => native.createHmac('sha256', lookupKey).update(normaliseEmail(typed), 'utf8').digest('hex');
+    const key = native.createSecretKey(lookupKey, 'utf8');
+    return async (typed) => native.createHmac('sha256', key).update(normaliseEmail(typed), 'utf8').digest('hex');
   }
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', encoder.encode(lookupKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);

@@ -4,7 +4,7 @@
 // them to that); elsewhere, and for anything missing here, the callers use WebCrypto.
 import type * as NodeCrypto from 'node:crypto';
 
-type Native = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'createCipheriv' | 'createDecipheriv'>;
+type Native = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'createCipheriv' | 'createDecipheriv' | 'createSecretKey'>;
 
 export const nativeCrypto: Native | null = probe();
 
@@ -14,6 +14,8 @@ function probe(): Native | null {
   // which answers at once there.
   if (typeof runtime?.getBuiltinModule !== 'function' || globalThis.navigator?.userAgent === 'Cloudflare-Workers') return null;
   const module = runtime.getBuiltinModule('node:crypto') as Partial<Native> | undefined;
-  const { createHash, createHmac, createCipheriv, createDecipheriv } = module ?? {};
-  return createHash && createHmac && createCipheriv && createDecipheriv ? { createHash, createHmac, createCipheriv, createDecipheriv } : null;
+  const { createHash, createHmac, createCipheriv, createDecipheriv, createSecretKey } = module ?? {};
+  return createHash && createHmac && createCipheriv && createDecipheriv && createSecretKey
+    ? { createHash, createHmac, createCipheriv, createDecipheriv, createSecretKey }
+    : null;
 }
