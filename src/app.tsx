@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
+import { forgetSiteContent } from './db/site-content-cache.ts';
 import { sha256Hex } from './domain/ids.ts';
 import { apiError, apiRoutes, unknownApiRoute } from './routes/api/index.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
@@ -25,12 +26,16 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   const embedScriptVersion = options.embedScript === undefined ? Promise.resolve(null) : sha256Hex(options.embedScript).then((hash) => hash.slice(0, 10));
 
   // Outermost: a kept signup page is served before anything else runs. Whatever the operator
-  // changes through the API is seen on the next request.
+  // changes through the API is seen on the next request (pages, sites and categories are kept
+  // for a second otherwise: src/ttl-cache.ts).
   const signupPages = signupPageCache();
   app.use('*', signupPages.middleware);
   app.use('/api/*', async (c, next) => {
     await next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') signupPages.clear();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      signupPages.clear();
+      forgetSiteContent(c.var.deps.db);
+    }
   });
   // Outside the routes, so that it sees every answer whole, error pages included.
   if (options.compression) app.use('*', options.compression);

@@ -4,7 +4,7 @@
 // (so the signup form cannot flood someone's inbox), the confirmation row only with its mail.
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
-import { listCategories } from '../db/sites.ts';
+import { cachedCategories } from '../db/site-content-cache.ts';
 import type { Deps } from '../deps.ts';
 import { formatDateTime, isLocale, messages, type Locale } from '../i18n/index.ts';
 import { enqueueMailQuery } from '../mail/outbox.ts';
@@ -40,7 +40,7 @@ export async function confirmationMailQueries(
   );
   const locale = contactLocale(contact, site);
   const t = messages(locale);
-  const names = new Map((await listCategories(deps.db, site, locale)).map((c) => [c.key, c.name]));
+  const names = new Map((await cachedCategories(deps.db, site, locale)).map((c) => [c.key, c.name]));
   const email = await renderConfirmationEmail({
     t,
     lang: locale,

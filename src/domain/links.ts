@@ -3,6 +3,7 @@
 // contact's token epoch revokes every one already mailed.
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { findContact } from '../db/contacts.ts';
+import { cachedSite } from '../db/site-content-cache.ts';
 import { findCategoryKind, findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import type { VerifyResult } from './tokens.ts';
@@ -53,7 +54,7 @@ export interface LinkTarget {
 export async function openLink(deps: Deps, verified: VerifyResult, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
   if (!verified.ok) return null;
   const { claims } = verified;
-  const site = await findSite(deps.db, claims.site);
+  const site = await cachedSite(deps.db, claims.site);
   const contact = site && (await findContact(deps.db, site.id, claims.subject));
   // Every manage and unsubscribe link carries the epoch it was made at.
   if (!site || !contact || claims.epoch === undefined) return null;

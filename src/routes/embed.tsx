@@ -4,7 +4,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { AppEnv } from '../app-env.ts';
-import { findSite } from '../db/sites.ts';
+import { cachedSite } from '../db/site-content-cache.ts';
 import { sha256Hex } from '../domain/ids.ts';
 import { allowedUrl, isAllowedOrigin } from '../domain/site-origins.ts';
 import { notFoundPage, requestLocale } from './render.tsx';
@@ -18,7 +18,7 @@ export const embedRoutes = new Hono<AppEnv>();
 
 /** The compact form for an iframe; it carries the host page its frame was loaded from. */
 embedRoutes.get('/:site/embed', async (c) => {
-  const site = await findSite(c.var.deps.db, c.req.param('site'));
+  const site = await cachedSite(c.var.deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
   const form = await loadForm(c, site, requestLocale(c, site.default_locale), 'iframe');
   return renderForm(c, 200, form, { email: '', name: '', categories: [] }, {}, undefined, allowedUrl(site, c.req.header('Referer')));
@@ -30,7 +30,7 @@ embedRoutes.get('/:site/embed', async (c) => {
  */
 embedRoutes.get('/:site/form.json', async (c) => {
   const { deps } = c.var;
-  const site = await findSite(deps.db, c.req.param('site'));
+  const site = await cachedSite(deps.db, c.req.param('site'));
   if (!site) return c.json({ status: 'not_found', message: 'No such site.' }, 404);
   const form = await loadForm(c, site, requestLocale(c, site.default_locale), 'script');
   const screen = await formScreen(c, form, null);
@@ -43,7 +43,7 @@ embedRoutes.get('/:site/form.json', async (c) => {
 export function signupCors(): MiddlewareHandler<AppEnv> {
   const allowSiteOrigins = cors({
     origin: async (origin, c) => {
-      const site = await findSite((c.var as AppEnv['Variables']).deps.db, c.req.param('site') ?? '');
+      const site = await cachedSite((c.var as AppEnv['Variables']).deps.db, c.req.param('site') ?? '');
       return site && isAllowedOrigin(site, origin) ? origin : null;
     },
     allowMethods: ['GET', 'POST'],

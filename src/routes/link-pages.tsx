@@ -1,7 +1,8 @@
 // What the manage and unsubscribe routes share: opening a link, its contact's language, the
 // category names in it, and the 400 page for a link we will not honour.
 import type { AppContext } from '../app-env.ts';
-import { activeCategories, listCategories, type LocalisedCategory } from '../db/sites.ts';
+import { cachedCategories } from '../db/site-content-cache.ts';
+import { activeCategories, type LocalisedCategory } from '../db/sites.ts';
 import { openLink, type LinkTarget } from '../domain/links.ts';
 import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
 import { verifyLinkToken } from './link-token.ts';
@@ -13,7 +14,7 @@ export interface OpenedLink extends LinkTarget {
   /** The categories the page offers (archived ones left out). */
   categories: LocalisedCategory[];
   /** Every category, archived ones too: "unsubscribe from all" stops those as well. */
-  allCategories: LocalisedCategory[];
+  allCategories: readonly LocalisedCategory[];
   name(key: string): string;
 }
 
@@ -23,7 +24,7 @@ export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscrib
   // A page shown with ?lang= in another language than the contact's posts back which one it was.
   const shownIn = c.req.method === 'POST' ? formText((await readForm(c))?.page_lang) || undefined : undefined;
   const locale = resolveLocale(c.req.query('lang') ?? shownIn, undefined, target.contact.locale);
-  const categories = await listCategories(c.var.deps.db, target.site, locale);
+  const categories = await cachedCategories(c.var.deps.db, target.site, locale);
   const names = new Map(categories.map((category) => [category.key, category.name]));
   // The page offers active categories only; history still names archived ones.
   return { ...target, locale, t: messages(locale), categories: activeCategories(categories), allCategories: categories, name: (key) => names.get(key) ?? key };

@@ -6,7 +6,7 @@
 // the URL is the secret.
 import type { MiddlewareHandler } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
-import { findSite } from '../db/sites.ts';
+import { cachedSite } from '../db/site-content-cache.ts';
 import { isAllowedOrigin } from '../domain/site-origins.ts';
 import { errorPage, readForm } from './render.tsx';
 
@@ -41,7 +41,7 @@ async function isSignupFromSite(c: AppContext): Promise<boolean> {
   } catch {
     return false;
   }
-  const site = await findSite(c.var.deps.db, siteId);
+  const site = await cachedSite(c.var.deps.db, siteId);
   return site !== undefined && isAllowedOrigin(site, origin);
 }
 

@@ -2,7 +2,8 @@
 // hosted page's, or the embedded form's (a title, no introduction: its own consent wording).
 import type { AppContext } from '../app-env.ts';
 import type { SiteRow } from '../db/schema.ts';
-import { activeCategories, listCategories } from '../db/sites.ts';
+import { cachedCategories } from '../db/site-content-cache.ts';
+import { activeCategories, type LocalisedCategory } from '../db/sites.ts';
 import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
 import type { SignupFields } from '../domain/signup-form.ts';
 import { messages, type Locale } from '../i18n/index.ts';
@@ -85,7 +86,7 @@ export interface LoadedForm {
   site: SiteRow;
   locale: Locale;
   t: ReturnType<typeof messages>;
-  categories: Awaited<ReturnType<typeof listCategories>>;
+  categories: LocalisedCategory[];
   wording: ConsentWording;
   door: Door;
 }
@@ -93,7 +94,7 @@ export interface LoadedForm {
 export async function loadForm(c: AppContext, site: SiteRow, locale: Locale, door: Door): Promise<LoadedForm> {
   const t = messages(locale);
   // Archived categories are neither shown nor accepted (validation sees only these).
-  const categories = activeCategories(await listCategories(c.var.deps.db, site, locale));
+  const categories = activeCategories(await cachedCategories(c.var.deps.db, site, locale));
   const wording = await buildConsentWording(site, categories, t, locale, door === 'hosted' ? 'signup' : 'embed');
   return { site, locale, t, categories, wording, door };
 }

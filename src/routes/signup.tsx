@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import type { SiteRow } from '../db/schema.ts';
-import { findSite } from '../db/sites.ts';
+import { cachedSite } from '../db/site-content-cache.ts';
 import { verifyHuman } from '../domain/human-check.ts';
 import { validateSignup, type SignupFields } from '../domain/signup-form.ts';
 import { hostPage, isAllowedOrigin } from '../domain/site-origins.ts';
@@ -18,7 +18,7 @@ import { badRequestPage, evidenceOf, notFoundPage, requestLocale } from './rende
 export const signupRoutes = new Hono<AppEnv>();
 
 signupRoutes.get('/:site', async (c) => {
-  const site = await findSite(c.var.deps.db, c.req.param('site'));
+  const site = await cachedSite(c.var.deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
   const form = await loadForm(c, site, requestLocale(c, site.default_locale), 'hosted');
   return renderForm(c, 200, form, { email: '', name: '', categories: [] }, {});
@@ -26,7 +26,7 @@ signupRoutes.get('/:site', async (c) => {
 
 signupRoutes.post('/:site', async (c) => {
   const { deps } = c.var;
-  const site = await findSite(deps.db, c.req.param('site'));
+  const site = await cachedSite(deps.db, c.req.param('site'));
   if (!site) return notFoundPage(c);
   const submission = await readSubmission(c);
   if (!submission) return c.req.header('Content-Type')?.startsWith('application/json') ? c.json({ status: 'invalid', message: 'The request could not be read.' }, 400) : badRequestPage(c);
