@@ -7,6 +7,7 @@
 // node_modules at run time (better-sqlite3 loads a native binding; hono, kysely, jose, zod and
 // resend are large and already JavaScript), which keeps the files small and their stack traces
 // pointing at code one can read. JSX compiles as tsconfig.json says (jsxImportSource hono/jsx).
+// esbuild strips types without checking them: `npm run typecheck` (part of npm test) does that.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -19,6 +20,7 @@ const OUT_DIR = join(root, 'dist', 'node');
 execFileSync(process.execPath, [join(root, 'scripts', 'copy-vendor.mjs')]);
 
 const started = performance.now();
+// esbuild has already printed each error with its file and line: its stack adds nothing.
 const result = await build({
   absWorkingDir: root,
   entryPoints: { server: 'src/node.ts', cli: 'src/cli.ts' },
@@ -34,6 +36,9 @@ const result = await build({
   write: false,
   banner: { js: '// Built by scripts/build-node.mjs from src/: edit those files, then npm run build.' },
   logLevel: 'warning',
+}).catch(() => {
+  console.error('The build failed (see above); dist/node/ still holds the previous build, if any.');
+  process.exit(1);
 });
 mkdirSync(OUT_DIR, { recursive: true });
 for (const file of result.outputFiles) {
