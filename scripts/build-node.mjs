@@ -20,7 +20,6 @@ const OUT_DIR = join(root, 'dist', 'node');
 execFileSync(process.execPath, [join(root, 'scripts', 'copy-vendor.mjs')]);
 
 const started = performance.now();
-// esbuild has already printed each error with its file and line: its stack adds nothing.
 const result = await build({
   absWorkingDir: root,
   entryPoints: { server: 'src/node.ts', cli: 'src/cli.ts' },
@@ -37,6 +36,7 @@ const result = await build({
   banner: { js: '// Built by scripts/build-node.mjs from src/: edit those files, then npm run build.' },
   logLevel: 'warning',
 }).catch(() => {
+  // esbuild has already printed each error with its file and line: its stack adds nothing.
   console.error('The build failed (see above); dist/node/ still holds the previous build, if any.');
   process.exit(1);
 });
