@@ -4,7 +4,6 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app.tsx';
 import { baseUrlWarning, ConfigError, isLocalBaseUrl, mailFromWarning, parseConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
@@ -25,10 +24,9 @@ import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 import { nodeWebhookTransport } from './webhooks/node-transport.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const log: Logger = {
   info: (message) => console.log(message),

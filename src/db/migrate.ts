@@ -3,9 +3,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS d1_migrations(
     id         INTEGER PRIMARY KEY AUTOINCREMENT,

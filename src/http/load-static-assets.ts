@@ -1,8 +1,8 @@
 // Node: reads static/ at start, names each file by a hash of its contents and compresses it
-// once (brotli at its best quality, gzip at 9). At start rather than at build, because Node has
-// no build step (npm start and the test servers run src/node.ts directly): a manifest written
-// by a script would go stale the moment app.css changes, while a hash of the file being served
-// cannot. Workers' assets are uploaded files, so there the same naming will run at deploy.
+// once (brotli at its best quality, gzip at 9). At start rather than in `npm run build`, because
+// the test servers run src/node.ts without a build: a manifest written by a script would go
+// stale the moment app.css changes, while a hash of the file being served cannot. Workers'
+// assets are uploaded files, so there the same naming runs before the upload.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';

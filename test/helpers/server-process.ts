@@ -1,5 +1,6 @@
-// Helpers for integration tests that run the real Node entry (src/node.ts) as a child process
-// and talk HTTP to it, plus a fake Resend API to receive what it sends.
+// Helpers for integration tests that run the real Node entry (src/node.ts through tsx, or the
+// built dist/node/server.js) as a child process and talk HTTP to it, plus a fake Resend API to
+// receive what it sends.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -130,10 +131,19 @@ interface Spawned {
   hasExited(): boolean;
 }
 
-/** Runs `node --import tsx src/node.ts` (one process: signals reach the server itself). */
-export function spawnServer(env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
-    cwd: PROJECT_ROOT,
+/** How the server is run: Node's arguments and the folder it starts in. */
+export interface Entry {
+  args: string[];
+  cwd: string;
+}
+
+/** The sources through tsx, from the project root: what most tests run. */
+export const SOURCE_ENTRY: Entry = { args: ['--import', 'tsx', 'src/node.ts'], cwd: PROJECT_ROOT };
+
+/** Runs the server as plain `node` with `entry`'s arguments (one process: signals reach the server itself). */
+export function spawnServer(env: NodeJS.ProcessEnv, entry: Entry = SOURCE_ENTRY): Spawned {
+  const child = spawn(process.execPath, entry.args, {
+    cwd: entry.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -177,6 +187,8 @@ export interface StartOptions {
   /** Extra variables (on top of the cleaned environment, PORT and DATABASE_PATH). */
   env?: EnvVars;
   timeoutMs?: number;
+  /** Defaults to the sources through tsx (SOURCE_ENTRY). */
+  entry?: Entry;
 }
 
 /** Starts the server and resolves once it printed "assent listening"; kills it on failure. */
@@ -185,7 +197,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const databasePath = options.databasePath ?? join(makeTempDir(), 'consent.db');
   const env = cleanEnv({ ...options.env, PORT: String(port), DATABASE_PATH: databasePath });
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const spawned = spawnServer(env);
+  const spawned = spawnServer(env, options.entry);
 
   const started = Date.now();
   while (!spawned.stdout().includes('assent listening')) {
