@@ -22,7 +22,6 @@ import { loadStaticAssets } from './http/load-static-assets.ts';
 import { assetUrls, serveStaticAssets } from './http/static-assets.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
 import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
-import { resendMailer } from './mail/resend-mailer.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
@@ -49,7 +48,11 @@ async function main() {
 
   const clock = { now: () => new Date() };
   const cipher = createFieldCipher(config.encryptionKeys);
-  const mailer = config.resendApiKey ? resendMailer({ apiKey: config.resendApiKey }) : devMailbox(db, clock, cipher);
+  // The Resend SDK is loaded only by a process that sends through it: a local trial never pays
+  // for it in memory.
+  const mailer = config.resendApiKey
+    ? (await import('./mail/resend-mailer.ts')).resendMailer({ apiKey: config.resendApiKey })
+    : devMailbox(db, clock, cipher);
   let wakeOutbox = () => {};
   const deps: Deps = {
     db,

@@ -13,6 +13,7 @@ import {
   cleanEnv,
   makeTempDir,
   removeTempDirs,
+  startFakeResend,
   startServer,
   submitSignup,
   urlsIn,
@@ -77,5 +78,20 @@ describe('the built server', () => {
       },
       { timeoutMs: 8000, what: 'the server to seal the events of the signup' },
     );
+  });
+
+  it('sends through Resend when RESEND_API_KEY is set (the SDK is a chunk loaded on first use)', async () => {
+    const fake = await startFakeResend();
+    const sender = await startServer({ entry: { args: [SERVER], cwd: elsewhere }, env: { RESEND_API_KEY: 're_test_123', RESEND_BASE_URL: fake.url } });
+    try {
+      const email = 'resend@example.com';
+      expect((await submitSignup(sender, { email, categories: ['newsletter'] })).status).toBe(200);
+      const [request] = await waitFor(() => fake.emails(email).length > 0 && fake.emails(email), { timeoutMs: 8000, what: `a POST /emails to ${email}` });
+      expect(request!.status).toBe(200);
+      expect(request!.body?.subject).toMatch(/confirm/i);
+    } finally {
+      await sender.stop();
+      await fake.close();
+    }
   });
 });
