@@ -71,6 +71,8 @@ export async function ledgerHead(db: Kysely<Database>): Promise<{ eventId: numbe
   return last ? { eventId: last.event_id, hash: last.hash } : null;
 }
 
+const SEALS_PER_INSERT = 33;
+
 /** Seals up to `limit` unsealed events; returns how many. Safe to run from several places. */
 export async function sealLedger(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, limit = 500): Promise<number> {
   const { db } = deps;
@@ -90,13 +92,19 @@ export async function sealLedger(deps: Pick<Deps, 'db' | 'atomic' | 'clock'>, li
     previous = await chainHash(previous, event);
     seals.push({ event_id: event.id, hash: previous, sealed_at: now });
   }
-  await deps.atomic([
-    db
-      .insertInto('ledger_seals')
-      .values(seals)
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .compile(),
-  ]);
+  // D1 binds at most 100 parameters per statement (three per seal): the seals go in slices, all
+  // in one batch.
+  const inserts = [];
+  for (let i = 0; i < seals.length; i += SEALS_PER_INSERT) {
+    inserts.push(
+      db
+        .insertInto('ledger_seals')
+        .values(seals.slice(i, i + SEALS_PER_INSERT))
+        .onConflict((oc) => oc.column('event_id').doNothing())
+        .compile(),
+    );
+  }
+  await deps.atomic(inserts);
   return events.length;
 }
 

@@ -2,13 +2,15 @@
 // Inside workerd, on a local D1: the batch is all or nothing (a trigger's ABORT rolls back every
 // statement before it), a guarded event's evidence attaches to the row its insert wrote
 // (changes() and last_insert_rowid() read the statement before), and a query that would bind
-// more than D1's 100 parameters is refused with a clear message.
+// more than D1's 100 parameters is refused with a clear message (and the ledger's seals, three
+// parameters each, go in slices under it).
 import { applyD1Migrations, env } from 'cloudflare:test';
 import type { D1Database } from '@cloudflare/workers-types';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openD1 } from '../../src/db/d1.ts';
 import { appendEventQuery, attachEvidenceQuery, setConsentQuery } from '../../src/db/ledger.ts';
+import { sealLedger } from '../../src/domain/ledger-seal.ts';
 
 const binding = env as unknown as { DB: D1Database; TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1] };
 const NOW = '2026-11-01T09:00:00.000Z';
@@ -68,5 +70,20 @@ describe('D1 through the dialect and DB.batch', () => {
     await expect(db.selectFrom('contacts').select('id').where('id', 'in', ids).execute()).rejects.toThrow(/at most 100 parameters/);
     const found = await db.selectFrom('contacts').select('id').where(sql<boolean>`id IN (SELECT value FROM json_each(${JSON.stringify([...ids, 'c'])}))`).execute();
     expect(found.map((row) => row.id)).toEqual(['c']);
+  });
+
+  it('seals a backlog of events larger than one statement may bind (three parameters a seal)', async () => {
+    const { db, atomic } = openD1(binding.DB);
+    // Asked and withdrawn thirty times over: sixty events, none sealed yet.
+    const offers = { ...key, categoryKey: 'offers' };
+    const asked = { ...event('requested'), categoryKey: 'offers' };
+    for (let i = 0; i < 30; i++) {
+      await atomic([setConsentQuery(db, offers, 'pending', NOW, { notIn: ['pending'] }, `a${i}`), appendEventQuery(db, asked, `a${i}`)]);
+      await atomic([setConsentQuery(db, offers, 'withdrawn', NOW, { in: ['pending'] }, `w${i}`), appendEventQuery(db, { ...asked, action: 'withdrawn' }, `w${i}`)]);
+    }
+    const events = (await db.selectFrom('consent_events').select('id').execute()).length;
+    expect(events).toBeGreaterThan(60);
+    expect(await sealLedger({ db, atomic, clock: { now: () => new Date(NOW) } })).toBe(events);
+    expect((await db.selectFrom('ledger_seals').select('event_id').execute()).length).toBe(events);
   });
 });
