@@ -4,7 +4,7 @@
 // execute --file`, a dump of a database seeded exactly like the Node runs' (same secrets, so
 // the links and addresses work on both).
 import { join } from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { benchEnv } from './bench-config.ts';
 import { runChild, startChild } from './child.ts';
 import { dumpRows } from './d1-dump.ts';
@@ -14,6 +14,9 @@ import { processTree, rssBytes, waitUntilIdle } from './process-stats.ts';
 import { startResendSink } from './resend-sink.ts';
 import { runPaths, type HttpPath, type PathsRun } from './run-paths.ts';
 import { cleanEnv, freePort } from './server.ts';
+
+/** Where wrangler's output goes when the Worker gave an unexpected answer (git-ignored). */
+const WORKER_LOG = 'bench-worker.log';
 
 export interface WorkerRun {
   seed: SeedSummary;
@@ -75,6 +78,11 @@ export async function runWorker(options: {
     log(`  dev:worker ready in ${startSeconds.toFixed(1)} s; RSS idle ${mb(idleRssBytes)} (the process tree; workerd ${mb(workerdIdleRssBytes)})`);
     const run = await runPaths({ base, pids, seed: database.seed, load: options.load, which: options.which, log });
     await waitUntilIdle(pids, { timeoutMs: 30_000 });
+    // An unexpected answer is a finding: what wrangler printed about it is kept to read.
+    if (Object.values(run.paths).some((path) => path.unexpected > 0)) {
+      writeFileSync(WORKER_LOG, worker.output());
+      log(`  unexpected answers: wrangler's output is in ${WORKER_LOG}`);
+    }
     return {
       seed: summarise(database.seed, database.seconds),
       loadSeconds,

@@ -4,6 +4,7 @@
 import type { LocalisedCategory } from '../db/sites.ts';
 import type { SiteRow } from '../db/schema.ts';
 import type { Locale, Messages } from '../i18n/index.ts';
+import { ttlCache } from '../ttl-cache.ts';
 import { sha256Hex } from './ids.ts';
 
 export interface ConsentWording {
@@ -63,14 +64,8 @@ export async function buildConsentWording(
 }
 
 /** The hashes of the wordings made lately: every page view rebuilds one of the same few texts. */
-const hashes = new Map<string, Promise<string>>();
+const hashes = ttlCache<string>({ ttlMs: Infinity, maxEntries: 1000 });
 
 function wordingHash(text: string): Promise<string> {
-  let hash = hashes.get(text);
-  if (!hash) {
-    hash = sha256Hex(text);
-    if (hashes.size >= 1000) hashes.clear();
-    hashes.set(text, hash);
-  }
-  return hash;
+  return hashes.get(text, () => sha256Hex(text));
 }

@@ -3,6 +3,7 @@
 // base64url. A value without the prefix is legacy plaintext: it reads as itself until the
 // re-encryption pass (`npm run cli -- keys rotate`) encrypts it.
 import type { EncryptionKey } from '../config.ts';
+import { ttlCache } from '../ttl-cache.ts';
 import { nativeCrypto } from './native-crypto.ts';
 
 const PREFIX = 'enc:v1:';
@@ -49,15 +50,9 @@ function keyOf(keys: readonly EncryptionKey[], kid: string): Uint8Array<ArrayBuf
 }
 
 export function webCryptoAesGcm(keys: readonly EncryptionKey[]): AesGcm {
-  const imported = new Map<string, Promise<CryptoKey>>();
-  const cryptoKey = (kid: string) => {
-    let key = imported.get(kid);
-    if (!key) {
-      key = crypto.subtle.importKey('raw', keyOf(keys, kid), 'AES-GCM', false, ['encrypt', 'decrypt']);
-      imported.set(kid, key);
-    }
-    return key;
-  };
+  // Kept only once imported (src/ttl-cache.ts says why).
+  const imported = ttlCache<CryptoKey>({ ttlMs: Infinity });
+  const cryptoKey = (kid: string) => imported.get(kid, () => crypto.subtle.importKey('raw', keyOf(keys, kid), 'AES-GCM', false, ['encrypt', 'decrypt']));
   return {
     seal: async (kid, iv, plaintext) => new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await cryptoKey(kid), plaintext)),
     open: async (kid, iv, sealed) => new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, await cryptoKey(kid), sealed)),

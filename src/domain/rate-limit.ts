@@ -5,6 +5,7 @@ import type { RateLimit } from '../config.ts';
 import { countHit, deleteEndedWindows, uncountHit } from '../db/rate-limits.ts';
 import type { Deps } from '../deps.ts';
 import { ipv6Groups } from '../net/ip-address.ts';
+import { ttlCache } from '../ttl-cache.ts';
 import { hmacSha256Hex } from './ids.ts';
 
 /**
@@ -63,18 +64,11 @@ export async function rateLimitBucket(lookupKey: string, scope: RateLimitScope, 
  * The MACs of the clients seen lately: a client makes many requests in a row, and each MAC is a
  * WebCrypto call. Kept in memory only, never stored, like the address in the request itself.
  */
-const macs = new Map<string, Promise<string>>();
+const macs = ttlCache<string>({ ttlMs: Infinity, maxEntries: 10_000 });
 
 function clientMac(lookupKey: string, client: string): Promise<string> {
-  const name = `${lookupKey}\n${client}`;
-  let mac = macs.get(name);
-  if (!mac) {
-    // The prefix keeps these MACs apart from the address lookup hashes made with the same key.
-    mac = hmacSha256Hex(lookupKey, `rate-limit:${client}`);
-    if (macs.size >= 10_000) macs.clear();
-    macs.set(name, mac);
-  }
-  return mac;
+  // The prefix keeps these MACs apart from the address lookup hashes made with the same key.
+  return macs.get(`${lookupKey}\n${client}`, () => hmacSha256Hex(lookupKey, `rate-limit:${client}`));
 }
 
 /**

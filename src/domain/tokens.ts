@@ -3,6 +3,7 @@
 import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { TokenKey } from '../config.ts';
 import type { Clock } from '../deps.ts';
+import { ttlCache } from '../ttl-cache.ts';
 
 export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'undo';
 
@@ -36,8 +37,13 @@ export interface Tokens {
 const ALGORITHM = 'HS256';
 
 export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
-  // Imported once: jose would import a raw secret again on every sign and verify.
-  const secrets = new Map(keys.map((key) => [key.kid, importHmacKey(key.secret)]));
+  // Imported once (jose would import a raw secret again on every sign and verify), and kept only
+  // once imported (src/ttl-cache.ts says why).
+  const imported = ttlCache<CryptoKey>({ ttlMs: Infinity });
+  const secretFor = (kid: string) => {
+    const secret = keys.find((key) => key.kid === kid)?.secret;
+    return secret === undefined ? undefined : imported.get(kid, () => importHmacKey(secret));
+  };
   const signer = keys[0];
   if (!signer) throw new Error('at least one token key is required');
 
@@ -57,7 +63,7 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
         .setIssuedAt(nowSeconds);
       if (claims.jti) jwt.setJti(claims.jti);
       if (expiresInSeconds !== undefined) jwt.setExpirationTime(nowSeconds + expiresInSeconds);
-      return jwt.sign(await secrets.get(signer.kid)!);
+      return jwt.sign((await secretFor(signer.kid))!);
     },
 
     async verify(token, purpose) {
@@ -67,7 +73,7 @@ export function createTokens(keys: readonly TokenKey[], clock: Clock): Tokens {
       } catch {
         return { ok: false, reason: 'invalid' };
       }
-      const secret = typeof kid === 'string' ? secrets.get(kid) : undefined;
+      const secret = typeof kid === 'string' ? secretFor(kid) : undefined;
       if (!secret) return { ok: false, reason: 'invalid' };
       try {
         const { payload } = await jwtVerify(token, await secret, {
