@@ -11,8 +11,8 @@ const PREFIX = 'enc:v1:';
 export interface FieldCipher {
   encrypt(plaintext: string): Promise<string>;
   decrypt(stored: string): Promise<string>;
-  /** The SQL LIKE pattern of values already under the current key. */
-  currentPattern: string;
+  /** Whether a stored value is already under the current key (else the rotation pass takes it). */
+  isCurrent(stored: string): boolean;
 }
 
 export function createFieldCipher(keys: readonly EncryptionKey[]): FieldCipher {
@@ -20,7 +20,7 @@ export function createFieldCipher(keys: readonly EncryptionKey[]): FieldCipher {
   if (!current) throw new Error('at least one encryption key is required');
   const aes = nativeCrypto ? nativeAesGcm(nativeCrypto, keys) : webCryptoAesGcm(keys);
   return {
-    currentPattern: `${PREFIX}${current.kid}:%`,
+    isCurrent: (stored) => stored.startsWith(`${PREFIX}${current.kid}:`),
     async encrypt(plaintext) {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const sealed = await aes.seal(current.kid, iv, new TextEncoder().encode(plaintext));

@@ -23,34 +23,50 @@ export interface RotationReport {
   reencrypted: Record<string, number>;
 }
 
+/** The encrypted columns grouped by table: each table is read once, every column at a time. */
+const TABLES = [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))].map((table) => {
+  const columns = ENCRYPTED_COLUMNS.filter((c) => c.table === table);
+  return { table, key: columns[0]!.key, columns: columns.map((c) => c.column) };
+});
+
+/**
+ * Walks every table in pages of its key (`batchSize` rows a read), so each read costs the same
+ * however large the table, and waits a turn of the event loop between pages: every start runs
+ * this pass, and with a million contacts one whole-table query per column held the server
+ * (better-sqlite3 is synchronous) for seconds before it answered its first request.
+ */
 export async function reencryptAll(
   deps: Pick<Deps, 'db' | 'cipher'>,
   options: { batchSize?: number; onBatch?: (column: string, done: number) => void } = {},
 ): Promise<RotationReport> {
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 1000;
   const report: RotationReport = { reencrypted: {} };
-  for (const { table, key, column } of ENCRYPTED_COLUMNS) {
-    const name = `${table}.${column}`;
-    let done = 0;
-    // Rows skipped because they changed under us are retried by the next pass, not this loop.
-    const seen = new Set<string | number>();
+  for (const { table, key, columns } of TABLES) {
+    for (const column of columns) report.reencrypted[`${table}.${column}`] = 0;
+    let after: string | number | null = null;
     for (;;) {
-      const rows = (await sql<{ pk: string | number; value: string }>`
-        SELECT ${sql.ref(key)} AS pk, ${sql.ref(column)} AS value FROM ${sql.table(table)}
-        WHERE ${sql.ref(column)} IS NOT NULL AND ${sql.ref(column)} != ''
-          AND ${sql.ref(column)} NOT LIKE ${deps.cipher.currentPattern}
-        ORDER BY ${sql.ref(key)} LIMIT ${batchSize}`.execute(deps.db)).rows.filter((row) => !seen.has(row.pk));
+      const rows = (await sql<Record<string, string | number | null>>`
+        SELECT ${sql.ref(key)} AS pk, ${sql.join(columns.map((column) => sql.ref(column)))} FROM ${sql.table(table)}
+        ${after === null ? sql`` : sql`WHERE ${sql.ref(key)} > ${after}`}
+        ORDER BY ${sql.ref(key)} LIMIT ${batchSize}`.execute(deps.db)).rows;
       if (rows.length === 0) break;
-      for (const row of rows) {
-        seen.add(row.pk);
-        const fresh = await deps.cipher.encrypt(await deps.cipher.decrypt(row.value));
-        const result = await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${fresh}
-          WHERE ${sql.ref(key)} = ${row.pk} AND ${sql.ref(column)} = ${row.value}`.execute(deps.db);
-        done += Number(result.numAffectedRows ?? 0n);
+      after = rows.at(-1)!.pk as string | number;
+      for (const column of columns) {
+        const name = `${table}.${column}`;
+        const before = report.reencrypted[name]!;
+        for (const row of rows) {
+          const value = row[column];
+          if (typeof value !== 'string' || value === '' || deps.cipher.isCurrent(value)) continue;
+          const fresh = await deps.cipher.encrypt(await deps.cipher.decrypt(value));
+          // Guarded by the value read: a row changed meanwhile is left for the next pass.
+          const result = await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${fresh}
+            WHERE ${sql.ref(key)} = ${row.pk} AND ${sql.ref(column)} = ${value}`.execute(deps.db);
+          report.reencrypted[name] = report.reencrypted[name]! + Number(result.numAffectedRows ?? 0n);
+        }
+        if (report.reencrypted[name] !== before) options.onBatch?.(name, report.reencrypted[name]!);
       }
-      options.onBatch?.(name, done);
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    report.reencrypted[name] = done;
   }
   return report;
 }

@@ -95,4 +95,21 @@ describe('key rotation', () => {
     const row = await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow();
     expect(await rotated.decrypt(row.email)).toBe('changed@example.com');
   });
+
+  it('takes a large table a page at a time, letting the server answer in between', async () => {
+    const t = await makeTestApp();
+    const email = await t.deps.cipher.encrypt('someone@example.com');
+    const insert = t.sqlite.prepare(`INSERT INTO contacts (id, site_id, email, email_hash, name, locale, created_at, updated_at)
+      VALUES (?, 'demo', ?, ?, NULL, 'en', '2026-11-01T09:00:00.000Z', '2026-11-01T09:00:00.000Z')`);
+    t.sqlite.transaction(() => {
+      for (let i = 0; i < 3000; i++) insert.run(`c${i}`, email, `h${i}`);
+    })();
+    let finished = false;
+    const pass = reencryptAll(t.deps, { batchSize: 500 }).then(() => (finished = true));
+    // A timer (what a request's answer waits on too) runs while the pass is still going.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(finished).toBe(false);
+    await pass;
+    expect(finished).toBe(true);
+  });
 });
