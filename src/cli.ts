@@ -49,7 +49,7 @@ async function main(args: string[]): Promise<number> {
     const clock = { now: () => new Date() };
     if (command.startsWith('api-key')) return await apiKeyCommand(command, args.slice(2), { db, clock });
     if (command === 'keys rotate') {
-      const report = await reencryptAll({ db, cipher }, { onBatch: (column, done) => console.log(`${column}: ${done}`) });
+      const report = await reencryptAll({ db, cipher, clock }, { onBatch: (column, done) => console.log(`${column}: ${done}`) });
       const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
       console.log(`Re-encrypted ${total} values under key "${config.encryptionKeys[0]!.kid}".`);
       for (const [column, count] of Object.entries(report.reencrypted)) console.log(`  ${column}: ${count}`);

@@ -11,7 +11,7 @@ import { openSqlite } from './db/sqlite.ts';
 import type { Deps, Logger } from './deps.ts';
 import { randomId } from './domain/ids.ts';
 import { sealLedger } from './domain/ledger-seal.ts';
-import { reencryptAll } from './domain/reencrypt.ts';
+import { reencryptIfNeeded } from './domain/reencrypt.ts';
 import { purgeEndedHolds } from './domain/evidence-hold.ts';
 import { purgeUnconfirmedSignups } from './domain/retention.ts';
 import { seedDemoSiteIfEmpty } from './domain/seed-demo.ts';
@@ -112,11 +112,12 @@ async function main() {
 
 /**
  * Seals new ledger events every few seconds, purges stale unconfirmed sign-ups and ended
- * evidence holds every hour, and once at start encrypts what an older version stored in the
- * clear (as `keys rotate` does).
+ * evidence holds every hour, and at a start with a new first encryption key (or a database from
+ * an older version) re-encrypts what is not under it yet (as `keys rotate` does).
  */
 function startLedgerJobs(deps: Deps) {
-  let running: Promise<unknown> = reencryptAll(deps).then((report) => {
+  let running: Promise<unknown> = reencryptIfNeeded(deps).then((report) => {
+    if (!report) return;
     const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
     if (total > 0) deps.log.info(`Encrypted ${total} stored values under key "${deps.config.encryptionKeys[0]!.kid}".`);
   });

@@ -98,6 +98,13 @@ export interface ConsentEventsTable {
   contact_seq: Generated<number | null>;
 }
 
+/** Maintenance a start may skip because it is done (migration 0016). */
+export interface MaintenanceMarksTable {
+  name: 'encrypted_under';
+  value: string;
+  updated_at: string;
+}
+
 /** A signup form exactly as we showed it, once per SHA-256 of its content (migration 0015). */
 export interface FormsTable {
   sha256: string;
@@ -330,6 +337,7 @@ export interface Database {
   category_terms_versions: CategoryTermsVersionsTable;
   site_identity_history: SiteIdentityHistoryTable;
   forms: FormsTable;
+  maintenance_marks: MaintenanceMarksTable;
 }
 
 export interface ImportsTable {

@@ -11,6 +11,8 @@ const PREFIX = 'enc:v1:';
 export interface FieldCipher {
   encrypt(plaintext: string): Promise<string>;
   decrypt(stored: string): Promise<string>;
+  /** The id of the key that encrypts (the first of ENCRYPTION_KEYS). */
+  currentKeyId: string;
   /** Whether a stored value is already under the current key (else the rotation pass takes it). */
   isCurrent(stored: string): boolean;
 }
@@ -20,6 +22,7 @@ export function createFieldCipher(keys: readonly EncryptionKey[]): FieldCipher {
   if (!current) throw new Error('at least one encryption key is required');
   const aes = nativeCrypto ? nativeAesGcm(nativeCrypto, keys) : webCryptoAesGcm(keys);
   return {
+    currentKeyId: current.kid,
     isCurrent: (stored) => stored.startsWith(`${PREFIX}${current.kid}:`),
     async encrypt(plaintext) {
       const iv = crypto.getRandomValues(new Uint8Array(12));

@@ -21,7 +21,11 @@ export const ENCRYPTED_COLUMNS = [
 export interface RotationReport {
   /** "table.column" -> values re-encrypted. */
   reencrypted: Record<string, number>;
+  /** Values that changed while the pass ran, left for the next pass. */
+  left: number;
 }
+
+const ENCRYPTED_UNDER = 'encrypted_under' as const;
 
 /** The encrypted columns grouped by table: each table is read once, every column at a time. */
 const TABLES = [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))].map((table) => {
@@ -36,11 +40,11 @@ const TABLES = [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))].map((table) =
  * (better-sqlite3 is synchronous) for seconds before it answered its first request.
  */
 export async function reencryptAll(
-  deps: Pick<Deps, 'db' | 'cipher'>,
+  deps: Pick<Deps, 'db' | 'cipher' | 'clock'>,
   options: { batchSize?: number; onBatch?: (column: string, done: number) => void } = {},
 ): Promise<RotationReport> {
   const batchSize = options.batchSize ?? 1000;
-  const report: RotationReport = { reencrypted: {} };
+  const report: RotationReport = { reencrypted: {}, left: 0 };
   for (const { table, key, columns } of TABLES) {
     for (const column of columns) report.reencrypted[`${table}.${column}`] = 0;
     let after: string | number | null = null;
@@ -61,12 +65,34 @@ export async function reencryptAll(
           // Guarded by the value read: a row changed meanwhile is left for the next pass.
           const result = await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${fresh}
             WHERE ${sql.ref(key)} = ${row.pk} AND ${sql.ref(column)} = ${value}`.execute(deps.db);
-          report.reencrypted[name] = report.reencrypted[name]! + Number(result.numAffectedRows ?? 0n);
+          const changed = Number(result.numAffectedRows ?? 0n);
+          report.reencrypted[name] = report.reencrypted[name]! + changed;
+          if (changed === 0) report.left++;
         }
         if (report.reencrypted[name] !== before) options.onBatch?.(name, report.reencrypted[name]!);
       }
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
+  // Everything is under the current key now: starts with this key may skip the pass.
+  if (report.left === 0) {
+    const mark = { name: ENCRYPTED_UNDER, value: deps.cipher.currentKeyId, updated_at: deps.clock.now().toISOString() };
+    await deps.db
+      .insertInto('maintenance_marks')
+      .values(mark)
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: mark.value, updated_at: mark.updated_at }))
+      .execute();
+  }
   return report;
+}
+
+
+/**
+ * What a start runs: the whole pass only when the last complete one was not under the current
+ * key (a new first key in ENCRYPTION_KEYS, a database from before encryption or from before
+ * this mark); null when it skipped. `npm run cli -- keys rotate` always runs the whole pass.
+ */
+export async function reencryptIfNeeded(deps: Pick<Deps, 'db' | 'cipher' | 'clock'>): Promise<RotationReport | null> {
+  const mark = await deps.db.selectFrom('maintenance_marks').select('value').where('name', '=', ENCRYPTED_UNDER).executeTakeFirst();
+  return mark?.value === deps.cipher.currentKeyId ? null : reencryptAll(deps);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/domain/field-cipher.ts';
-import { ENCRYPTED_COLUMNS, reencryptAll } from '../../src/domain/reencrypt.ts';
+import { ENCRYPTED_COLUMNS, reencryptAll, reencryptIfNeeded } from '../../src/domain/reencrypt.ts';
 import { confirmPath, makeTestApp } from '../helpers/test-app.ts';
 import { devMailbox } from '../../src/mail/dev-mailbox.ts';
 import { deliverDueMail } from '../../src/mail/outbox.ts';
@@ -53,7 +53,7 @@ describe('key rotation', () => {
     const t = await populated();
     const old = t.config.encryptionKeys[0]!;
     const rotated = createFieldCipher([key('e2', 5), old]);
-    const report = await reencryptAll({ db: t.db, cipher: rotated }, { batchSize: 2 });
+    const report = await reencryptAll({ db: t.db, cipher: rotated, clock: t.clock }, { batchSize: 2 });
     const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
     expect(total).toBe((await storedValues(t)).length);
     for (const value of await storedValues(t)) expect(value).toMatch(/^enc:v1:e2:/);
@@ -63,7 +63,7 @@ describe('key rotation', () => {
     expect(await newOnly.decrypt(row.email)).toBe('Ann@Example.com');
     expect(await newOnly.decrypt(row.name!)).toBe('Ann 安');
     // A second pass has nothing left to do.
-    const again = await reencryptAll({ db: t.db, cipher: rotated });
+    const again = await reencryptAll({ db: t.db, cipher: rotated, clock: t.clock });
     expect(Object.values(again.reencrypted).every((n) => n === 0)).toBe(true);
   });
 
@@ -91,7 +91,7 @@ describe('key rotation', () => {
         return rotated.encrypt(plaintext);
       },
     };
-    await reencryptAll({ db: t.db, cipher });
+    await reencryptAll({ db: t.db, cipher, clock: t.clock });
     const row = await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow();
     expect(await rotated.decrypt(row.email)).toBe('changed@example.com');
   });
@@ -111,5 +111,47 @@ describe('key rotation', () => {
     expect(finished).toBe(false);
     await pass;
     expect(finished).toBe(true);
+  });
+
+});
+
+describe('the pass at start', () => {
+  it('runs once per first key: a later start with the same key reads no table, a new first key runs it again', async () => {
+    const t = await populated();
+    await t.db.updateTable('contacts').set({ email: 'legacy@example.com' }).execute();
+    const first = await reencryptIfNeeded(t.deps);
+    expect(first?.reencrypted['contacts.email']).toBe(1);
+    expect(await t.db.selectFrom('maintenance_marks').selectAll().execute()).toEqual([{ name: 'encrypted_under', value: 'e1', updated_at: t.clock.now().toISOString() }]);
+    // Done under e1: the next start skips, whatever it would have found.
+    await t.db.updateTable('contacts').set({ email: 'written-by-hand@example.com' }).execute();
+    expect(await reencryptIfNeeded(t.deps)).toBeNull();
+    expect((await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow()).email).toBe('written-by-hand@example.com');
+    // A new first key: the start re-encrypts everything under it, and marks that.
+    const rotated = createFieldCipher([key('e2', 5), t.config.encryptionKeys[0]!]);
+    const again = await reencryptIfNeeded({ ...t.deps, cipher: rotated });
+    expect(again?.left).toBe(0);
+    for (const value of await storedValues(t)) expect(value).toMatch(/^enc:v1:e2:/);
+    expect((await t.db.selectFrom('maintenance_marks').select('value').executeTakeFirstOrThrow()).value).toBe('e2');
+  });
+
+  it('a pass that had to leave a changed row behind does not mark the database done', async () => {
+    const t = await populated();
+    const rotated = createFieldCipher([key('e2', 5), t.config.encryptionKeys[0]!]);
+    let raced = false;
+    const cipher = {
+      ...rotated,
+      async encrypt(plaintext: string) {
+        if (!raced && plaintext === 'Ann@Example.com') {
+          raced = true;
+          await t.db.updateTable('contacts').set({ email: await t.deps.cipher.encrypt('changed@example.com') }).execute();
+        }
+        return rotated.encrypt(plaintext);
+      },
+    };
+    const report = await reencryptIfNeeded({ ...t.deps, cipher });
+    expect(report?.left).toBe(1);
+    expect(await t.db.selectFrom('maintenance_marks').selectAll().execute()).toEqual([]);
+    // So the next start runs again, and finishes the job.
+    expect((await reencryptIfNeeded({ ...t.deps, cipher: rotated }))?.reencrypted['contacts.email']).toBe(1);
   });
 });

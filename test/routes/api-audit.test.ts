@@ -99,7 +99,7 @@ describe('the audit log', () => {
     const [row] = await t.db.selectFrom('audit_clients').selectAll().execute();
     expect(row!.ip).toMatch(/^enc:v1:e1:/);
     const rotated = createFieldCipher([{ kid: 'e2', key: new Uint8Array(32).fill(5) }, t.config.encryptionKeys[0]!]);
-    const report = await reencryptAll({ db: t.db, cipher: rotated });
+    const report = await reencryptAll({ db: t.db, cipher: rotated, clock: t.clock });
     expect(report.reencrypted['audit_clients.ip']).toBe(1);
     const [after] = await t.db.selectFrom('audit_clients').selectAll().execute();
     expect(await createFieldCipher([{ kid: 'e2', key: new Uint8Array(32).fill(5) }]).decrypt(after!.ip)).toBe(TEST_IP);
