@@ -4,7 +4,7 @@
 // gets its own id, address (encrypted with the project's field cipher) and lookup hash; its
 // consents, ledger events and their encrypted evidence are the template's rows, and every event
 // is sealed into the chain as the server's sealing step would (canonicalEvent, SHA-256), so the
-// server starts on a ledger that verifies and has nothing to catch up on.
+// server starts on a ledger that verifies and has nothing to catch up on (nor to re-encrypt).
 // Not copied: the templates' outbox rows (mail bodies) and spent confirmation rows, which no
 // measured path reads.
 //   node --import tsx scripts/bench/seed.ts --db FILE --contacts N --pool P --out seed.json
@@ -115,6 +115,11 @@ export async function seed(path: string, contacts: number, pool: number): Promis
       }
     }
   }
+  // Every value is under the current key, as after the server's own first start: it marks that,
+  // so its later starts skip the re-encryption pass (src/domain/reencrypt.ts).
+  sqlite
+    .prepare("INSERT OR REPLACE INTO maintenance_marks (name, value, updated_at) VALUES ('encrypted_under', ?, ?)")
+    .run(deps.cipher.currentKeyId, sealedAt);
   sqlite.exec('COMMIT');
   const bulkSeconds = (performance.now() - started) / 1000;
 

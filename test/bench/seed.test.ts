@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.tsx';
 import { openSqlite, type SqliteHandle } from '../../src/db/sqlite.ts';
 import type { Deps } from '../../src/deps.ts';
 import { verifyLedger } from '../../src/domain/ledger-seal.ts';
+import { reencryptAll, reencryptIfNeeded } from '../../src/domain/reencrypt.ts';
 import { BENCH_ADMIN_KEY } from '../../scripts/bench/bench-config.ts';
 import { benchConfig, benchDeps } from '../../scripts/bench/bench-deps.ts';
 import { seededEmail } from '../../scripts/bench/seed-email.ts';
@@ -59,6 +60,12 @@ describe('the bench seeder', () => {
     expect(check.pragma('foreign_key_check')).toEqual([]);
     expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
     check.close();
+  });
+
+  it('has nothing for a start to re-encrypt, and says so as the server would', async () => {
+    expect(await reencryptIfNeeded(deps)).toBeNull();
+    const full = await reencryptAll(deps);
+    expect(Object.values(full.reencrypted).every((n) => n === 0)).toBe(true);
   });
 
   it("answers each profile's consents as seeded, category by category", async () => {
