@@ -54,4 +54,17 @@ describe('retention of unconfirmed sign-ups', () => {
     expect(await purgeUnconfirmedSignups(t.deps)).toBe(1);
     expect((await t.contact('paper@example.com')).email).toBe('paper@example.com');
   });
+
+  it('finds them through an index of unconfirmed sign-ups, not by reading every contact', async () => {
+    const t = await makeTestApp();
+    const plans: string[] = [];
+    const prepare = t.sqlite.prepare.bind(t.sqlite);
+    t.sqlite.prepare = ((source: string) => {
+      if (source.includes('"confirmed_at" is null')) plans.push(...(prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array(source.split('?').length - 1).fill('x')) as { detail: string }[]).map((row) => row.detail));
+      return prepare(source);
+    }) as typeof t.sqlite.prepare;
+    await purgeUnconfirmedSignups(t.deps);
+    expect(plans).toContain('SEARCH contacts USING INDEX contacts_unconfirmed (created_at<?)');
+    expect(plans.some((detail) => detail.startsWith('SCAN contacts'))).toBe(false);
+  });
 });
