@@ -50,13 +50,31 @@ export const badRequestPage = (c: AppContext) =>
   errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]);
 export const serverErrorPage = (c: AppContext) => errorPage(c, 500, (t) => [t.errors.serverTitle, t.errors.serverBody]);
 
+type FormFields = Record<string, string | File | (string | File)[]>;
+
 /** The submitted form, or null when the body cannot be parsed (a broken multipart body, say). */
-export async function readForm(c: AppContext): Promise<Record<string, string | File | (string | File)[]> | null> {
+export async function readForm(c: AppContext): Promise<FormFields | null> {
   try {
+    // What every page and the one-click post. URLSearchParams reads it the way the form parser of
+    // parseBody() does (the WHATWG urlencoded parser), in a fraction of the time.
+    if (URL_ENCODED.test(c.req.header('Content-Type') ?? '')) return fieldsOf(new URLSearchParams(await c.req.text()));
     return await c.req.parseBody({ all: true });
   } catch {
     return null;
   }
+}
+
+const URL_ENCODED = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/** As parseBody({ all: true }) answers: one value as itself, a repeated field as an array. */
+function fieldsOf(params: URLSearchParams): FormFields {
+  // No prototype: a field named __proto__ is a field like any other.
+  const fields: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of params) {
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : [seen, value].flat();
+  }
+  return fields;
 }
 
 /** A single text field; a file or a repeated field reads as its first text value. */
