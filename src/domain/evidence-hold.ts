@@ -32,7 +32,9 @@ export async function purgeEndedHolds(deps: Deps, limit = 200): Promise<number> 
   const due = await deps.db
     .selectFrom('contacts')
     .select('id')
-    .where('email', '=', '')
+    // Literal, not a bound '': SQLite uses the partial index contacts_held_evidence (migration
+    // 0018) only for a condition it can read as the index's own.
+    .where(sql<boolean>`email = ''`)
     .where('last_sent_at', 'is not', null)
     .where('last_sent_at', '<=', cutoff)
     .where('evidence_purged_at', 'is', null)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sealLedger, verifyLedger } from '../../src/domain/ledger-seal.ts';
 import { purgeUnconfirmedSignups } from '../../src/domain/retention.ts';
+import { recordPlans } from '../helpers/query-plans.ts';
 import { ADMIN_KEY, confirmPath, makeTestApp } from '../helpers/test-app.ts';
 
 const DAY = 86_400_000;
@@ -57,12 +58,7 @@ describe('retention of unconfirmed sign-ups', () => {
 
   it('finds them through an index of unconfirmed sign-ups, not by reading every contact', async () => {
     const t = await makeTestApp();
-    const plans: string[] = [];
-    const prepare = t.sqlite.prepare.bind(t.sqlite);
-    t.sqlite.prepare = ((source: string) => {
-      if (source.includes('"confirmed_at" is null')) plans.push(...(prepare(`EXPLAIN QUERY PLAN ${source}`).all(...Array(source.split('?').length - 1).fill('x')) as { detail: string }[]).map((row) => row.detail));
-      return prepare(source);
-    }) as typeof t.sqlite.prepare;
+    const plans = recordPlans(t.sqlite, (source) => source.includes('"confirmed_at" is null'));
     await purgeUnconfirmedSignups(t.deps);
     expect(plans).toContain('SEARCH contacts USING INDEX contacts_unconfirmed (created_at<?)');
     expect(plans.some((detail) => detail.startsWith('SCAN contacts'))).toBe(false);

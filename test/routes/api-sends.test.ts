@@ -8,6 +8,7 @@ import { erasePersonalData } from '../../src/domain/erase-personal-data.ts';
 import { purgeEndedHolds } from '../../src/domain/evidence-hold.ts';
 import { purgeUnconfirmedSignups } from '../../src/domain/retention.ts';
 import { sealLedger, verifyLedger } from '../../src/domain/ledger-seal.ts';
+import { recordPlans } from '../helpers/query-plans.ts';
 import { ADMIN_KEY, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 import { SECRETS } from '../helpers/config-env.ts';
 
@@ -203,5 +204,12 @@ describe('retention holds', () => {
     expect(await purgeUnconfirmedSignups(t.deps)).toBe(1);
     expect((await t.contact('mailed@example.com')).email).toBe('mailed@example.com');
     expect((await t.db.selectFrom('contacts').select('email').where('id', '=', once).executeTakeFirstOrThrow()).email).not.toBe('');
+  });
+
+  it('finds ended holds through an index of erased contacts still holding evidence, not by reading every contact', async () => {
+    const plans = recordPlans(t.sqlite, (source) => source.includes('"evidence_purged_at" is null'));
+    await purgeEndedHolds(t.deps);
+    expect(plans).toContain('SEARCH contacts USING INDEX contacts_held_evidence (last_sent_at>? AND last_sent_at<?)');
+    expect(plans.some((detail) => detail.startsWith('SCAN contacts'))).toBe(false);
   });
 });
