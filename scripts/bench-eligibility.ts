@@ -10,12 +10,9 @@ import { createApp } from '../src/app.tsx';
 import { parseConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openSqlite } from '../src/db/sqlite.ts';
-import type { Deps } from '../src/deps.ts';
 import { emailLookupHasher } from '../src/domain/email-address.ts';
-import { createFieldCipher } from '../src/domain/field-cipher.ts';
-import { randomId } from '../src/domain/ids.ts';
 import { seedDemoSiteIfEmpty } from '../src/domain/seed-demo.ts';
-import { createTokens } from '../src/domain/tokens.ts';
+import { benchDeps } from './bench/bench-deps.ts';
 
 const CONTACTS = 20_000;
 const ADDRESSES = 10_000;
@@ -34,20 +31,7 @@ try {
     RESEND_API_KEY: 're_bench_unused', // a public BASE_URL needs one; the bench's mailer is a stub
     ADMIN_API_KEY: KEY,
   });
-  const clock = { now: () => new Date() };
-  const quiet = () => {};
-  const deps: Deps = {
-    db,
-    atomic,
-    mailer: { send: async () => ({ ok: true, providerId: 'bench' }) },
-    clock,
-    tokens: createTokens(config.tokenSecrets, clock),
-    cipher: createFieldCipher(config.encryptionKeys),
-    config,
-    log: { info: quiet, warn: quiet, error: quiet },
-    newId: randomId,
-    mailQueued: quiet,
-  };
+  const deps = benchDeps({ db, atomic }, config);
   await seedDemoSiteIfEmpty(deps);
 
   const hash = await emailLookupHasher(config.lookupKey);

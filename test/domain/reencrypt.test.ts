@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFieldCipher } from '../../src/domain/field-cipher.ts';
+import { createFieldCipher, type FieldCipher } from '../../src/domain/field-cipher.ts';
 import { ENCRYPTED_COLUMNS, reencryptAll, reencryptIfNeeded } from '../../src/domain/reencrypt.ts';
 import { confirmPath, makeTestApp } from '../helpers/test-app.ts';
 import { devMailbox } from '../../src/mail/dev-mailbox.ts';
@@ -26,6 +26,24 @@ async function storedValues(t: Awaited<ReturnType<typeof populated>>) {
     values.push(...rows.map((row) => row.v).filter((v): v is string => v !== null));
   }
   return values;
+}
+
+/**
+ * `rotated`, except that while the pass re-encrypts Ann's address the service writes the row
+ * anew (encrypted with `writer`), as a signup could.
+ */
+function racingCipher(t: Awaited<ReturnType<typeof populated>>, rotated: FieldCipher, writer: FieldCipher): FieldCipher {
+  let raced = false;
+  return {
+    ...rotated,
+    async encrypt(plaintext) {
+      if (!raced && plaintext === 'Ann@Example.com') {
+        raced = true;
+        await t.db.updateTable('contacts').set({ email: await writer.encrypt('changed@example.com') }).execute();
+      }
+      return rotated.encrypt(plaintext);
+    },
+  };
 }
 
 describe('encryption at rest', () => {
@@ -80,17 +98,7 @@ describe('key rotation', () => {
   it('leaves a row that changed during the pass to the next pass instead of overwriting it', async () => {
     const t = await populated();
     const rotated = createFieldCipher([key('e2', 5), t.config.encryptionKeys[0]!]);
-    let raced = false;
-    const cipher = {
-      ...rotated,
-      async encrypt(plaintext: string) {
-        if (!raced && plaintext === 'Ann@Example.com') {
-          raced = true; // meanwhile the service writes the row anew
-          await t.db.updateTable('contacts').set({ email: await rotated.encrypt('changed@example.com') }).execute();
-        }
-        return rotated.encrypt(plaintext);
-      },
-    };
+    const cipher = racingCipher(t, rotated, rotated);
     await reencryptAll({ db: t.db, cipher, clock: t.clock });
     const row = await t.db.selectFrom('contacts').select('email').executeTakeFirstOrThrow();
     expect(await rotated.decrypt(row.email)).toBe('changed@example.com');
@@ -137,17 +145,7 @@ describe('the pass at start', () => {
   it('a pass that had to leave a changed row behind does not mark the database done', async () => {
     const t = await populated();
     const rotated = createFieldCipher([key('e2', 5), t.config.encryptionKeys[0]!]);
-    let raced = false;
-    const cipher = {
-      ...rotated,
-      async encrypt(plaintext: string) {
-        if (!raced && plaintext === 'Ann@Example.com') {
-          raced = true;
-          await t.db.updateTable('contacts').set({ email: await t.deps.cipher.encrypt('changed@example.com') }).execute();
-        }
-        return rotated.encrypt(plaintext);
-      },
-    };
+    const cipher = racingCipher(t, rotated, t.deps.cipher);
     const report = await reencryptIfNeeded({ ...t.deps, cipher });
     expect(report?.left).toBe(1);
     expect(await t.db.selectFrom('maintenance_marks').selectAll().execute()).toEqual([]);
