@@ -48,8 +48,8 @@ export interface LinkTarget {
 }
 
 /**
- * The contact a link is for (its token as verified for `purpose`), or null for a bad, expired or wrong-purpose link, and for a
- * revoked manage link. Revoked unsubscribe links keep working (CASL asks 60 days, CAN-SPAM 30).
+ * The contact a link is for (its token as verified for `purpose`), or null for a bad, expired
+ * or wrong-purpose link, and for a revoked manage link. Revoked unsubscribe links keep working (CASL asks 60 days, CAN-SPAM 30).
  */
 export async function openLink(deps: Deps, verified: VerifyResult, purpose: 'manage' | 'unsubscribe'): Promise<LinkTarget | null> {
   if (!verified.ok) return null;
