@@ -72,7 +72,10 @@ function fieldsOf(params: URLSearchParams): FormFields {
   const fields: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of params) {
     const seen = fields[name];
-    fields[name] = seen === undefined ? value : [seen, value].flat();
+    if (seen === undefined) fields[name] = value;
+    else if (typeof seen === 'string') fields[name] = [seen, value];
+    // In place: a field repeated 10,000 times must not copy its values 10,000 times.
+    else seen.push(value);
   }
   return fields;
 }

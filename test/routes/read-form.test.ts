@@ -20,6 +20,7 @@ describe('readForm on urlencoded bodies', () => {
     'bad=%E0%A4%A&percent=%zz&plus=a+b%2Bc',
     'name=%E5%AE%89%E7%94%B0&name=%F0%9F%98%80',
     '__proto__=x&constructor=y&toString=z&__proto__=w',
+    `email=a%40example.com&${'x&'.repeat(10_000)}${'categories=newsletter&'.repeat(10_000)}`,
     '',
   ];
   for (const body of bodies) {
