@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { OperatorRow } from './db/schema.ts';
 import type { Deps } from './deps.ts';
 import type { AssetUrls } from './http/static-assets.ts';
 
@@ -19,6 +20,8 @@ export interface AppEnv {
     auditContact: string | null;
     /** API: every contact a bulk request (an import) named, for the audit log. */
     auditContacts: string[];
+    /** Console: the operator whose session this request carries. */
+    operator: OperatorRow;
   };
 }
 

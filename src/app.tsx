@@ -6,6 +6,7 @@ import type { AppEnv, AppOptions } from './app-env.ts';
 import type { Deps } from './deps.ts';
 import { forgetSiteContent } from './db/site-content-cache.ts';
 import { sha256Hex } from './domain/ids.ts';
+import { adminRoutes } from './routes/admin/index.tsx';
 import { apiError, apiRoutes, unknownApiRoute } from './routes/api/index.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
@@ -77,6 +78,8 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('/s/:site/form.json', signupCors());
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
   for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
+  // The console: private pages (no cache keeps them), its forms from its own pages only.
+  app.use('/admin/*', noStore(), formLimit, sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
   app.route('/s', embedRoutes);
@@ -85,6 +88,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.route('/u', unsubscribeRoutes);
   app.route('/p', preferenceRoutes);
   app.route('/dev', devMailboxRoutes);
+  app.route('/admin', adminRoutes);
   app.route('/api/v1', apiRoutes);
   app.all('/api/*', unknownApiRoute);
 

@@ -4,6 +4,8 @@
 //   npm run cli -- ledger seal     seal events now (the server also does it every few seconds)
 //   npm run cli -- api-key create --site {site} [--label text] | --all-sites
 //   npm run cli -- api-key list | api-key revoke {id}
+//   npm run cli -- operator create --email E --role owner|editor|viewer [--site S]   prints a setup link
+//   npm run cli -- operator list | operator disable --email E | operator reset --email E
 //   npm run cli -- backup FILE [--force]   online backup of the database into FILE (no keys)
 //   npm run cli -- proof verify FILE       check a saved proof bundle offline (no database, no keys)
 import { readFile } from 'node:fs/promises';
@@ -17,12 +19,16 @@ import { createApiKey, listApiKeys, revokeApiKey } from './domain/api-keys.ts';
 import { createFieldCipher } from './domain/field-cipher.ts';
 import { sealLedger, verifyLedger, type LedgerReport } from './domain/ledger-seal.ts';
 import { verifyProofBundle, type ProofReport } from './domain/proof-verify.ts';
+import { randomId } from './domain/ids.ts';
+import { createOperator, disableOperator, listOperators, OperatorError, resetOperator } from './domain/operators.ts';
 import { reencryptAll } from './domain/reencrypt.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
 
 const USAGE = [
   'usage: npm run cli -- keys rotate | ledger verify | ledger seal',
   '       npm run cli -- api-key create (--site {site} | --all-sites) [--label text] | api-key list | api-key revoke {id}',
+  '       npm run cli -- operator create --email E --role owner|editor|viewer [--site S] | operator list',
+  '       npm run cli -- operator disable --email E | operator reset --email E',
   '       npm run cli -- backup FILE [--force]',
   '       npm run cli -- proof verify FILE',
 ].join('\n');
@@ -35,7 +41,8 @@ async function main(args: string[]): Promise<number> {
   // A saved bundle is checked on its own: no database, no keys, nothing of this deployment.
   if (args[0] === 'proof' && args[1] === 'verify') return proofVerifyCommand(args.slice(2));
   const command = args.slice(0, 2).join(' ');
-  if (!['keys rotate', 'ledger verify', 'ledger seal', 'api-key create', 'api-key list', 'api-key revoke'].includes(command)) {
+  const commands = ['keys rotate', 'ledger verify', 'ledger seal', 'api-key create', 'api-key list', 'api-key revoke'];
+  if (![...commands, ...OPERATOR_COMMANDS].includes(command)) {
     console.error(USAGE);
     return 2;
   }
@@ -48,6 +55,7 @@ async function main(args: string[]): Promise<number> {
     const cipher = createFieldCipher(config.encryptionKeys);
     const clock = { now: () => new Date() };
     if (command.startsWith('api-key')) return await apiKeyCommand(command, args.slice(2), { db, clock });
+    if (command.startsWith('operator')) return await operatorCommand(command, args.slice(2), { db, cipher, clock, config, newId: randomId });
     if (command === 'keys rotate') {
       const report = await reencryptAll({ db, cipher, clock }, { onBatch: (column, done) => console.log(`${column}: ${done}`) });
       const total = Object.values(report.reencrypted).reduce((a, b) => a + b, 0);
@@ -106,6 +114,41 @@ async function apiKeyCommand(command: string, rest: string[], deps: Parameters<t
     console.log(`${key.id}  ${scope}  ${state}  created ${key.created_at}${key.label ? `  ${key.label}` : ''}`);
   }
   return 0;
+}
+
+const OPERATOR_COMMANDS = ['operator create', 'operator list', 'operator disable', 'operator reset'];
+
+async function operatorCommand(command: string, rest: string[], deps: Parameters<typeof createOperator>[0]): Promise<number> {
+  const option = (name: string) => {
+    const index = rest.indexOf(name);
+    return index >= 0 ? rest[index + 1] : undefined;
+  };
+  try {
+    if (command === 'operator list') {
+      for (const operator of await listOperators(deps)) {
+        console.log(`${operator.id}  ${operator.email}  ${operator.role}  ${operator.site ? `site ${operator.site}` : 'every site'}  ${operator.state}`);
+      }
+      return 0;
+    }
+    const email = option('--email') ?? '';
+    if (command === 'operator create') {
+      const { setupUrl } = await createOperator(deps, { email, role: option('--role') ?? '', siteId: option('--site') });
+      console.log(`Created operator ${email.trim()}. Send them this setup link (valid for 24 hours, once; shown only now):\n${setupUrl}`);
+      return 0;
+    }
+    if (command === 'operator reset') {
+      const setupUrl = await resetOperator(deps, email);
+      console.log(`Reset ${email}: the password and every session are gone. New setup link (24 hours, once):\n${setupUrl}`);
+      return 0;
+    }
+    await disableOperator(deps, email);
+    console.log(`Disabled ${email}: signed out everywhere, and sign-in refused (operator reset enables them again).`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof OperatorError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
 }
 
 async function backupCommand(rest: string[], databasePath: string): Promise<number> {

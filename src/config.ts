@@ -40,7 +40,7 @@ export interface Config {
   /** An erased contact that was mailed keeps its consent evidence this long after the last send. */
   evidenceRetentionSeconds: number;
   /** Per-IP limits: POST /s/{site}, and every request to a link page (/c/, /u/, /p/). */
-  rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit; apiAuth: RateLimit }>;
+  rateLimits: Readonly<{ signup: RateLimit; links: RateLimit; api: RateLimit; apiAuth: RateLimit; login: RateLimit; loginAccount: RateLimit }>;
   /** Cloudflare Turnstile on the signup form; null: off. */
   turnstile: Turnstile | null;
   /** Peers whose X-Forwarded-For is believed (reverse proxies); empty: the header is ignored. */
@@ -122,6 +122,8 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
       links: parseRateLimit('RATE_LIMIT_LINKS', value(env, 'RATE_LIMIT_LINKS') ?? '300/10m'),
       api: parseRateLimit('RATE_LIMIT_API', value(env, 'RATE_LIMIT_API') ?? '600/1m'),
       apiAuth: parseRateLimit('RATE_LIMIT_API_AUTH', value(env, 'RATE_LIMIT_API_AUTH') ?? '20/10m'),
+      login: parseRateLimit('RATE_LIMIT_LOGIN', value(env, 'RATE_LIMIT_LOGIN') ?? '20/15m'),
+      loginAccount: parseRateLimit('RATE_LIMIT_LOGIN_ACCOUNT', value(env, 'RATE_LIMIT_LOGIN_ACCOUNT') ?? '5/15m'),
     }),
     turnstile: parseTurnstile(env),
     trustedProxies: parseTrustedProxies(value(env, 'TRUSTED_PROXIES')),

@@ -98,6 +98,34 @@ export interface ConsentEventsTable {
   contact_seq: Generated<number | null>;
 }
 
+export type OperatorRole = 'owner' | 'editor' | 'viewer';
+
+/** Someone who works in the console (migration 0019). */
+export interface OperatorsTable {
+  id: string;
+  /** Encrypted (field-cipher). */
+  email: string;
+  email_hash: string;
+  role: OperatorRole;
+  /** null: every site. */
+  site_id: string | null;
+  password_hash: string | null;
+  setup_token_sha256: string | null;
+  setup_expires_at: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type OperatorRow = Selectable<OperatorsTable>;
+
+export interface OperatorSessionsTable {
+  id_sha256: string;
+  operator_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
 /** Maintenance a start may skip because it is done (migration 0016). */
 export interface MaintenanceMarksTable {
   name: 'encrypted_under';
@@ -338,6 +366,8 @@ export interface Database {
   site_identity_history: SiteIdentityHistoryTable;
   forms: FormsTable;
   maintenance_marks: MaintenanceMarksTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
 }
 
 export interface ImportsTable {

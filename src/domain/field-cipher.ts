@@ -4,6 +4,7 @@
 // re-encryption pass (`npm run cli -- keys rotate`) encrypts it.
 import type { EncryptionKey } from '../config.ts';
 import { ttlCache } from '../ttl-cache.ts';
+import { fromBase64Url, toBase64Url } from './base64url.ts';
 import { nativeCrypto } from './native-crypto.ts';
 
 const PREFIX = 'enc:v1:';
@@ -78,15 +79,4 @@ export function nativeAesGcm(native: NonNullable<typeof nativeCrypto>, keys: rea
       return Buffer.concat([head, decipher.final()]);
     },
   };
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

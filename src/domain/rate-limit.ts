@@ -10,15 +10,16 @@ import { hmacSha256Hex } from './ids.ts';
 
 /**
  * signup: POST /s/{site}. links: every /c/, /u/ and /p/ request. api: per API key.
- * apiAuth: failed API authentications per client address.
+ * apiAuth: failed API authentications per client address. login: console sign-in attempts per
+ * client address; loginAccount: per operator address tried, from anywhere.
  */
-export type RateLimitScope = 'signup' | 'links' | 'api' | 'apiAuth';
+export type RateLimitScope = 'signup' | 'links' | 'api' | 'apiAuth' | 'login' | 'loginAccount';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** Counts one request from `ip` (null: the runtime does not know the peer) against the scope. */
 export async function hitRateLimit(deps: Deps, scope: RateLimitScope, ip: string | null): Promise<RateLimitVerdict> {
-  return (await countInWindow(deps, scope, ip)).verdict;
+  return (await countInWindow(deps, scope, clientKey(ip))).verdict;
 }
 
 export interface Reservation {
@@ -35,17 +36,26 @@ export interface Reservation {
  * released. A read-then-count would let every attempt in flight through.
  */
 export async function reserveRateLimit(deps: Deps, scope: RateLimitScope, ip: string | null): Promise<Reservation> {
-  const { verdict, count, bucket, windowStart } = await countInWindow(deps, scope, ip);
+  return reserveFor(deps, scope, clientKey(ip));
+}
+
+/** reserveRateLimit for something other than a client address (an account tried, by its hash). */
+export async function reserveAccountRateLimit(deps: Deps, scope: RateLimitScope, account: string): Promise<Reservation> {
+  return reserveFor(deps, scope, `account ${account}`);
+}
+
+async function reserveFor(deps: Deps, scope: RateLimitScope, subject: string): Promise<Reservation> {
+  const { verdict, count, bucket, windowStart } = await countInWindow(deps, scope, subject);
   return { verdict, count, release: () => uncountHit(deps.db, bucket, windowStart) };
 }
 
-async function countInWindow(deps: Deps, scope: RateLimitScope, ip: string | null) {
+async function countInWindow(deps: Deps, scope: RateLimitScope, subject: string) {
   const { limit, windowSeconds }: RateLimit = deps.config.rateLimits[scope];
   const now = deps.clock.now().getTime();
   const windowMs = windowSeconds * 1000;
   const start = Math.floor(now / windowMs) * windowMs;
   const end = start + windowMs;
-  const bucket = await rateLimitBucket(deps.config.lookupKey, scope, ip);
+  const bucket = await bucketOf(deps.config.lookupKey, scope, subject);
   const windowStart = new Date(start).toISOString();
   const count = await countHit(deps.db, bucket, windowStart, new Date(end).toISOString());
   // The first hit of a window is rare (once per client per window): a cheap moment to drop
@@ -57,7 +67,11 @@ async function countInWindow(deps: Deps, scope: RateLimitScope, ip: string | nul
 }
 
 export async function rateLimitBucket(lookupKey: string, scope: RateLimitScope, ip: string | null): Promise<string> {
-  return `${scope}:${await clientMac(lookupKey, clientKey(ip))}`;
+  return bucketOf(lookupKey, scope, clientKey(ip));
+}
+
+async function bucketOf(lookupKey: string, scope: RateLimitScope, subject: string): Promise<string> {
+  return `${scope}:${await clientMac(lookupKey, subject)}`;
 }
 
 /**

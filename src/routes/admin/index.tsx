@@ -1,0 +1,126 @@
+// The operator console under /admin: sign-in, the setup link, sign-out, and (behind the session
+// check) the console's pages. Every page is server-rendered and works without JavaScript.
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppContext, AppEnv } from '../../app-env.ts';
+import type { OperatorRow } from '../../db/schema.ts';
+import { checkNewPassword, completeSetup, operatorForSetup } from '../../domain/operators.ts';
+import { endSession, SESSION_IDLE_SECONDS, sessionOperator, signIn, startSession } from '../../domain/operator-sessions.ts';
+import { adminMessages } from '../../i18n/admin.ts';
+import { messages } from '../../i18n/index.ts';
+import { MessagePage } from '../../../views/pages/message.tsx';
+import { SetupPage, SignInPage } from '../../../views/admin/auth-pages.tsx';
+import { HomePage } from '../../../views/admin/home-page.tsx';
+import { basePath, formText, languageLinks, page, readForm, requestLocale } from '../render.tsx';
+
+export const adminRoutes = new Hono<AppEnv>();
+
+const COOKIE = 'assent_admin';
+
+function copy(c: AppContext) {
+  const lang = requestLocale(c, 'en');
+  return { lang, t: adminMessages(lang), languages: languageLinks(c.req.path, lang), languageLabel: messages(lang).common.switchLanguage };
+}
+
+function redirect(c: AppContext, path: string) {
+  return c.redirect(`${basePath(c)}${path}`, 303);
+}
+
+/** HttpOnly, SameSite=Strict, only for /admin, Secure when BASE_URL is https. */
+function setSessionCookie(c: AppContext, value: string) {
+  setCookie(c, COOKIE, value, {
+    path: `${basePath(c)}/admin`,
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: c.var.deps.config.baseUrl.startsWith('https:'),
+    maxAge: SESSION_IDLE_SECONDS,
+  });
+}
+
+adminRoutes.get('/login', async (c) => {
+  const copied = copy(c);
+  const notice = c.req.query('out') === '1' ? copied.t.signIn.signedOut : null;
+  return page(c, 200, <SignInPage {...copied} email="" error={null} notice={notice} />);
+});
+
+adminRoutes.post('/login', async (c) => {
+  const copied = copy(c);
+  const form = await readForm(c);
+  const email = formText(form?.email).trim();
+  const password = formText(form?.password);
+  const result = email && password ? await signIn(c.var.deps, email, password, c.var.ip) : ({ ok: false, reason: 'wrong' } as const);
+  if (result.ok) {
+    setSessionCookie(c, await startSession(c.var.deps, result.operator.id));
+    return redirect(c, `/admin?lang=${copied.lang}`);
+  }
+  if (result.reason === 'limited') {
+    c.header('Retry-After', String(result.retryAfterSeconds));
+    const error = copied.t.signIn.limited(Math.max(1, Math.ceil(result.retryAfterSeconds / 60)));
+    return page(c, 429, <SignInPage {...copied} email={email} error={error} notice={null} />);
+  }
+  return page(c, 401, <SignInPage {...copied} email={email} error={copied.t.signIn.wrong} notice={null} />);
+});
+
+adminRoutes.get('/setup/:token', async (c) => {
+  const copied = copy(c);
+  const operator = await operatorForSetup(c.var.deps, c.req.param('token'));
+  if (!operator) return invalidSetupLink(c);
+  const email = await c.var.deps.cipher.decrypt(operator.email);
+  return page(c, 200, <SetupPage {...copied} email={email} action={`${c.req.path}?lang=${copied.lang}`} error={null} />);
+});
+
+adminRoutes.post('/setup/:token', async (c) => {
+  const copied = copy(c);
+  const token = c.req.param('token');
+  const operator = await operatorForSetup(c.var.deps, token);
+  if (!operator) return invalidSetupLink(c);
+  const form = await readForm(c);
+  const password = formText(form?.password);
+  const problem = checkNewPassword(password, formText(form?.repeat));
+  if (problem) {
+    const s = copied.t.setup;
+    const error = { too_short: s.tooShort, too_long: s.tooLong, mismatch: s.mismatch }[problem];
+    const email = await c.var.deps.cipher.decrypt(operator.email);
+    return page(c, 400, <SetupPage {...copied} email={email} action={`${c.req.path}?lang=${copied.lang}`} error={error} />);
+  }
+  const done = await completeSetup(c.var.deps, token, password);
+  if (!done) return invalidSetupLink(c);
+  setSessionCookie(c, await startSession(c.var.deps, done.id));
+  return redirect(c, `/admin?lang=${copied.lang}`);
+});
+
+function invalidSetupLink(c: AppContext) {
+  const { lang, t } = copy(c);
+  return page(c, 404, <MessagePage lang={lang} title={t.setup.invalidTitle} paragraphs={[t.setup.invalidBody]} tone="error" />);
+}
+
+adminRoutes.post('/logout', async (c) => {
+  const value = getCookie(c, COOKIE);
+  if (value) await endSession(c.var.deps, value);
+  deleteCookie(c, COOKIE, { path: `${basePath(c)}/admin`, secure: c.var.deps.config.baseUrl.startsWith('https:') });
+  return redirect(c, `/admin/login?lang=${copy(c).lang}&out=1`);
+});
+
+// Everything else needs a live session: without one, the visitor is sent to sign in and shown nothing.
+adminRoutes.use('*', async (c, next) => {
+  const value = getCookie(c, COOKIE);
+  const operator = value ? await sessionOperator(c.var.deps, value) : null;
+  if (!operator) return redirect(c, `/admin/login?lang=${copy(c).lang}`);
+  c.set('operator', operator);
+  return next();
+});
+
+adminRoutes.get('/', async (c) => {
+  const copied = copy(c);
+  const operator = c.var.operator;
+  const sites = await visibleSites(c, operator);
+  const email = await c.var.deps.cipher.decrypt(operator.email);
+  return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} sites={sites} />);
+});
+
+/** The sites an operator may see: every site, or the one they work on. */
+function visibleSites(c: AppContext, operator: OperatorRow) {
+  let query = c.var.deps.db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').orderBy('id');
+  if (operator.site_id !== null) query = query.where('id', '=', operator.site_id);
+  return query.execute();
+}

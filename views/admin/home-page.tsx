@@ -1,0 +1,40 @@
+// The console's first page: the sites this operator may work on.
+import type { AdminMessages } from '../../src/i18n/admin.ts';
+import { useHref } from '../base-url.ts';
+import { Layout, type LanguageLink } from '../layout.tsx';
+
+export interface HomePageProps {
+  lang: string;
+  t: AdminMessages;
+  languages: LanguageLink[];
+  languageLabel: string;
+  email: string;
+  role: string;
+  sites: { id: string; name: string }[];
+}
+
+export function HomePage(props: HomePageProps) {
+  const h = props.t.home;
+  return (
+    <Layout lang={props.lang} title={`${h.title} · ${props.t.console}`} languages={props.languages} languageLabel={props.languageLabel}>
+      <h1>{h.title}</h1>
+      <p>{h.signedInAs(props.email, props.role)}</p>
+      {props.sites.length === 0 ? (
+        <p>{h.none}</p>
+      ) : (
+        <ul class="sites">
+          {props.sites.map((site) => (
+            <li>
+              {site.name} <code>{site.id}</code>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form method="post" action={useHref(`/admin/logout?lang=${props.lang}`)}>
+        <button type="submit" class="secondary">
+          {h.signOut}
+        </button>
+      </form>
+    </Layout>
+  );
+}
