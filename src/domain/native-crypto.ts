@@ -3,6 +3,7 @@
 // about 20 µs, and a one-click makes several. The bytes are the same either way (a test holds
 // them to that); elsewhere, and for anything missing here, the callers use WebCrypto.
 import type * as NodeCrypto from 'node:crypto';
+import { onWorkers } from '../runtime.ts';
 
 type Native = Pick<typeof NodeCrypto, 'createHash' | 'createHmac' | 'createCipheriv' | 'createDecipheriv' | 'createSecretKey'>;
 
@@ -12,7 +13,7 @@ function probe(): Native | null {
   const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   // Node itself only: Workers (whose nodejs_compat mimics Node's API) keep their own WebCrypto,
   // which answers at once there.
-  if (typeof runtime?.getBuiltinModule !== 'function' || globalThis.navigator?.userAgent === 'Cloudflare-Workers') return null;
+  if (typeof runtime?.getBuiltinModule !== 'function' || onWorkers) return null;
   const module = runtime.getBuiltinModule('node:crypto') as Partial<Native> | undefined;
   const { createHash, createHmac, createCipheriv, createDecipheriv, createSecretKey } = module ?? {};
   return createHash && createHmac && createCipheriv && createDecipheriv && createSecretKey
