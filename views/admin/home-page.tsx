@@ -25,7 +25,7 @@ export function HomePage(props: HomePageProps) {
         <ul class="sites">
           {props.sites.map((site) => (
             <li>
-              {site.name} <code>{site.id}</code>
+              <a href={useHref(`/admin/sites/${site.id}?lang=${props.lang}`)}>{site.name}</a> <code>{site.id}</code>
             </li>
           ))}
         </ul>

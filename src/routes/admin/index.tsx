@@ -11,7 +11,12 @@ import { messages } from '../../i18n/index.ts';
 import { MessagePage } from '../../../views/pages/message.tsx';
 import { SetupPage, SignInPage } from '../../../views/admin/auth-pages.tsx';
 import { HomePage } from '../../../views/admin/home-page.tsx';
-import { basePath, formText, languageLinks, page, readForm, requestLocale } from '../render.tsx';
+import { SitePage, type LedgerState } from '../../../views/admin/site-page.tsx';
+import { findSite } from '../../db/sites.ts';
+import { ledgerHead, verifyLedger } from '../../domain/ledger-seal.ts';
+import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
+import { formatDateTime } from '../../i18n/index.ts';
+import { basePath, formText, languageLinks, notFoundPage, page, readForm, requestLocale } from '../render.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -123,4 +128,52 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
   let query = c.var.deps.db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').orderBy('id');
   if (operator.site_id !== null) query = query.where('id', '=', operator.site_id);
   return query.execute();
+}
+
+/**
+ * The site of the path, if this operator may see it; otherwise a 404 (not a 403: an editor of
+ * one site learns nothing of the others, not even whether they exist).
+ */
+async function siteFor(c: AppContext) {
+  const operator = c.var.operator;
+  const id = c.req.param('site') ?? '';
+  if (operator.site_id !== null && operator.site_id !== id) return null;
+  return (await findSite(c.var.deps.db, id)) ?? null;
+}
+
+adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
+
+adminRoutes.post('/sites/:site/verify', async (c) => {
+  if (!(await siteFor(c))) return notFoundPage(c);
+  const report = await verifyLedger(c.var.deps);
+  const { t } = copy(c);
+  const text = report.ok
+    ? t.site.verified(report.events.toLocaleString(copy(c).lang), report.sealed.toLocaleString(copy(c).lang))
+    : t.site.broken(String(report.problem?.eventId ?? '?'));
+  return (await siteAnswer(c, { ok: report.ok, text })) ?? notFoundPage(c);
+});
+
+async function siteAnswer(c: AppContext, verification: LedgerState['verification']) {
+  const site = await siteFor(c);
+  if (!site) return null;
+  const copied = copy(c);
+  const { db } = c.var.deps;
+  const [figures, head, seal, events] = await Promise.all([
+    siteFigures(c.var.deps, site, copied.lang),
+    ledgerHead(db),
+    db.selectFrom('ledger_seals').select(['event_id', 'sealed_at']).orderBy('event_id', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('consent_events').select((eb) => eb.fn.max('id').as('last')).executeTakeFirstOrThrow(),
+  ]);
+  const ledger: LedgerState = {
+    events: Number(events.last ?? 0),
+    lastSeal: head && seal ? { eventId: head.eventId, sealedAt: seal.sealed_at, hash: head.hash } : null,
+    verification,
+  };
+  const formatNumber = (n: number) => n.toLocaleString(copied.lang);
+  const formatMoment = (iso: string) => formatDateTime(copied.lang, site.time_zone, new Date(iso));
+  return page(
+    c,
+    200,
+    <SitePage {...copied} site={site} days={FIGURE_DAYS} figures={figures} ledger={ledger} formatNumber={formatNumber} formatMoment={formatMoment} />,
+  );
 }
