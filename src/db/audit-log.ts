@@ -5,6 +5,8 @@ import type { AuditOutcome, Database } from './schema.ts';
 
 export interface AuditRecord {
   keyId: string | null;
+  /** The console operator; absent: an API request. */
+  operatorId?: string | null;
   method: string;
   route: string;
   siteId: string | null;
@@ -30,6 +32,7 @@ export function auditEntryQueries(db: Kysely<Database>, record: AuditRecord): Co
       .insertInto('audit_log')
       .values({
         key_id: record.keyId,
+        operator_id: record.operatorId ?? null,
         method: record.method,
         route: record.route,
         site_id: record.siteId,

@@ -1,6 +1,6 @@
 // Row types as better-sqlite3 and D1 really return them (Kysely converts nothing):
 // text as string, integers as number, JSON columns as their text.
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export type ConsentStatus = 'pending' | 'granted' | 'withdrawn';
 export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn' | 'erased';
@@ -242,6 +242,8 @@ export interface AuditLogTable {
   outcome: AuditOutcome;
   /** Refused authentications: the attempt's number in its client's window. */
   attempt: number | null;
+  /** The console operator who made the request (migration 0021); null: an API request. */
+  operator_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Every contact a bulk request (an import) named; append-only. */

@@ -72,3 +72,17 @@ export async function expiredLinkSite(deps: Deps, token: string): Promise<string
   if (verified.ok || verified.reason !== 'expired') return null;
   return (await findSite(deps.db, verified.claims.site))?.id ?? null;
 }
+
+/**
+ * Kills every preference link and open confirmation link mailed to the contact so far (their
+ * epoch no longer matches); unsubscribe links keep unsubscribing, and only that. The new epoch.
+ */
+export async function revokeContactLinks(deps: Pick<Deps, 'db' | 'clock'>, contactId: string): Promise<number> {
+  const result = await deps.db
+    .updateTable('contacts')
+    .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1), updated_at: deps.clock.now().toISOString() }))
+    .where('id', '=', contactId)
+    .returning('token_epoch')
+    .executeTakeFirstOrThrow();
+  return result.token_epoch;
+}

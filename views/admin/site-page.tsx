@@ -34,6 +34,9 @@ export function SitePage(props: SitePageProps) {
         <a href={useHref(`/admin?lang=${props.lang}`)}>{s.back}</a>
       </p>
       <h1>{props.site.name}</h1>
+      <p>
+        <a href={useHref(`/admin/sites/${props.site.id}/contacts?lang=${props.lang}`)}>{props.t.contacts.link}</a>
+      </p>
       <h2>{s.figuresTitle(props.days)}</h2>
       {props.figures.length === 0 ? <p>{s.none}</p> : null}
       {props.figures.map((category) => (

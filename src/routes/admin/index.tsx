@@ -6,30 +6,20 @@ import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { OperatorRow } from '../../db/schema.ts';
 import { checkNewPassword, completeSetup, operatorForSetup } from '../../domain/operators.ts';
 import { endSession, SESSION_IDLE_SECONDS, sessionOperator, signIn, startSession } from '../../domain/operator-sessions.ts';
-import { adminMessages } from '../../i18n/admin.ts';
-import { messages } from '../../i18n/index.ts';
 import { MessagePage } from '../../../views/pages/message.tsx';
 import { SetupPage, SignInPage } from '../../../views/admin/auth-pages.tsx';
 import { HomePage } from '../../../views/admin/home-page.tsx';
 import { SitePage, type LedgerState } from '../../../views/admin/site-page.tsx';
-import { findSite } from '../../db/sites.ts';
 import { ledgerHead, verifyLedger } from '../../domain/ledger-seal.ts';
 import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
 import { formatDateTime } from '../../i18n/index.ts';
-import { basePath, formText, languageLinks, notFoundPage, page, readForm, requestLocale } from '../render.tsx';
+import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
+import { contactPages } from './contacts.tsx';
+import { copy, redirect, siteFor } from './shared.ts';
 
 export const adminRoutes = new Hono<AppEnv>();
 
 const COOKIE = 'assent_admin';
-
-function copy(c: AppContext) {
-  const lang = requestLocale(c, 'en');
-  return { lang, t: adminMessages(lang), languages: languageLinks(c.req.path, lang), languageLabel: messages(lang).common.switchLanguage };
-}
-
-function redirect(c: AppContext, path: string) {
-  return c.redirect(`${basePath(c)}${path}`, 303);
-}
 
 /** HttpOnly, SameSite=Strict, only for /admin, Secure when BASE_URL is https. */
 function setSessionCookie(c: AppContext, value: string) {
@@ -130,16 +120,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
   return query.execute();
 }
 
-/**
- * The site of the path, if this operator may see it; otherwise a 404 (not a 403: an editor of
- * one site learns nothing of the others, not even whether they exist).
- */
-async function siteFor(c: AppContext) {
-  const operator = c.var.operator;
-  const id = c.req.param('site') ?? '';
-  if (operator.site_id !== null && operator.site_id !== id) return null;
-  return (await findSite(c.var.deps.db, id)) ?? null;
-}
+adminRoutes.route('/sites/:site/contacts', contactPages);
 
 adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
 

@@ -8,7 +8,7 @@ import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
-import { listUnsubscribeHeaders, manageUrl, unsubscribeUrl } from '../../domain/links.ts';
+import { listUnsubscribeHeaders, manageUrl, revokeContactLinks, unsubscribeUrl } from '../../domain/links.ts';
 import { recordSends } from '../../domain/sends.ts';
 import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
 import { ContactParam, ContactSchema, EmailField, EventSchema, IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
@@ -192,11 +192,5 @@ contactRoutes.openapi(revokeLinks, async (c) => {
   const { site, id } = c.req.valid('param');
   const found = await contactById(c, site, id);
   if (found instanceof Response) return found;
-  const result = await deps.db
-    .updateTable('contacts')
-    .set((eb) => ({ token_epoch: eb('token_epoch', '+', 1), updated_at: deps.clock.now().toISOString() }))
-    .where('id', '=', found.id)
-    .returning('token_epoch')
-    .executeTakeFirstOrThrow();
-  return c.json({ contact: { id: found.id, tokenEpoch: result.token_epoch } }, 200);
+  return c.json({ contact: { id: found.id, tokenEpoch: await revokeContactLinks(deps, found.id) } }, 200);
 });
