@@ -5,12 +5,14 @@ import { DEFAULT_TURNSTILE_VERIFY_URL, parseConfig } from '../src/config.ts';
 import { SECRETS as BASE, errorOf } from './helpers/config-env.ts';
 
 describe('RATE_LIMIT_SIGNUP and RATE_LIMIT_LINKS', () => {
-  it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute, 20 failed API keys per IP every 10 minutes', () => {
+  it('default to 20 signups and 300 link requests per IP every 10 minutes, 600 API requests per key a minute, 20 failed API keys per IP every 10 minutes, 20 console sign-ins per IP and 5 wrong passwords per account every 15 minutes', () => {
     expect(parseConfig(BASE).rateLimits).toEqual({
       signup: { limit: 20, windowSeconds: 600 },
       links: { limit: 300, windowSeconds: 600 },
       api: { limit: 600, windowSeconds: 60 },
       apiAuth: { limit: 20, windowSeconds: 600 },
+      login: { limit: 20, windowSeconds: 900 },
+      loginAccount: { limit: 5, windowSeconds: 900 },
     });
   });
 

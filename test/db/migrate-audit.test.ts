@@ -20,7 +20,8 @@ describe('0012_audit_hardening.sql', () => {
 
     expect(migrate(sqlite)).toContain('0012_audit_hardening.sql');
     expect(sqlite.prepare('SELECT * FROM audit_log ORDER BY id').all()).toEqual(
-      rows.map((row) => ({ ...(row as object), outcome: 'allowed', attempt: null })),
+      // (0021 adds operator_id, null for every API row.)
+      rows.map((row) => ({ ...(row as object), outcome: 'allowed', attempt: null, operator_id: null })),
     );
     sqlite.exec(`INSERT INTO audit_log (key_id, method, route, status, occurred_at, outcome, attempt)
       VALUES (NULL, 'GET', '/api/v1/audit', 401, '2026-01-02T00:00:00.000Z', 'no_key', 1)`);
