@@ -10,6 +10,8 @@ export interface HomePageProps {
   languageLabel: string;
   email: string;
   role: string;
+  /** Owners manage the API keys. */
+  owner: boolean;
   sites: { id: string; name: string }[];
 }
 
@@ -30,6 +32,11 @@ export function HomePage(props: HomePageProps) {
           ))}
         </ul>
       )}
+      {props.owner ? (
+        <p>
+          <a href={useHref(`/admin/keys?lang=${props.lang}`)}>{props.t.keys.link}</a>
+        </p>
+      ) : null}
       <form method="post" action={useHref(`/admin/logout?lang=${props.lang}`)}>
         <button type="submit" class="secondary">
           {h.signOut}

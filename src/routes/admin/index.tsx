@@ -15,6 +15,7 @@ import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { contactPages } from './contacts.tsx';
+import { keyPages } from './keys.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -110,7 +111,7 @@ adminRoutes.get('/', async (c) => {
   const operator = c.var.operator;
   const sites = await visibleSites(c, operator);
   const email = await c.var.deps.cipher.decrypt(operator.email);
-  return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} sites={sites} />);
+  return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} owner={operator.role === 'owner'} sites={sites} />);
 });
 
 /** The sites an operator may see: every site, or the one they work on. */
@@ -121,6 +122,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 }
 
 adminRoutes.route('/sites/:site/contacts', contactPages);
+adminRoutes.route('/keys', keyPages);
 
 adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
 
