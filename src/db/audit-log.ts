@@ -64,6 +64,12 @@ export interface AuditPage {
   /** Entries that found this contact or named it among others. */
   contact?: string | undefined;
   outcome?: AuditOutcome | undefined;
+  /** Entries of this console operator. */
+  operator?: string | undefined;
+  /** Entries at or after this moment (ISO 8601). */
+  from?: string | undefined;
+  /** Entries before this moment (ISO 8601). */
+  to?: string | undefined;
 }
 
 export async function listAuditEntries(db: Kysely<Database>, page: AuditPage) {
@@ -76,6 +82,9 @@ export async function listAuditEntries(db: Kysely<Database>, page: AuditPage) {
     .limit(page.limit);
   if (page.before !== undefined) select = select.where('audit_log.id', '<', page.before);
   if (page.outcome !== undefined) select = select.where('audit_log.outcome', '=', page.outcome);
+  if (page.operator !== undefined) select = select.where('audit_log.operator_id', '=', page.operator);
+  if (page.from !== undefined) select = select.where('audit_log.occurred_at', '>=', page.from);
+  if (page.to !== undefined) select = select.where('audit_log.occurred_at', '<', page.to);
   const contact = page.contact;
   if (contact !== undefined) {
     select = select.where((eb) =>

@@ -101,6 +101,7 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages('/admin/sites/demo/contacts');
     await axeBothLanguages(new URL(page.url()).pathname.replace(/\/proof$/, ''));
     await axeBothLanguages('/admin/keys');
+    await axeBothLanguages('/admin/audit');
   }, 60_000);
 
   it('signs out, and signs in again by keyboard', async () => {

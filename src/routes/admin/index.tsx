@@ -15,6 +15,7 @@ import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { contactPages } from './contacts.tsx';
+import { auditPages } from './audit.tsx';
 import { keyPages } from './keys.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
@@ -123,6 +124,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 
 adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/keys', keyPages);
+adminRoutes.route('/audit', auditPages);
 
 adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
 
