@@ -71,7 +71,8 @@ export function AuditPage(props: AuditPageProps) {
       {props.rows.length === 0 ? (
         <p>{a.none}</p>
       ) : (
-        <div class="table-scroll">
+        // Focusable, so that a keyboard can scroll it when it is wider than the screen.
+        <div class="table-scroll" tabindex={0} role="region" aria-label={a.title}>
           <table>
             <thead>
               <tr>
