@@ -102,6 +102,7 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages(new URL(page.url()).pathname.replace(/\/proof$/, ''));
     await axeBothLanguages('/admin/keys');
     await axeBothLanguages('/admin/audit');
+    await axeBothLanguages('/admin/sites/demo/embed');
   }, 60_000);
 
   it('signs out, and signs in again by keyboard', async () => {

@@ -16,6 +16,7 @@ import { formatDateTime } from '../../i18n/index.ts';
 import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { contactPages } from './contacts.tsx';
 import { auditPages } from './audit.tsx';
+import { embedPages } from './embed.tsx';
 import { keyPages } from './keys.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
@@ -123,6 +124,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 }
 
 adminRoutes.route('/sites/:site/contacts', contactPages);
+adminRoutes.route('/sites/:site/embed', embedPages);
 adminRoutes.route('/keys', keyPages);
 adminRoutes.route('/audit', auditPages);
 

@@ -6,9 +6,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { allowedOrigins } from '../../domain/site-origins.ts';
 import { LOCALES, isLocale } from '../../i18n/index.ts';
-import { htmlSnippet, iframeSnippet, scriptSnippet, type SnippetProps } from '../../../views/embeds/snippets.tsx';
-import { formScreen, snippetProps } from '../form-screens.tsx';
-import { loadForm } from '../signup-submission.ts';
+import { embedSnippets } from '../embed-snippets.ts';
 import { apiError, ERROR_RESPONSES } from './errors.ts';
 import { json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -49,23 +47,18 @@ embedRoutes.openapi(snippets, async (c) => {
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
   const query = c.req.valid('query');
   const lang = query.lang ?? (isLocale(site.default_locale) ? site.default_locale : 'en');
-  const form = await loadForm(c, site, lang, 'html');
   const origins = allowedOrigins(site);
   const returnTo = query.returnTo ?? null;
   if (returnTo !== null && !origins.includes(new URL(returnTo).origin)) {
     return apiError(c, 'invalid_request', 'returnTo must be on one of the site’s allowed origins.', [{ path: 'returnTo', message: 'Not on an allowed origin.' }]);
   }
-  // The plain form names itself, so the events of its signups can point at exactly this HTML.
-  const { sha256 } = await formScreen(c, form, returnTo);
-  const props: SnippetProps = { ...snippetProps(c, form, returnTo), formSha256: sha256 };
+  const snippets = await embedSnippets(c, site, lang, returnTo);
   return c.json(
     {
       site: site.id,
       lang,
       allowedOrigins: origins,
-      iframe: await iframeSnippet(props),
-      html: await htmlSnippet(props),
-      script: await scriptSnippet(props),
+      ...snippets,
       ...(origins.length === 0
         ? { warning: 'The site has no allowedOrigins: these snippets work nowhere until you add its origins (PATCH /sites/{site}).' }
         : {}),
