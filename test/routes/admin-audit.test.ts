@@ -1,7 +1,7 @@
 // The audit log in the console: owners only, newest first, filtered by contact, operator and
 // dates; the console's own reads appear with the operator's address.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOperator } from '../../src/domain/operators.ts';
+import { signedInOperator, withCookie } from '../helpers/console.ts';
 import { ADMIN_KEY, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -12,15 +12,9 @@ beforeEach(async () => {
   contactId = (await t.contact('pat@example.com')).id;
 });
 
-const PASSWORD = 'correct horse battery staple';
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-const withCookie = (cookie: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), Cookie: `assent_admin=${cookie}` } });
+const signedIn = (email: string, role: string, siteId?: string) => signedInOperator(t, email, role, siteId);
 
-async function signedIn(email: string, role: string) {
-  const { setupUrl, operator } = await createOperator(t.deps, { email, role });
-  const res = await t.request(new URL(setupUrl).pathname, form({ password: PASSWORD, repeat: PASSWORD }));
-  return { cookie: /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')![1]!, id: operator.id };
-}
+
 
 const rowsOf = (html: string) => [...html.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td><code>([^<]*)<\/code>/g)].map((m) => ({ who: m[2], request: m[3] }));
 

@@ -2,6 +2,7 @@
 // its limits, sessions that end, and nothing shown to anyone without one.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createOperator, disableOperator, resetOperator } from '../../src/domain/operators.ts';
+import { addTeaSite, form, OPERATOR_PASSWORD, withCookie } from '../helpers/console.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -10,15 +11,9 @@ beforeEach(async () => {
 });
 
 const HOUR = 3_600_000;
-const PASSWORD = 'correct horse battery staple';
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  body: new URLSearchParams(fields),
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-});
+const PASSWORD = OPERATOR_PASSWORD;
 const pathOf = (url: string) => new URL(url).pathname;
 const cookieOf = (res: Response) => /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')?.[1] ?? null;
-const withCookie = (cookie: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), Cookie: `assent_admin=${cookie}` } });
 
 async function operator(email = 'owner@shop.example', role = 'owner', siteId?: string) {
   const { setupUrl } = await createOperator(t.deps, { email, role, siteId });
@@ -165,11 +160,7 @@ describe('sessions', () => {
 
 describe('roles', () => {
   it('an editor of one site sees that site only', async () => {
-    await t.request('/api/v1/sites', {
-      method: 'POST',
-      headers: { Authorization: 'Bearer test-admin-key-0123456789', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: 'tea', name: 'Tea House', legalName: 'Tea House K.K.', postalAddress: 'Kyoto', inquiryContact: 'hello@tea.example', privacyPolicyUrl: 'https://tea.example/privacy', privacyPolicyVersion: '1', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' }),
-    });
+    await addTeaSite(t);
     const owner = await setUp();
     const editor = await setUp('editor@tea.example', 'editor', 'tea');
     const ownerHome = await (await t.request('/admin', withCookie(owner))).text();

@@ -2,8 +2,8 @@
 // revoking their links and erasing them: each audited with the operator's id, each refused to a
 // viewer where it changes something, and nothing of another site's contacts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOperator } from '../../src/domain/operators.ts';
-import { ADMIN_KEY, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { addTeaSite, signedInOperator, withCookie } from '../helpers/console.ts';
+import { confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let contactId: string;
@@ -18,15 +18,9 @@ beforeEach(async () => {
   contactId = (await t.contact('pat@example.com')).id;
 });
 
-const PASSWORD = 'correct horse battery staple';
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-const withCookie = (cookie: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), Cookie: `assent_admin=${cookie}` } });
+const signedIn = (email: string, role: string, siteId?: string) => signedInOperator(t, email, role, siteId);
 
-async function signedIn(email: string, role: string, siteId?: string) {
-  const { setupUrl, operator } = await createOperator(t.deps, { email, role, siteId });
-  const res = await t.request(new URL(setupUrl).pathname, form({ password: PASSWORD, repeat: PASSWORD }));
-  return { cookie: /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')![1]!, id: operator.id };
-}
+
 
 const auditRows = () => t.db.selectFrom('audit_log').select(['operator_id', 'route', 'contact_id', 'method']).where('operator_id', 'is not', null).orderBy('id').execute();
 
@@ -99,11 +93,7 @@ describe('a contact', () => {
   });
 
   it('is a 404 to an editor of another site, whatever they try', async () => {
-    await t.request('/api/v1/sites', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: 'tea', name: 'Tea House', legalName: 'Tea House K.K.', postalAddress: 'Kyoto', inquiryContact: 'hello@tea.example', privacyPolicyUrl: 'https://tea.example/privacy', privacyPolicyVersion: '1', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' }),
-    });
+    await addTeaSite(t);
     const { cookie } = await signedIn('editor@tea.example', 'editor', 'tea');
     for (const [path, method] of [
       [`/admin/sites/demo/contacts?email=pat%40example.com`, 'GET'],

@@ -1,7 +1,7 @@
 // The console's embed page: the same three snippets as the operator API gives, in the form's
 // language, a warning for a site without allowed origins, and an inert preview.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOperator } from '../../src/domain/operators.ts';
+import { addTeaSite, signedInOperator, withCookie } from '../helpers/console.ts';
 import { ADMIN_KEY, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -9,17 +9,11 @@ beforeEach(async () => {
   t = await makeTestApp();
 });
 
-const PASSWORD = 'correct horse battery staple';
+const signedIn = async (email: string, role: string, siteId?: string) => (await signedInOperator(t, email, role, siteId)).cookie;
+
 const auth = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-const withCookie = (cookie: string) => ({ headers: { Cookie: `assent_admin=${cookie}` } });
 const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
-async function signedIn(email: string, role: string, siteId?: string) {
-  const { setupUrl } = await createOperator(t.deps, { email, role, siteId });
-  const res = await t.request(new URL(setupUrl).pathname, form({ password: PASSWORD, repeat: PASSWORD }));
-  return /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')![1]!;
-}
 
 describe('the embed page', () => {
   it('shows the API’s three snippets, in the language chosen, and an inert preview', async () => {
@@ -41,11 +35,7 @@ describe('the embed page', () => {
     await t.request('/api/v1/sites/demo', { method: 'PATCH', headers: auth, body: JSON.stringify({ allowedOrigins: [] }) });
     const owner = await signedIn('owner@shop.example', 'owner');
     expect(await (await t.request('/admin/sites/demo/embed', withCookie(owner))).text()).toContain('no allowed origins yet');
-    await t.request('/api/v1/sites', {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ id: 'tea', name: 'Tea House', legalName: 'Tea House K.K.', postalAddress: 'Kyoto', inquiryContact: 'hello@tea.example', privacyPolicyUrl: 'https://tea.example/privacy', privacyPolicyVersion: '1', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' }),
-    });
+    await addTeaSite(t);
     const editor = await signedIn('editor@tea.example', 'editor', 'tea');
     expect((await t.request('/admin/sites/demo/embed', withCookie(editor))).status).toBe(404);
   });

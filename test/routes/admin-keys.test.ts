@@ -1,7 +1,7 @@
 // API keys in the console: owners only; a new key is shown once and opens the API at once; a
 // revoked one no longer does; bad input is refused with nothing made.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOperator } from '../../src/domain/operators.ts';
+import { form, signedInOperator, withCookie } from '../helpers/console.ts';
 import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -9,15 +9,9 @@ beforeEach(async () => {
   t = await makeTestApp();
 });
 
-const PASSWORD = 'correct horse battery staple';
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-const withCookie = (cookie: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), Cookie: `assent_admin=${cookie}` } });
+const signedIn = async (email: string, role: string, siteId?: string) => (await signedInOperator(t, email, role, siteId)).cookie;
 
-async function signedIn(email: string, role: string, siteId?: string) {
-  const { setupUrl } = await createOperator(t.deps, { email, role, siteId });
-  const res = await t.request(new URL(setupUrl).pathname, form({ password: PASSWORD, repeat: PASSWORD }));
-  return /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')![1]!;
-}
+
 
 const lookup = (key: string) =>
   t.request('/api/v1/sites/demo/contacts/lookup', { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com' }) });

@@ -1,32 +1,17 @@
 // A site in the console: the last 30 days per category from the ledger, the ledger's state and
 // its verification on demand, for the operators who may see the site and no one else.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOperator } from '../../src/domain/operators.ts';
-import { ADMIN_KEY, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { addTeaSite, signedInOperator, withCookie } from '../helpers/console.ts';
+import { confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
   t = await makeTestApp();
 });
 
-const PASSWORD = 'correct horse battery staple';
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-const withCookie = (cookie: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), Cookie: `assent_admin=${cookie}` } });
+const signedIn = async (email: string, role: string, siteId?: string) => (await signedInOperator(t, email, role, siteId)).cookie;
 
-async function signedIn(email: string, role: string, siteId?: string) {
-  const { setupUrl } = await createOperator(t.deps, { email, role, siteId });
-  const res = await t.request(new URL(setupUrl).pathname, form({ password: PASSWORD, repeat: PASSWORD }));
-  return /assent_admin=([^;]+)/.exec(res.headers.get('Set-Cookie') ?? '')![1]!;
-}
 
-async function addTeaSite() {
-  const res = await t.request('/api/v1/sites', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ id: 'tea', name: 'Tea House', legalName: 'Tea House K.K.', postalAddress: 'Kyoto', inquiryContact: 'hello@tea.example', privacyPolicyUrl: 'https://tea.example/privacy', privacyPolicyVersion: '1', defaultLocale: 'ja', timeZone: 'Asia/Tokyo' }),
-  });
-  expect(res.status).toBe(201);
-}
 
 const figuresOf = (html: string, category: string) => {
   const section = html.slice(html.indexOf(`id="figures-${category}"`));
@@ -73,7 +58,7 @@ describe('the site page', () => {
   });
 
   it('is a 404 for a site the operator may not see, as for one that does not exist', async () => {
-    await addTeaSite();
+    await addTeaSite(t);
     const editor = await signedIn('editor@tea.example', 'editor', 'tea');
     expect((await t.request('/admin/sites/tea', withCookie(editor))).status).toBe(200);
     for (const path of ['/admin/sites/demo', '/admin/sites/nope']) {
