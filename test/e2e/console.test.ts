@@ -103,6 +103,7 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages('/admin/keys');
     await axeBothLanguages('/admin/audit');
     await axeBothLanguages('/admin/sites/demo/embed');
+    await axeBothLanguages('/admin/sites/demo/webhooks');
   }, 60_000);
 
   it('signs out, and signs in again by keyboard', async () => {

@@ -36,7 +36,8 @@ export function SitePage(props: SitePageProps) {
       <h1>{props.site.name}</h1>
       <p>
         <a href={useHref(`/admin/sites/${props.site.id}/contacts?lang=${props.lang}`)}>{props.t.contacts.link}</a> ·{' '}
-        <a href={useHref(`/admin/sites/${props.site.id}/embed?lang=${props.lang}`)}>{props.t.embed.link}</a>
+        <a href={useHref(`/admin/sites/${props.site.id}/embed?lang=${props.lang}`)}>{props.t.embed.link}</a> ·{' '}
+        <a href={useHref(`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`)}>{props.t.webhooks.link}</a>
       </p>
       <h2>{s.figuresTitle(props.days)}</h2>
       {props.figures.length === 0 ? <p>{s.none}</p> : null}

@@ -16,8 +16,8 @@ import { revokeContactLinks } from '../../domain/links.ts';
 import { formatDateTime, messages } from '../../i18n/index.ts';
 import { ContactPage, ContactSearchPage, EraseConfirmPage, type ContactView } from '../../../views/admin/contact-pages.tsx';
 import { ProofPage } from '../../../views/pages/proof.tsx';
-import { errorPage, notFoundPage, page } from '../render.tsx';
-import { auditContact, copy, mayChange, redirect, siteFor } from './shared.ts';
+import { notFoundPage, page } from '../render.tsx';
+import { auditContact, copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
 
 export const contactPages = new Hono<AppEnv>();
 
@@ -86,9 +86,6 @@ contactPages.post('/:id/erase', async (c) => {
   return redirect(c, `/admin/sites/${found.site.id}/contacts/${found.contact.id}?lang=${copy(c).lang}&done=erased`);
 });
 
-function viewerRefused(c: AppContext) {
-  return errorPage(c, 403, () => [copy(c).t.contacts.viewerOnly, copy(c).t.contacts.viewerOnly]);
-}
 
 async function contactView(c: AppContext, site: SiteRow, contact: ContactRow): Promise<ContactView> {
   const { lang } = copy(c);

@@ -18,6 +18,7 @@ import { contactPages } from './contacts.tsx';
 import { auditPages } from './audit.tsx';
 import { embedPages } from './embed.tsx';
 import { keyPages } from './keys.tsx';
+import { webhookPages } from './webhooks.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -125,6 +126,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 
 adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
+adminRoutes.route('/sites/:site/webhooks', webhookPages);
 adminRoutes.route('/keys', keyPages);
 adminRoutes.route('/audit', auditPages);
 

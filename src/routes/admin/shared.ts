@@ -6,7 +6,7 @@ import { findSite } from '../../db/sites.ts';
 import { recordAudit } from '../../domain/audit.ts';
 import { adminMessages } from '../../i18n/admin.ts';
 import { messages } from '../../i18n/index.ts';
-import { basePath, languageLinks, requestLocale } from '../render.tsx';
+import { basePath, errorPage, languageLinks, requestLocale } from '../render.tsx';
 
 export function copy(c: AppContext) {
   const lang = requestLocale(c, 'en');
@@ -31,6 +31,12 @@ export async function siteFor(c: AppContext): Promise<SiteRow | null> {
 /** Viewers read; editors and owners may change. */
 export function mayChange(operator: OperatorRow): boolean {
   return operator.role !== 'viewer';
+}
+
+/** What a viewer gets for a change: a 403 that says why. */
+export function viewerRefused(c: AppContext) {
+  const { t } = copy(c);
+  return errorPage(c, 403, () => [t.contacts.viewerOnly, t.contacts.viewerOnly]);
 }
 
 /** The audit log's entry for a console request that read or changed this contact's data. */
