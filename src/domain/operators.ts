@@ -72,22 +72,30 @@ export async function createOperator(deps: OperatorDeps, input: NewOperator): Pr
 export async function resetOperator(deps: OperatorDeps, email: string): Promise<string> {
   const operator = await findOperatorByEmail(deps, email);
   if (!operator) throw new OperatorError(`no operator with the address ${email}`);
+  return resetOperatorById(deps, operator.id);
+}
+
+export async function resetOperatorById(deps: OperatorDeps, id: string): Promise<string> {
   const setup = await newSetupToken(deps);
   await deps.db
     .updateTable('operators')
     .set({ password_hash: null, setup_token_sha256: setup.sha256, setup_expires_at: setup.expiresAt, disabled_at: null, updated_at: deps.clock.now().toISOString() })
-    .where('id', '=', operator.id)
+    .where('id', '=', id)
     .execute();
-  await endSessionsOf(deps, operator.id);
+  await endSessionsOf(deps, id);
   return setup.url;
 }
 
 export async function disableOperator(deps: OperatorDeps, email: string): Promise<void> {
   const operator = await findOperatorByEmail(deps, email);
   if (!operator) throw new OperatorError(`no operator with the address ${email}`);
+  await disableOperatorById(deps, operator.id);
+}
+
+export async function disableOperatorById(deps: OperatorDeps, id: string): Promise<void> {
   const now = deps.clock.now().toISOString();
-  await deps.db.updateTable('operators').set({ disabled_at: now, setup_token_sha256: null, setup_expires_at: null, updated_at: now }).where('id', '=', operator.id).execute();
-  await endSessionsOf(deps, operator.id);
+  await deps.db.updateTable('operators').set({ disabled_at: now, setup_token_sha256: null, setup_expires_at: null, updated_at: now }).where('id', '=', id).execute();
+  await endSessionsOf(deps, id);
 }
 
 export interface OperatorListing {

@@ -104,6 +104,7 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages('/admin/audit');
     await axeBothLanguages('/admin/sites/demo/embed');
     await axeBothLanguages('/admin/sites/demo/webhooks');
+    await axeBothLanguages('/admin/operators');
   }, 60_000);
 
   it('signs out, and signs in again by keyboard', async () => {

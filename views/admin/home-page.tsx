@@ -35,7 +35,8 @@ export function HomePage(props: HomePageProps) {
       {props.owner ? (
         <p>
           <a href={useHref(`/admin/keys?lang=${props.lang}`)}>{props.t.keys.link}</a> ·{' '}
-          <a href={useHref(`/admin/audit?lang=${props.lang}`)}>{props.t.audit.link}</a>
+          <a href={useHref(`/admin/audit?lang=${props.lang}`)}>{props.t.audit.link}</a> ·{' '}
+          <a href={useHref(`/admin/operators?lang=${props.lang}`)}>{props.t.operators.link}</a>
         </p>
       ) : null}
       <form method="post" action={useHref(`/admin/logout?lang=${props.lang}`)}>

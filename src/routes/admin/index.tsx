@@ -18,6 +18,7 @@ import { contactPages } from './contacts.tsx';
 import { auditPages } from './audit.tsx';
 import { embedPages } from './embed.tsx';
 import { keyPages } from './keys.tsx';
+import { operatorPages } from './operators.tsx';
 import { webhookPages } from './webhooks.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
@@ -128,6 +129,7 @@ adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
 adminRoutes.route('/sites/:site/webhooks', webhookPages);
 adminRoutes.route('/keys', keyPages);
+adminRoutes.route('/operators', operatorPages);
 adminRoutes.route('/audit', auditPages);
 
 adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
