@@ -267,4 +267,28 @@ describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
     const script = await server.fetch('/embed.js');
     expect(script.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
   });
+
+  it('an operator made through the API sets a password on the setup link, signs in, and finds a contact in the console', async () => {
+    expect((await signup('console@example.com', ['newsletter'])).status).toBe(200);
+    const made = await api('POST', '/operators', { email: 'owner@shop.example', role: 'owner' });
+    expect(made.status).toBe(201);
+    const origin = new URL(server.env.BASE_URL ?? `http://localhost:${server.port}`).origin;
+    const password = 'a long and private passphrase';
+    const setup = await server.fetch(path(made.body.setupUrl), {
+      method: 'POST',
+      body: new URLSearchParams({ password, repeat: password }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+      redirect: 'manual',
+    });
+    expect(setup.status).toBe(303);
+    const cookie = /assent_admin=[^;]+/.exec(setup.headers.get('Set-Cookie') ?? '')![0];
+    const home = await server.fetch('/admin', { headers: { Cookie: cookie }, redirect: 'manual' });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Demo Shop');
+    const found = await server.fetch('/admin/sites/demo/contacts?email=console%40example.com', { headers: { Cookie: cookie }, redirect: 'manual' });
+    expect(found.status).toBe(303);
+    const contact = await server.fetch(found.headers.get('Location')!, { headers: { Cookie: cookie }, redirect: 'manual' });
+    expect(contact.status).toBe(200);
+    expect(await contact.text()).toContain('Contact console@example.com');
+  });
 });

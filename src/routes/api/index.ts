@@ -7,6 +7,7 @@ import type { AppEnv } from '../../app-env.ts';
 import { apiEnabled, authenticateApiKey, claimedKeyId } from '../../domain/api-keys.ts';
 import { hitRateLimit, reserveRateLimit } from '../../domain/rate-limit.ts';
 import { auditRequest, auditRoutes, auditTrail } from './audit.ts';
+import { operatorRoutes } from './operators.ts';
 import { contactRoutes } from './contacts.ts';
 import { embedRoutes } from './embed.ts';
 import { eligibilityRoutes } from './eligibility.ts';
@@ -94,6 +95,7 @@ apiRoutes.route('/', sendRoutes);
 apiRoutes.route('/', siteRoutes);
 apiRoutes.route('/', webhookRoutes);
 apiRoutes.route('/audit', auditRoutes);
+apiRoutes.route('/', operatorRoutes);
 
 /** Any /api path without a route, inside /api/v1 or not. */
 export const unknownApiRoute = (c: Context) => apiError(c, 'not_found', `No API route ${c.req.method} ${c.req.path}.`);
