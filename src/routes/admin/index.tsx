@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { OperatorRow } from '../../db/schema.ts';
 import { checkNewPassword, completeSetup, operatorForSetup } from '../../domain/operators.ts';
-import { endSession, SESSION_IDLE_SECONDS, sessionOperator, signIn, startSession } from '../../domain/operator-sessions.ts';
+import { endSession, sessionOperator, signIn, startSession } from '../../domain/operator-sessions.ts';
 import { MessagePage } from '../../../views/pages/message.tsx';
 import { SetupPage, SignInPage } from '../../../views/admin/auth-pages.tsx';
 import { HomePage } from '../../../views/admin/home-page.tsx';
@@ -26,14 +26,16 @@ export const adminRoutes = new Hono<AppEnv>();
 
 const COOKIE = 'assent_admin';
 
-/** HttpOnly, SameSite=Strict, only for /admin, Secure when BASE_URL is https. */
+/**
+ * HttpOnly, SameSite=Strict, only for /admin, Secure when BASE_URL is https; a browser-session
+ * cookie: the server ends the session after 8 idle hours, however long it is in use before.
+ */
 function setSessionCookie(c: AppContext, value: string) {
   setCookie(c, COOKIE, value, {
     path: `${basePath(c)}/admin`,
     httpOnly: true,
     sameSite: 'Strict',
     secure: c.var.deps.config.baseUrl.startsWith('https:'),
-    maxAge: SESSION_IDLE_SECONDS,
   });
 }
 
