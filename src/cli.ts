@@ -146,7 +146,7 @@ async function operatorCommand(command: string, rest: string[], deps: Parameters
     return 0;
   } catch (error) {
     if (!(error instanceof OperatorError)) throw error;
-    console.error(error.message);
+    console.error(error.field ? `--${error.field}: ${error.message}` : error.message);
     return 1;
   }
 }

@@ -12,8 +12,20 @@ import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwo
 export const ROLES: readonly OperatorRole[] = ['owner', 'editor', 'viewer'];
 export const SETUP_LINK_SECONDS = 24 * 3600;
 
-/** Something the operator command cannot do, said so a person can fix it. */
-export class OperatorError extends Error {}
+/**
+ * Something the operator command cannot do, said so a person can fix it, naming the field when
+ * one is at fault (the CLI shows it as --field, the API as the detail's path).
+ */
+export class OperatorError extends Error {
+  constructor(
+    message: string,
+    readonly field: 'email' | 'role' | 'site' | null = null,
+    /** The address is an operator already. */
+    readonly taken = false,
+  ) {
+    super(message);
+  }
+}
 
 type OperatorDeps = Pick<Deps, 'db' | 'cipher' | 'clock' | 'config' | 'newId'>;
 
@@ -42,11 +54,11 @@ export interface NewOperator {
 export async function createOperator(deps: OperatorDeps, input: NewOperator): Promise<{ operator: OperatorRow; setupUrl: string }> {
   const email = input.email.trim();
   const problem = checkEmail(email);
-  if (problem) throw new OperatorError(`--email: ${problem === 'missing' ? 'is required' : `"${email}" is not an email address`}`);
-  if (!ROLES.includes(input.role as OperatorRole)) throw new OperatorError(`--role: must be owner, editor or viewer, got "${input.role}"`);
+  if (problem) throw new OperatorError(problem === 'missing' ? 'is required' : `"${email}" is not an email address`, 'email');
+  if (!ROLES.includes(input.role as OperatorRole)) throw new OperatorError(`must be owner, editor or viewer, got "${input.role}"`, 'role');
   const role = input.role as OperatorRole;
-  if (role === 'owner' && input.siteId !== undefined) throw new OperatorError('--site: an owner works on every site; leave it out');
-  if (input.siteId !== undefined && !(await findSite(deps.db, input.siteId))) throw new OperatorError(`--site: no site "${input.siteId}"`);
+  if (role === 'owner' && input.siteId !== undefined) throw new OperatorError('an owner works on every site; leave it out', 'site');
+  if (input.siteId !== undefined && !(await findSite(deps.db, input.siteId))) throw new OperatorError(`no site "${input.siteId}"`, 'site');
   const hash = await operatorEmailHash(deps.config.lookupKey, email);
   const now = deps.clock.now().toISOString();
   const setup = await newSetupToken(deps);
@@ -64,7 +76,7 @@ export async function createOperator(deps: OperatorDeps, input: NewOperator): Pr
     updated_at: now,
   };
   const inserted = await deps.db.insertInto('operators').values(operator).onConflict((oc) => oc.column('email_hash').doNothing()).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new OperatorError(`--email: ${email} is already an operator (operator reset gives a new setup link)`);
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new OperatorError(`${email} is already an operator (operator reset gives a new setup link)`, 'email', true);
   return { operator, setupUrl: setup.url };
 }
 

@@ -70,11 +70,11 @@ describe('the setup link', () => {
 
   it('refuses what the command line must not make: a second operator with the same address, an owner of one site, an unknown role', async () => {
     await operator();
-    await expect(createOperator(t.deps, { email: 'OWNER@shop.example', role: 'viewer' })).rejects.toThrow(/already an operator/);
-    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'owner', siteId: 'demo' })).rejects.toThrow(/--site/);
-    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'admin' })).rejects.toThrow(/--role/);
-    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'editor', siteId: 'nope' })).rejects.toThrow(/no site "nope"/);
-    await expect(createOperator(t.deps, { email: 'not an address', role: 'viewer' })).rejects.toThrow(/--email/);
+    await expect(createOperator(t.deps, { email: 'OWNER@shop.example', role: 'viewer' })).rejects.toMatchObject({ field: 'email', taken: true, message: expect.stringMatching(/already an operator/) });
+    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'owner', siteId: 'demo' })).rejects.toMatchObject({ field: 'site' });
+    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'admin' })).rejects.toMatchObject({ field: 'role' });
+    await expect(createOperator(t.deps, { email: 'a@shop.example', role: 'editor', siteId: 'nope' })).rejects.toMatchObject({ field: 'site', message: 'no site "nope"' });
+    await expect(createOperator(t.deps, { email: 'not an address', role: 'viewer' })).rejects.toMatchObject({ field: 'email' });
   });
 });
 

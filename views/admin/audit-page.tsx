@@ -2,6 +2,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink } from './parts.tsx';
 
 export interface AuditRowView {
   id: number;
@@ -31,9 +32,7 @@ export function AuditPage(props: AuditPageProps) {
   const f = props.filters;
   return (
     <Layout lang={props.lang} title={`${a.title} · ${props.t.console}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin?lang=${props.lang}`)}>{props.t.site.back}</a>
-      </p>
+      <BackLink path={`/admin?lang=${props.lang}`} label={props.t.site.back} />
       <h1>{a.title}</h1>
       <p>{a.intro}</p>
       <form method="get" action={useHref('/admin/audit')} class="filters">

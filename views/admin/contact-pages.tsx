@@ -3,6 +3,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink, Notice } from './parts.tsx';
 import { EmailField } from '../partials/email-field.tsx';
 
 interface Common {
@@ -13,11 +14,7 @@ interface Common {
   site: { id: string; name: string };
 }
 
-const back = (props: Common) => (
-  <p>
-    <a href={useHref(`/admin/sites/${props.site.id}?lang=${props.lang}`)}>{props.site.name}</a>
-  </p>
-);
+const back = (props: Common) => <BackLink path={`/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />;
 
 export function ContactSearchPage(props: Common & { email: string; notFound: boolean }) {
   const c = props.t.contacts;
@@ -55,11 +52,7 @@ export function ContactPage(props: Common & { contact: ContactView; mayChange: b
     <Layout lang={props.lang} title={`${title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
       {back(props)}
       <h1>{title}</h1>
-      {props.notice ? (
-        <p class="tone-success" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <Notice text={props.notice} />
       <dl class="figure-list">
         <dt>{c.name}</dt>
         <dd>{contact.name ?? '—'}</dd>

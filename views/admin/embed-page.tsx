@@ -4,6 +4,7 @@ import type { EmbedSnippets } from '../../src/routes/embed-snippets.ts';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink } from './parts.tsx';
 
 export interface EmbedPageProps {
   lang: string;
@@ -29,9 +30,7 @@ export function EmbedPage(props: EmbedPageProps) {
   );
   return (
     <Layout lang={props.lang} title={`${e.title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin/sites/${props.site.id}?lang=${props.lang}`)}>{props.site.name}</a>
-      </p>
+      <BackLink path={`/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />
       <h1>{e.title}</h1>
       <p>{e.intro}</p>
       {props.origins.length > 0 ? <p>{e.origins(props.origins.join(', '))}</p> : <p class="error">{e.noOrigins}</p>}

@@ -2,6 +2,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink, Notice, ShownOnce } from './parts.tsx';
 
 export interface KeysPageProps {
   lang: string;
@@ -21,24 +22,11 @@ export function KeysPage(props: KeysPageProps) {
   const k = props.t.keys;
   return (
     <Layout lang={props.lang} title={`${k.title} · ${props.t.console}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin?lang=${props.lang}`)}>{props.t.site.back}</a>
-      </p>
+      <BackLink path={`/admin?lang=${props.lang}`} label={props.t.site.back} />
       <h1>{k.title}</h1>
       <p>{k.intro}</p>
-      {props.created ? (
-        <div role="status">
-          <p class="tone-success">{k.shownOnce}</p>
-          <p>
-            <code class="hash">{props.created}</code>
-          </p>
-        </div>
-      ) : null}
-      {props.notice ? (
-        <p class="tone-success" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <ShownOnce what={k.shownOnce} value={props.created} />
+      <Notice text={props.notice} />
       {props.keys.length === 0 ? (
         <p>{k.none}</p>
       ) : (

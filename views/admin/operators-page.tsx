@@ -4,6 +4,7 @@ import type { OperatorListing } from '../../src/domain/operators.ts';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { Alert, BackLink, Notice, ShownOnce } from './parts.tsx';
 
 export interface OperatorsPageProps {
   lang: string;
@@ -24,29 +25,12 @@ export function OperatorsPage(props: OperatorsPageProps) {
   const o = props.t.operators;
   return (
     <Layout lang={props.lang} title={`${o.title} · ${props.t.console}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin?lang=${props.lang}`)}>{props.t.site.back}</a>
-      </p>
+      <BackLink path={`/admin?lang=${props.lang}`} label={props.t.site.back} />
       <h1>{o.title}</h1>
       <p>{o.intro}</p>
-      {props.setup ? (
-        <div role="status">
-          <p class="tone-success">{o.setupLink(props.setup.email)}</p>
-          <p>
-            <code class="hash">{props.setup.url}</code>
-          </p>
-        </div>
-      ) : null}
-      {props.notice ? (
-        <p class="tone-success" role="status">
-          {props.notice}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ShownOnce what={props.setup ? o.setupLink(props.setup.email) : ''} value={props.setup?.url ?? null} />
+      <Notice text={props.notice} />
+      <Alert text={props.error} />
       <div class="table-scroll" tabindex={0} role="region" aria-label={o.title}>
         <table>
           <thead>

@@ -3,6 +3,7 @@ import type { CategoryFigures } from '../../src/domain/site-figures.ts';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink } from './parts.tsx';
 import { FigureChart } from './figure-chart.tsx';
 
 export interface LedgerState {
@@ -30,9 +31,7 @@ export function SitePage(props: SitePageProps) {
   const n = props.formatNumber;
   return (
     <Layout lang={props.lang} title={`${props.site.name} · ${props.t.console}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin?lang=${props.lang}`)}>{s.back}</a>
-      </p>
+      <BackLink path={`/admin?lang=${props.lang}`} label={s.back} />
       <h1>{props.site.name}</h1>
       <p>
         <a href={useHref(`/admin/sites/${props.site.id}/contacts?lang=${props.lang}`)}>{props.t.contacts.link}</a> ·{' '}

@@ -4,6 +4,7 @@ import type { Delivery, Endpoint } from '../../src/domain/webhook-endpoints.ts';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
+import { BackLink, Notice, ShownOnce } from './parts.tsx';
 
 interface Common {
   lang: string;
@@ -23,24 +24,11 @@ export function WebhooksPage(
   const base = `/admin/sites/${props.site.id}/webhooks`;
   return (
     <Layout lang={props.lang} title={`${w.title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin/sites/${props.site.id}?lang=${props.lang}`)}>{props.site.name}</a>
-      </p>
+      <BackLink path={`/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />
       <h1>{w.title}</h1>
       <p>{w.intro}</p>
-      {props.secret ? (
-        <div role="status">
-          <p class="tone-success">{w.secretOnce}</p>
-          <p>
-            <code class="hash">{props.secret}</code>
-          </p>
-        </div>
-      ) : null}
-      {props.notice ? (
-        <p class="tone-success" role="status">
-          {props.notice}
-        </p>
-      ) : null}
+      <ShownOnce what={w.secretOnce} value={props.secret} />
+      <Notice text={props.notice} />
       {props.endpoints.length === 0 ? (
         <p>{w.none}</p>
       ) : (
@@ -105,9 +93,7 @@ export function DeliveriesPage(props: Common & { endpoint: Endpoint; deliveries:
   const w = props.t.webhooks;
   return (
     <Layout lang={props.lang} title={`${w.deliveriesTitle(props.endpoint.url)} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <p>
-        <a href={useHref(`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`)}>{w.title}</a>
-      </p>
+      <BackLink path={`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`} label={w.title} />
       <h1>{w.deliveriesTitle(props.endpoint.url)}</h1>
       {props.deliveries.length === 0 ? (
         <p>{w.noDeliveries}</p>

@@ -5,6 +5,7 @@ import type { AppContext, AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../domain/api-keys.ts';
 import { formatDateTime } from '../../i18n/index.ts';
+import { hasControlCharacters } from '../../mail/header-values.ts';
 import { KeysPage } from '../../../views/admin/keys-page.tsx';
 import { errorPage, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { copy, redirect } from './shared.ts';
@@ -28,7 +29,7 @@ keyPages.post('/', async (c) => {
   const siteId = formText(form?.site);
   const label = formText(form?.label).trim();
   const { t } = copy(c);
-  if ([...label].length > MAX_LABEL_LENGTH || /[\p{Cc}\p{Cf}]/u.test(label)) return keysAnswer(c, 400, { error: t.keys.labelInvalid, label });
+  if ([...label].length > MAX_LABEL_LENGTH || hasControlCharacters(label)) return keysAnswer(c, 400, { error: t.keys.labelInvalid, label });
   if (siteId !== '' && !(await findSite(c.var.deps.db, siteId))) return keysAnswer(c, 400, { error: t.keys.siteUnknown, label });
   const { key } = await createApiKey(c.var.deps, { siteId: siteId || null, label: label || undefined });
   return keysAnswer(c, 201, { created: key });

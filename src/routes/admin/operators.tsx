@@ -48,7 +48,7 @@ operatorPages.post('/', async (c) => {
     return answer(c, 201, { setup: { email, url: setupUrl } });
   } catch (error) {
     if (!(error instanceof OperatorError)) throw error;
-    return answer(c, 400, { error: error.message.replace(/^--\w+: /, ''), email });
+    return answer(c, 400, { error: error.message, email });
   }
 });
 

@@ -52,11 +52,8 @@ operatorRoutes.openapi(create, async (c) => {
     return c.json({ operator: { id: operator.id, email: email.trim(), role: operator.role, site: operator.site_id, state: 'setup pending' as const }, setupUrl }, 201);
   } catch (error) {
     if (!(error instanceof OperatorError)) throw error;
-    // The command line's messages name their flag: --email, --role or --site.
-    const field = /^--(\w+):/.exec(error.message)?.[1];
-    const message = error.message.replace(/^--\w+: /, '');
-    if (/already an operator/.test(message)) return apiError(c, 'conflict', message);
-    return apiError(c, 'invalid_request', 'The request json is not valid; see details.', [{ path: field ?? 'email', message }]);
+    if (error.taken) return apiError(c, 'conflict', error.message);
+    return apiError(c, 'invalid_request', 'The request json is not valid; see details.', [{ path: error.field ?? 'email', message: error.message }]);
   }
 });
 

@@ -1,0 +1,39 @@
+// Pieces every console page uses: the link back up, a notice of what just happened, an error,
+// and a secret or link shown this once.
+import { useHref } from '../base-url.ts';
+
+export function BackLink(props: { path: string; label: string }) {
+  return (
+    <p>
+      <a href={useHref(props.path)}>{props.label}</a>
+    </p>
+  );
+}
+
+export function Notice(props: { text: string | null }) {
+  return props.text ? (
+    <p class="tone-success" role="status">
+      {props.text}
+    </p>
+  ) : null;
+}
+
+export function Alert(props: { text: string | null }) {
+  return props.text ? (
+    <p class="error" role="alert">
+      {props.text}
+    </p>
+  ) : null;
+}
+
+/** A key, a secret or a setup link that is never shown again: what it is, then the value. */
+export function ShownOnce(props: { what: string; value: string | null }) {
+  return props.value ? (
+    <div role="status">
+      <p class="tone-success">{props.what}</p>
+      <p>
+        <code class="hash">{props.value}</code>
+      </p>
+    </div>
+  ) : null;
+}
