@@ -61,4 +61,17 @@ describe('npm run cli -- operator', () => {
     expect((await cli(['operator', 'reset', '--email', 'nobody@shop.example'])).code).toBe(1);
     expect((await cli(['operator', 'frobnicate'])).code).toBe(2);
   }, 60_000);
+
+  it('in parallel: a setup link opens one session only, and ten guesses at once get five tries', async () => {
+    const created = await cli(['operator', 'create', '--email', 'racer@shop.example', '--role', 'viewer']);
+    const link = new URL(/(https?:\/\/\S+\/admin\/setup\/[\w-]+)/.exec(created.stdout)![1]!).pathname;
+    const origin = `http://localhost:${server.port}`;
+    const post = (path: string, fields: Record<string, string>) =>
+      server.fetch(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin }, redirect: 'manual' });
+    const password = 'a long and private passphrase';
+    const setups = await Promise.all(Array.from({ length: 8 }, () => post(link, { password, repeat: password })));
+    expect(setups.map((res) => res.status).sort()).toEqual([303, 404, 404, 404, 404, 404, 404, 404]);
+    const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) => post('/admin/login', { email: 'racer@shop.example', password: `wrong guess ${i}` })));
+    expect(guesses.map((res) => res.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  }, 60_000);
 });
