@@ -1,5 +1,5 @@
 // createApp: every route, the same on Node and on Workers. The runtime hands in its deps.
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, AppOptions } from './app-env.ts';
@@ -13,7 +13,7 @@ import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
 import { preferenceRoutes } from './routes/preferences.tsx';
 import { perIpRateLimit } from './routes/rate-limit.tsx';
-import { apiBodyLimit, formBodyLimit } from './routes/body-limits.tsx';
+import { apiBodyLimit, formBodyLimit, UPLOAD_BODY_LIMIT } from './routes/body-limits.tsx';
 import { markupSafeJson } from './routes/markup-safe-json.ts';
 import { noStore } from './routes/no-store.ts';
 import { sameOriginForms } from './routes/same-origin.tsx';
@@ -22,22 +22,27 @@ import { signupPageCache } from './routes/signup-page-cache.ts';
 import { signupRoutes } from './routes/signup.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
+/** The console's pages that take a file: a site's logo, a CSV to import. */
+const CONSOLE_UPLOADS = /^\/admin\/sites\/[^/]+\/(?:settings\/logo|imports(?:\/.*)?)$/;
+
 export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions = {}) {
   const app = new Hono<AppEnv>();
   const embedScriptVersion = options.embedScript === undefined ? Promise.resolve(null) : sha256Hex(options.embedScript).then((hash) => hash.slice(0, 10));
 
   // Outermost: a kept signup page is served before anything else runs. Whatever the operator
-  // changes through the API is seen on the next request (pages, sites and categories are kept
+  // changes through the API or the console is seen on the next request (pages, sites and categories are kept
   // for a second otherwise: src/ttl-cache.ts).
   const signupPages = signupPageCache();
   app.use('*', signupPages.middleware);
-  app.use('/api/*', async (c, next) => {
+  const forgetChanged: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       signupPages.clear();
       forgetSiteContent(c.var.deps.db);
     }
-  });
+  };
+  app.use('/api/*', forgetChanged);
+  app.use('/admin/*', forgetChanged);
   // Outside the routes, so that it sees every answer whole, error pages included.
   if (options.compression) app.use('*', options.compression);
   app.use('*', async (c, next) => {
@@ -79,7 +84,8 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
   for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
   // The console: private pages (no cache keeps them), its forms from its own pages only.
-  app.use('/admin/*', noStore(), formLimit, sameOriginForms());
+  const uploadLimit = formBodyLimit(UPLOAD_BODY_LIMIT);
+  app.use('/admin/*', noStore(), (c, next) => (CONSOLE_UPLOADS.test(c.req.path) ? uploadLimit : formLimit)(c, next), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
   app.route('/s', embedRoutes);

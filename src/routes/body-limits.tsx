@@ -1,5 +1,5 @@
 // Request bodies: a form is a few hundred bytes and the API a few kilobytes, so nobody needs to
-// send us megabytes (413). A body that breaks off mid-stream (a client gone, a proxy reset) is
+// send us megabytes (413). The console's two uploads (a site's logo, a CSV to import) get more. A body that breaks off mid-stream (a client gone, a proxy reset) is
 // a 400, not a server error.
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -9,10 +9,12 @@ import { errorPage } from './render.tsx';
 
 export const FORM_BODY_LIMIT = 32 * 1024;
 export const API_BODY_LIMIT = 1024 * 1024;
+/** A CSV of MAX_IMPORT_ITEMS rows with their wording, or a logo of 100 KB, with room to spare. */
+export const UPLOAD_BODY_LIMIT = 2 * 1024 * 1024;
 
-export function formBodyLimit(): MiddlewareHandler<AppEnv> {
+export function formBodyLimit(maxSize = FORM_BODY_LIMIT): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
-    maxSize: FORM_BODY_LIMIT,
+    maxSize,
     onError: (c) => closing(errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody])),
   });
   return readingSafely(limit, (c) => errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]));
