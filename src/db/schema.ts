@@ -86,7 +86,7 @@ export interface ConsentEventsTable {
   policy_version: string | null;
   locale: string;
   evidence_mac: string | null;
-  /** Who recorded the event for the person, e.g. "api_key:<id>" (migration 0009); NULL: themselves. */
+  /** Who recorded the event for the person: "api_key:<id>" (migration 0009), "operator:<id>" (a console import); NULL: themselves. */
   actor: Generated<string | null>;
   /** An import's consent basis (migration 0014); NULL: the person's own act here, express. */
   basis: Generated<ConsentBasis | null>;
@@ -377,7 +377,9 @@ export interface ImportsTable {
   id: string;
   body_sha256: string;
   item_count: number;
-  api_key_id: string;
+  /** The API key that made it, or (migration 0022) null for an operator's console import. */
+  api_key_id: string | null;
+  operator_id: string | null;
   result: string;
   created_at: string;
 }

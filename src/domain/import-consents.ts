@@ -1,7 +1,7 @@
 // Imports of consents collected elsewhere: on paper, in a shop, at an event, in an app, on
 // another web form, in a previous system. Each item becomes one `granted` event per category,
 // dated when the person consented (not when it was imported), with its evidence, its wording
-// and the API key that recorded it as the actor.
+// and who recorded it as the actor: the API key, or the console operator who uploaded a CSV.
 //
 // The rules that keep an import from overriding the person:
 // - a withdrawal (or erasure) recorded after the item's date wins: that category is skipped;
@@ -12,12 +12,13 @@
 // Consent taken offline (paper, in a shop, at an event, in an app) is only as good as its proof:
 // such items must carry the wording agreed to and where the proof is kept.
 // The batch is all or nothing (one deps.atomic), and the import id makes it idempotent.
+// checkImport runs the same checks and writes nothing: the console's preview of a CSV.
 import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { emailConsentStatuses } from '../db/consents.ts';
 import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
 import { grantsInForce, grantStillInForce, type GrantInForce } from '../db/grants.ts';
-import type { ConsentBasis, ConsentStatus, ContactRow } from '../db/schema.ts';
+import type { ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import { findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { isLocale } from '../i18n/index.ts';
@@ -72,27 +73,115 @@ export interface ImportResult {
   refused: number;
 }
 
+/** Who makes the import: an API key, or an operator in the console. */
+export type ImportActor = { apiKeyId: string } | { operatorId: string };
+
+/** What is wrong with one field, for a reader to word in their language (the message is English). */
+export type ImportProblem =
+  | { code: 'email_missing' | 'email_too_long' | 'email_invalid' }
+  | { code: 'category_unknown' | 'category_exempt' | 'category_archived'; key: string }
+  | { code: 'occurred_at_format' | 'in_future' | 'source_url' | 'locale' | 'relationship_format' }
+  | { code: 'required_offline'; method: ImportMethod }
+  | { code: 'relationship_required' | 'relationship_not_for'; basis: ConsentBasis };
+
+/** One problem of one item: `path` as the API says it (items.3.email), English `message`. */
+export interface ImportDetail {
+  path: string;
+  message: string;
+  problem: ImportProblem;
+}
+
 export type ImportOutcome =
   | { kind: 'site_not_found' }
-  | { kind: 'invalid'; details: { path: string; message: string }[] }
+  | { kind: 'invalid'; details: ImportDetail[] }
   | { kind: 'conflict' }
   | { kind: 'done'; replayed: boolean; result: ImportResult };
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const STATUSES: ConsentStatus[] = ['pending', 'granted', 'withdrawn'];
 
-export async function importConsents(deps: Deps, siteId: string, apiKeyId: string, request: ImportRequest): Promise<ImportOutcome> {
+export async function importConsents(deps: Deps, siteId: string, by: ImportActor, request: ImportRequest): Promise<ImportOutcome> {
   try {
-    return await attempt(deps, siteId, apiKeyId, request);
+    return await attempt(deps, siteId, by, request);
   } catch (error) {
     // A concurrent import with the same id (or a concurrent first signup of one of the
     // addresses) won the race: the whole batch rolled back. Once more sees what it wrote.
     if (!(error instanceof Error && /UNIQUE constraint failed/i.test(error.message))) throw error;
-    return attempt(deps, siteId, apiKeyId, request);
+    return attempt(deps, siteId, by, request);
   }
 }
 
-async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: ImportRequest): Promise<ImportOutcome> {
+/**
+ * The checks an import makes before it writes, and nothing written: every problem of the given
+ * items (by their index in the request). The console previews a CSV with it; items a schema
+ * refused already may be left out, their indices kept.
+ */
+export async function checkImport(
+  deps: Deps,
+  siteId: string,
+  items: Iterable<readonly [index: number, item: ImportItem]>,
+): Promise<{ kind: 'site_not_found' } | { kind: 'checked'; details: ImportDetail[] }> {
+  const site = await findSite(deps.db, siteId);
+  if (!site) return { kind: 'site_not_found' };
+  return { kind: 'checked', details: (await itemChecks(deps, site, items)).details };
+}
+
+/**
+ * Every item checked before anything is written; every problem reported. Dates without a
+ * time (a purchase's) are days as the site counts them. Also answers each item's occurredAt
+ * in UTC (by index), as the ledger writes it.
+ */
+async function itemChecks(deps: Deps, site: SiteRow, items: Iterable<readonly [number, ImportItem]>) {
+  const nowDate = deps.clock.now();
+  const categories = new Map(
+    (await deps.db.selectFrom('categories').select(['key', 'kind', 'archived_at']).where('site_id', '=', site.id).execute()).map((row) => [
+      row.key,
+      row,
+    ]),
+  );
+  const today = dateIn(site.time_zone, nowDate);
+  const details: ImportDetail[] = [];
+  const occurredAt: string[] = [];
+  for (const [index, item] of items) {
+    const at = (field: string, message: string, problem: ImportProblem) => details.push({ path: `items.${index}.${field}`, message, problem });
+    const emailProblem = checkEmail(item.email);
+    if (emailProblem) {
+      at('email', `The address is ${emailProblem === 'missing' ? 'missing' : emailProblem === 'too_long' ? 'too long' : 'not valid'}.`, { code: `email_${emailProblem}` });
+    }
+    item.categories.forEach((key, k) => {
+      const category = categories.get(key);
+      if (!category) at(`categories.${k}`, `No category "${key}" on this site.`, { code: 'category_unknown', key });
+      else if (category.kind !== 'opt_in') at(`categories.${k}`, `"${key}" is an exempt category: it needs no consent.`, { code: 'category_exempt', key });
+      else if (category.archived_at !== null) at(`categories.${k}`, `"${key}" is archived.`, { code: 'category_archived', key });
+    });
+    const time = ISO_DATE_TIME.test(item.occurredAt) ? Date.parse(item.occurredAt) : NaN;
+    if (Number.isNaN(time)) at('occurredAt', 'Not an ISO 8601 date and time with a zone, e.g. 2026-10-01T09:00:00Z.', { code: 'occurred_at_format' });
+    else if (time > nowDate.getTime()) at('occurredAt', 'In the future.', { code: 'in_future' });
+    occurredAt[index] = Number.isNaN(time) ? '' : new Date(time).toISOString();
+    if (item.sourceUrl !== undefined && !isHttpUrl(item.sourceUrl)) at('sourceUrl', 'Not an http(s) URL.', { code: 'source_url' });
+    if (item.locale !== undefined && !isLocale(item.locale)) at('locale', 'Not a supported language (en, ja).', { code: 'locale' });
+    if (OFFLINE_METHODS.includes(item.method)) {
+      const required = { code: 'required_offline', method: item.method } as const;
+      if (item.consentText === undefined) at('consentText', `Required for method "${item.method}": the exact wording the person agreed to.`, required);
+      if (item.evidence === undefined) {
+        at('evidence', `Required for method "${item.method}": where the proof is kept, e.g. "signed form #1234, kept at the Shibuya shop".`, required);
+      }
+    }
+    const basis = item.basis ?? 'express';
+    if (isImplied(basis)) {
+      const what = basis === 'implied_purchase' ? 'purchase' : 'inquiry';
+      if (item.relationshipAt === undefined) {
+        at('relationshipAt', `Required for basis "${basis}": the date of the ${what}, YYYY-MM-DD.`, { code: 'relationship_required', basis });
+      } else if (!isIsoDate(item.relationshipAt)) at('relationshipAt', 'Not a date written YYYY-MM-DD, e.g. 2026-10-01.', { code: 'relationship_format' });
+      else if (item.relationshipAt > today) at('relationshipAt', 'In the future.', { code: 'in_future' });
+    } else if (item.relationshipAt !== undefined) {
+      at('relationshipAt', `Only for basis "implied_purchase" or "implied_inquiry", not "${basis}".`, { code: 'relationship_not_for', basis });
+    }
+  }
+  return { details, occurredAt };
+}
+
+async function attempt(deps: Deps, siteId: string, by: ImportActor, request: ImportRequest): Promise<ImportOutcome> {
   const { db } = deps;
   const site = await findSite(db, siteId);
   if (!site) return { kind: 'site_not_found' };
@@ -110,56 +199,12 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
     return { kind: 'done', replayed: true, result: JSON.parse(previous.result) as ImportResult };
   }
 
-  const nowDate = deps.clock.now();
-  const now = nowDate.toISOString();
+  const now = deps.clock.now().toISOString();
   const batch = deps.newId();
-  const categories = new Map(
-    (await db.selectFrom('categories').select(['key', 'kind', 'archived_at']).where('site_id', '=', site.id).execute()).map((row) => [
-      row.key,
-      row,
-    ]),
-  );
-
-  // Every item checked before anything is written; every problem reported. Dates without a
-  // time (a purchase's) are days as the site counts them.
-  const today = dateIn(site.time_zone, nowDate);
-  const details: { path: string; message: string }[] = [];
-  const occurredAt: string[] = [];
-  request.items.forEach((item, index) => {
-    const at = (field: string, message: string) => details.push({ path: `items.${index}.${field}`, message });
-    const emailProblem = checkEmail(item.email);
-    if (emailProblem) at('email', `The address is ${emailProblem === 'missing' ? 'missing' : emailProblem === 'too_long' ? 'too long' : 'not valid'}.`);
-    item.categories.forEach((key, k) => {
-      const category = categories.get(key);
-      if (!category) at(`categories.${k}`, `No category "${key}" on this site.`);
-      else if (category.kind !== 'opt_in') at(`categories.${k}`, `"${key}" is an exempt category: it needs no consent.`);
-      else if (category.archived_at !== null) at(`categories.${k}`, `"${key}" is archived.`);
-    });
-    const time = ISO_DATE_TIME.test(item.occurredAt) ? Date.parse(item.occurredAt) : NaN;
-    if (Number.isNaN(time)) at('occurredAt', 'Not an ISO 8601 date and time with a zone, e.g. 2026-10-01T09:00:00Z.');
-    else if (time > nowDate.getTime()) at('occurredAt', 'In the future.');
-    occurredAt.push(Number.isNaN(time) ? '' : new Date(time).toISOString());
-    if (item.sourceUrl !== undefined && !isHttpUrl(item.sourceUrl)) at('sourceUrl', 'Not an http(s) URL.');
-    if (item.locale !== undefined && !isLocale(item.locale)) at('locale', 'Not a supported language (en, ja).');
-    if (OFFLINE_METHODS.includes(item.method)) {
-      if (item.consentText === undefined) at('consentText', `Required for method "${item.method}": the exact wording the person agreed to.`);
-      if (item.evidence === undefined) {
-        at('evidence', `Required for method "${item.method}": where the proof is kept, e.g. "signed form #1234, kept at the Shibuya shop".`);
-      }
-    }
-    const basis = item.basis ?? 'express';
-    if (isImplied(basis)) {
-      const what = basis === 'implied_purchase' ? 'purchase' : 'inquiry';
-      if (item.relationshipAt === undefined) at('relationshipAt', `Required for basis "${basis}": the date of the ${what}, YYYY-MM-DD.`);
-      else if (!isIsoDate(item.relationshipAt)) at('relationshipAt', 'Not a date written YYYY-MM-DD, e.g. 2026-10-01.');
-      else if (item.relationshipAt > today) at('relationshipAt', 'In the future.');
-    } else if (item.relationshipAt !== undefined) {
-      at('relationshipAt', `Only for basis "implied_purchase" or "implied_inquiry", not "${basis}".`);
-    }
-  });
+  const { details, occurredAt } = await itemChecks(deps, site, request.items.entries());
   if (details.length > 0) return { kind: 'invalid', details };
 
-  const actor = `api_key:${apiKeyId}`;
+  const actor = 'apiKeyId' in by ? `api_key:${by.apiKeyId}` : `operator:${by.operatorId}`;
   const queries: CompiledQuery[] = [];
   const results: ItemResult[] = [];
   // Several items may name one address: the batch tracks what it has decided so far.
@@ -298,7 +343,8 @@ async function attempt(deps: Deps, siteId: string, apiKeyId: string, request: Im
         id: request.importId,
         body_sha256: bodySha256,
         item_count: request.items.length,
-        api_key_id: apiKeyId,
+        api_key_id: 'apiKeyId' in by ? by.apiKeyId : null,
+        operator_id: 'operatorId' in by ? by.operatorId : null,
         result: JSON.stringify(result),
         created_at: now,
       })

@@ -43,7 +43,7 @@ describe('migration 0014', () => {
     expect(await verifyLedger(deps)).toMatchObject({ ok: true, sealed: 3, head });
 
     clock.advance(60_000);
-    const outcome = await importConsents(deps, 'demo', 'admin', {
+    const outcome = await importConsents(deps, 'demo', { apiKeyId: 'admin' }, {
       importId: 'after',
       items: [
         { email: 'a@example.com', categories: ['newsletter'], method: 'in_store', occurredAt: '2026-10-20T00:00:00Z', evidence: 'Receipt #5', consentText: 'Yes.', basis: 'implied_purchase', relationshipAt: '2026-10-20' },

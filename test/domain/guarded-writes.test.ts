@@ -105,7 +105,7 @@ describe('a change made from a page loaded before an erasure', () => {
       },
     };
     const item = { email: 'imported@example.com', categories: ['offers'], method: 'paper' as const, occurredAt: '2026-10-01T00:00:00Z', evidence: 'card #7', consentText: 'Yes, send me offers.' };
-    await importConsents(racing, 'demo', 'admin', { importId: 'race', items: [item] });
+    await importConsents(racing, 'demo', { apiKeyId: 'admin' }, { importId: 'race', items: [item] });
     expect(erased).toBe(true);
     expect(await t.consents('imported@example.com')).toEqual({ newsletter: 'withdrawn' });
   });

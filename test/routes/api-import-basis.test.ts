@@ -184,13 +184,13 @@ describe('an import over a granted consent', () => {
       async atomic(queries: Parameters<typeof atomic>[0]) {
         if (!raced) {
           raced = true;
-          await importConsents(t.deps, 'demo', 'admin', { importId: 'other', items: [{ ...item('buyer@example.com'), method: 'in_store' as const }] });
+          await importConsents(t.deps, 'demo', { apiKeyId: 'admin' }, { importId: 'other', items: [{ ...item('buyer@example.com'), method: 'in_store' as const }] });
         }
         return atomic(queries);
       },
     };
     const renewal = { ...item('buyer@example.com', { basis: 'implied_purchase', relationshipAt: '2026-10-15' }), method: 'in_store' as const, basis: 'implied_purchase' as const };
-    await importConsents(racing, 'demo', 'admin', { importId: 'renewal', items: [renewal] });
+    await importConsents(racing, 'demo', { apiKeyId: 'admin' }, { importId: 'renewal', items: [renewal] });
     expect(raced).toBe(true);
     expect(await grants('buyer@example.com')).toEqual(['implied_purchase:2025-06-01', 'express:-']);
   });

@@ -235,7 +235,7 @@ describe('migration 0009', () => {
     expect(migrate(sqlite)).toEqual(readdirSync(MIGRATIONS_DIR).filter((n) => n >= '0009').sort());
     expect(await verifyLedger(deps)).toMatchObject({ ok: true, sealed: 2 });
     clock.advance(60_000);
-    const outcome = await importConsents(deps, 'demo', 'admin', { importId: 'after', items: [{ email: 'a@example.com', categories: ['newsletter'], method: 'previous_system', occurredAt: '2026-01-01T00:00:00Z', evidence: 'CRM export 2026-01' }] });
+    const outcome = await importConsents(deps, 'demo', { apiKeyId: 'admin' }, { importId: 'after', items: [{ email: 'a@example.com', categories: ['newsletter'], method: 'previous_system', occurredAt: '2026-01-01T00:00:00Z', evidence: 'CRM export 2026-01' }] });
     expect(outcome).toMatchObject({ kind: 'done', result: { granted: 1 } });
     expect(await sealLedger(deps)).toBe(1);
     expect(await verifyLedger(deps)).toMatchObject({ ok: true, sealed: 3, events: 3 });

@@ -10,7 +10,8 @@ import { validationHook } from './validation.ts';
 
 export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const ImportItemSchema = z.object({
+/** One item; the console checks the rows of a CSV with it too. */
+export const ImportItemSchema = z.object({
   email: EmailField,
   categories: z.array(z.string().min(1).max(100)).min(1).max(50),
   method: z.enum(IMPORT_METHODS).openapi({ description: '`paper`, `in_store`, `event` and `app` need `consentText` and `evidence`' }),
@@ -33,7 +34,7 @@ const ImportItemSchema = z.object({
   }),
 });
 
-const ImportBody = z
+export const ImportBody = z
   .object({
     importId: z.string().min(1).max(100).openapi({ example: 'shop-2026-10' }),
     items: z.array(ImportItemSchema).min(1).max(MAX_IMPORT_ITEMS),
@@ -76,12 +77,17 @@ const importRoute = createRoute({
 });
 
 importRoutes.openapi(importRoute, async (c) => {
-  const outcome = await importConsents(c.var.deps, c.req.valid('param').site, c.var.apiKeyId, c.req.valid('json'));
+  const outcome = await importConsents(c.var.deps, c.req.valid('param').site, { apiKeyId: c.var.apiKeyId }, c.req.valid('json'));
   switch (outcome.kind) {
     case 'site_not_found':
       return apiError(c, 'not_found', 'No site with this id.');
     case 'invalid':
-      return apiError(c, 'invalid_request', 'Some items are not valid; see details. Nothing was imported.', outcome.details);
+      return apiError(
+        c,
+        'invalid_request',
+        'Some items are not valid; see details. Nothing was imported.',
+        outcome.details.map(({ path, message }) => ({ path, message })),
+      );
     case 'conflict':
       return apiError(c, 'conflict', 'This importId was used with a different body. Use a new importId.');
     case 'done':
