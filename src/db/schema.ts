@@ -23,6 +23,19 @@ export interface SitesTable {
   created_at: string;
   /** JSON array of origins (migration 0008). */
   allowed_origins: Generated<string>;
+  /** #rrggbb for buttons and links; NULL: ours (migration 0023). */
+  accent_color: string | null;
+  /** Names the logo in site_logos in URLs; NULL: no logo (migration 0023). */
+  logo_version: string | null;
+}
+
+export interface SiteLogosTable {
+  site_id: string;
+  content_type: string;
+  /** base64url */
+  data: string;
+  version: string;
+  updated_at: string;
 }
 
 export interface CategoriesTable {
@@ -343,6 +356,7 @@ export interface SiteIdentityHistoryTable {
 
 export interface Database {
   sites: SitesTable;
+  site_logos: SiteLogosTable;
   categories: CategoriesTable;
   category_translations: CategoryTranslationsTable;
   contacts: ContactsTable;

@@ -36,6 +36,21 @@ const consentOf = (html: string) => /name="consent" value="([0-9a-f]{64})"/.exec
 const checkboxes = (html: string) => [...html.matchAll(/<input type="checkbox"[^>]*value="([\w-]+)"/g)].map((m) => m[1]);
 
 describe('sites', () => {
+  it('takes an accent colour dark enough for white text (WCAG AA) and refuses a light one, saying why', async () => {
+    const created = await api('/sites', 'POST', { ...SHOP, accentColor: '#0F766E' });
+    expect(created.status).toBe(201);
+    expect((await created.json()).site).toMatchObject({ accentColor: '#0f766e', logoPath: null });
+    // Yellow on white is 1.07:1: buttons would be unreadable.
+    const light = await api('/sites/shop', 'PATCH', { accentColor: '#ffd700' });
+    expect(light.status).toBe(400);
+    expect((await light.json()).error.details).toEqual([{ path: 'accentColor', message: expect.stringContaining('4.5:1') }]);
+    const notColour = await api('/sites/shop', 'PATCH', { accentColor: 'blue' });
+    expect((await notColour.json()).error.details).toEqual([{ path: 'accentColor', message: 'Must be a colour like #1d4ed8.' }]);
+    expect((await (await api('/sites/shop')).json()).site.accentColor).toBe('#0f766e');
+    const cleared = await api('/sites/shop', 'PATCH', { accentColor: null });
+    expect((await cleared.json()).site.accentColor).toBeNull();
+  });
+
   it('creates, reads and updates a site', async () => {
     const created = await api('/sites', 'POST', SHOP);
     expect(created.status).toBe(201);

@@ -1,0 +1,122 @@
+// What a site's and a category's fields may hold: one set of rules for the operator API (which
+// documents them in its OpenAPI schemas) and the console (which reads them from its forms).
+// Site and category texts reach email subjects, From and footers: a line break in one would be
+// header injection, so control characters are refused before trimming, not hidden by it.
+import { z } from 'zod';
+import { LOCALES } from '../i18n/index.ts';
+import { hasControlCharacters, isSenderAddress } from '../mail/header-values.ts';
+import { isAccentColor, meetsContrast } from './site-branding.ts';
+
+/** A field and what is wrong with it, in the API's words ("translations.ja.name"). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export const Slug = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[a-z0-9-]+$/, 'Use only a-z, 0-9 and "-".');
+
+export const LocaleField = z.enum(LOCALES);
+
+const Plain = () => z.string().refine((value) => !hasControlCharacters(value), 'Must not contain line breaks or other control characters.');
+
+export const Text = (max: number) => Plain().trim().min(1).max(max);
+
+export const SenderAddress = Text(320).refine(isSenderAddress, 'Must be an address or "Name <address>", like MAIL_FROM.');
+
+// WHATWG URL parsing drops tabs and line breaks, so they are refused before it sees the value.
+export const HttpsUrl = Plain()
+  .max(2000)
+  .refine((value) => {
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'Must be an https:// URL.');
+
+export const TimeZone = Plain()
+  .min(1)
+  .max(100)
+  .refine((value) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: value });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'Not an IANA time zone.');
+
+export const Origin = Plain()
+  .max(300)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, 'Must be an origin such as https://shop.example (scheme and host, no path).');
+
+/** Buttons and links: white text on it, and it on white, must reach WCAG AA (4.5:1). */
+export const AccentColor = z
+  .string()
+  .refine(isAccentColor, 'Must be a colour like #1d4ed8.')
+  .refine((value) => !isAccentColor(value) || meetsContrast(value), 'Too light: white text on it (and it on white) must have a contrast of at least 4.5:1 (WCAG AA).')
+  .transform((value) => value.toLowerCase());
+
+export const SiteFields = z.object({
+  name: Text(200),
+  legalName: Text(200),
+  postalAddress: Text(500),
+  inquiryContact: Text(300),
+  senderAddress: SenderAddress.nullable().optional(),
+  privacyPolicyUrl: HttpsUrl,
+  privacyPolicyVersion: Text(50),
+  defaultLocale: LocaleField,
+  timeZone: TimeZone,
+  allowedOrigins: z.array(Origin).max(50).optional(),
+  accentColor: AccentColor.nullable().optional(),
+});
+
+export type SiteInput = z.infer<typeof SiteFields>;
+export type SiteCreation = SiteInput & { id: string };
+export type SiteChanges = Partial<SiteInput>;
+
+export const CreateSiteFields = SiteFields.extend({ id: Slug });
+export const UpdateSiteFields = SiteFields.partial();
+
+export const CategoryText = z.object({ name: Text(200), description: Text(1000), purpose: Text(1000), frequency: Text(200) });
+export type CategoryTextValues = z.infer<typeof CategoryText>;
+export const CategoryTexts = z.object({ en: CategoryText.optional(), ja: CategoryText.optional() });
+export const CategoryTextPatches = z.object({ en: CategoryText.partial().optional(), ja: CategoryText.partial().optional() });
+
+export const CategoryKindField = z.enum(['opt_in', 'exempt']);
+export const Position = z.number().int().min(0).max(1_000_000);
+export const TermsChange = z.enum(['minor', 'material']);
+
+export const CreateCategoryFields = z.object({
+  key: Slug,
+  kind: CategoryKindField,
+  translations: CategoryTexts,
+  position: Position.optional(),
+});
+
+export const UpdateCategoryFields = z.object({
+  translations: CategoryTextPatches.optional(),
+  position: Position.optional(),
+  termsChange: TermsChange.optional(),
+});
+
+export type CategoryCreation = z.infer<typeof CreateCategoryFields>;
+export type CategoryUpdate = z.infer<typeof UpdateCategoryFields>;
+
+/** A schema's verdict on input: the value, or every problem with its path. */
+export function checkFields<T>(schema: z.ZodType<T>, input: unknown): { ok: true; value: T } | { ok: false; problems: FieldProblem[] } {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })) };
+}
