@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { OperatorRow } from './db/schema.ts';
 import type { Deps } from './deps.ts';
 import type { AssetUrls } from './http/static-assets.ts';
+import type { SiteBrand } from '../views/brand.ts';
 
 export interface AppEnv {
   Variables: {
@@ -20,6 +21,8 @@ export interface AppEnv {
     auditContact: string | null;
     /** API: every contact a bulk request (an import) named, for the audit log. */
     auditContacts: string[];
+    /** Public pages: the look of the site they belong to (logo, accent), once the route knows it. */
+    brand: SiteBrand | undefined;
     /** Console: the operator whose session this request carries. */
     operator: OperatorRow;
   };

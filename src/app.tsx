@@ -8,6 +8,7 @@ import { forgetSiteContent } from './db/site-content-cache.ts';
 import { sha256Hex } from './domain/ids.ts';
 import { adminRoutes } from './routes/admin/index.tsx';
 import { apiError, apiRoutes, unknownApiRoute } from './routes/api/index.ts';
+import { brandRoutes, LOGO_PATH } from './routes/brand-assets.ts';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { devMailboxRoutes } from './routes/dev-mailbox.tsx';
 import { notFoundPage, serverErrorPage } from './routes/render.tsx';
@@ -55,11 +56,11 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   // Framing and cross-origin loading are decided here, around secureHeaders, which sets
   // X-Frame-Options and Cross-Origin-Resource-Policy after every handler: the iframe embed's
   // answers may be framed by the site's origins (frame-ancestors says which), and the embed
-  // script is loaded by other sites' pages.
+  // script is loaded by other sites' pages, a site's logo by webmail showing its emails.
   app.use('*', async (c, next) => {
     await next();
     if (c.var.framableBy?.length) c.res.headers.delete('X-Frame-Options');
-    if (c.req.path === EMBED_SCRIPT_PATH) c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (c.req.path === EMBED_SCRIPT_PATH || LOGO_PATH.test(c.req.path)) c.res.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
   });
   // Tokens travel in URLs: never hand them to another site in a Referer.
   app.use('*', secureHeaders({ referrerPolicy: 'no-referrer' }));
@@ -88,6 +89,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('/admin/*', noStore(), (c, next) => (CONSOLE_UPLOADS.test(c.req.path) ? uploadLimit : formLimit)(c, next), sameOriginForms());
   app.get('/', (c) => c.redirect('/s/demo'));
   app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
+  app.route('/s', brandRoutes);
   app.route('/s', embedRoutes);
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);

@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { useAsset } from './assets.ts';
 import { useHref } from './base-url.ts';
+import { useBrand } from './brand.ts';
 
 export interface LanguageLink {
   locale: string;
@@ -23,6 +24,7 @@ export interface LayoutProps {
 }
 
 export function Layout(props: LayoutProps) {
+  const brand = useBrand();
   return (
     <html lang={props.lang}>
       <head>
@@ -32,6 +34,7 @@ export function Layout(props: LayoutProps) {
         <title>{props.title}</title>
         <link rel="icon" href={useAsset('/static/favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={useAsset('/static/app.css')} />
+        {brand?.stylesheet ? <link rel="stylesheet" href={useHref(brand.stylesheet)} /> : null}
         {props.htmx ? (
           <>
             {/* The CSP forbids inline styles: htmx must not inject its indicator style. */}
@@ -43,6 +46,7 @@ export function Layout(props: LayoutProps) {
       </head>
       <body class={props.compact ? 'compact' : undefined}>
         <main class="card">
+          {brand?.logo && !props.compact ? <img class="brand-logo" src={useHref(brand.logo)} alt={brand.name} /> : null}
           {props.children}
         </main>
         {props.languages && props.languages.length > 0 ? (

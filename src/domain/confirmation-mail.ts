@@ -2,6 +2,7 @@
 // queries for the caller's atomic batch, each guarded inside the batch: the mail only when the
 // change that asks for it happened, the address is not erased and the per-inbox limit allows it
 // (so the signup form cannot flood someone's inbox), the confirmation row only with its mail.
+import { emailBrand } from './site-branding.ts';
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { cachedCategories } from '../db/site-content-cache.ts';
@@ -45,6 +46,7 @@ export async function confirmationMailQueries(
     t,
     lang: locale,
     siteName: site.name,
+    brand: emailBrand(site, deps.config.baseUrl),
     legalName: site.legal_name,
     categoryNames: categoryKeys.map((key) => names.get(key) ?? key),
     confirmUrl: `${deps.config.baseUrl}/c/${token}`,

@@ -1,5 +1,6 @@
 // Mail other than confirmations: every message carries the one-click unsubscribe headers and the
 // footer the Act on Specified Electronic Mail asks for, with links made for its recipient.
+import { emailBrand } from './site-branding.ts';
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { listCategories } from '../db/sites.ts';
@@ -45,6 +46,7 @@ export async function welcomeMailQuery(
     t,
     lang: locale,
     siteName: site.name,
+    brand: emailBrand(site, deps.config.baseUrl),
     categories: granted.map((key) => ({ name: byKey.get(key)?.name ?? key, frequency: byKey.get(key)?.frequency ?? '' })),
     footer: { t, ...footer },
   });

@@ -93,6 +93,18 @@ export function brandPaths(site: Pick<SiteRow, 'id' | 'logo_version' | 'accent_c
   };
 }
 
+/** A site's look in its emails: the logo by absolute URL (there is no page to resolve against). */
+export interface EmailBrand {
+  name: string;
+  logoUrl: string | null;
+  accent: string;
+}
+
+export function emailBrand(site: Pick<SiteRow, 'id' | 'name' | 'logo_version' | 'accent_color'>, baseUrl: string): EmailBrand {
+  const { logo } = brandPaths(site);
+  return { name: site.name, logoUrl: logo ? `${baseUrl}${logo}` : null, accent: site.accent_color ?? DEFAULT_ACCENT };
+}
+
 /** The stylesheet that gives a site's pages its accent (a file, since the CSP allows no inline style). */
 export function brandStylesheet(accent: string): string {
   return `:root{--accent:${accent}}\n`;

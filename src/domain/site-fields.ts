@@ -25,11 +25,15 @@ const Plain = () => z.string().refine((value) => !hasControlCharacters(value), '
 
 export const Text = (max: number) => Plain().trim().min(1).max(max);
 
-export const SenderAddress = Text(320).refine(isSenderAddress, 'Must be an address or "Name <address>", like MAIL_FROM.');
+/** The longest each text may be, in characters (the console's inputs say so too). */
+export const SITE_TEXT_LIMITS = { name: 200, legalName: 200, postalAddress: 500, inquiryContact: 300, senderAddress: 320, privacyPolicyUrl: 2000, privacyPolicyVersion: 50, timeZone: 100 } as const;
+export const CATEGORY_TEXT_LIMITS = { name: 200, description: 1000, purpose: 1000, frequency: 200 } as const;
+
+export const SenderAddress = Text(SITE_TEXT_LIMITS.senderAddress).refine(isSenderAddress, 'Must be an address or "Name <address>", like MAIL_FROM.');
 
 // WHATWG URL parsing drops tabs and line breaks, so they are refused before it sees the value.
 export const HttpsUrl = Plain()
-  .max(2000)
+  .max(SITE_TEXT_LIMITS.privacyPolicyUrl)
   .refine((value) => {
     try {
       return new URL(value).protocol === 'https:';
@@ -69,13 +73,13 @@ export const AccentColor = z
   .transform((value) => value.toLowerCase());
 
 export const SiteFields = z.object({
-  name: Text(200),
-  legalName: Text(200),
-  postalAddress: Text(500),
-  inquiryContact: Text(300),
+  name: Text(SITE_TEXT_LIMITS.name),
+  legalName: Text(SITE_TEXT_LIMITS.legalName),
+  postalAddress: Text(SITE_TEXT_LIMITS.postalAddress),
+  inquiryContact: Text(SITE_TEXT_LIMITS.inquiryContact),
   senderAddress: SenderAddress.nullable().optional(),
   privacyPolicyUrl: HttpsUrl,
-  privacyPolicyVersion: Text(50),
+  privacyPolicyVersion: Text(SITE_TEXT_LIMITS.privacyPolicyVersion),
   defaultLocale: LocaleField,
   timeZone: TimeZone,
   allowedOrigins: z.array(Origin).max(50).optional(),
@@ -89,7 +93,12 @@ export type SiteChanges = Partial<SiteInput>;
 export const CreateSiteFields = SiteFields.extend({ id: Slug });
 export const UpdateSiteFields = SiteFields.partial();
 
-export const CategoryText = z.object({ name: Text(200), description: Text(1000), purpose: Text(1000), frequency: Text(200) });
+export const CategoryText = z.object({
+  name: Text(CATEGORY_TEXT_LIMITS.name),
+  description: Text(CATEGORY_TEXT_LIMITS.description),
+  purpose: Text(CATEGORY_TEXT_LIMITS.purpose),
+  frequency: Text(CATEGORY_TEXT_LIMITS.frequency),
+});
 export type CategoryTextValues = z.infer<typeof CategoryText>;
 export const CategoryTexts = z.object({ en: CategoryText.optional(), ja: CategoryText.optional() });
 export const CategoryTextPatches = z.object({ en: CategoryText.partial().optional(), ja: CategoryText.partial().optional() });

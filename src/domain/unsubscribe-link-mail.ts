@@ -2,6 +2,7 @@
 // same for every address; the mail goes to the stored address of each matching contact (of the
 // link's site when the expired link still names it, else of every site), within the same
 // per-inbox limit as confirmations (its own count), queued only while the contact is not erased.
+import { emailBrand } from './site-branding.ts';
 import type { CompiledQuery } from 'kysely';
 import { sql } from 'kysely';
 import type { ContactRow } from '../db/schema.ts';
@@ -39,6 +40,7 @@ async function linkMail(deps: Deps, contact: ContactRow, inbox: string, now: Dat
     t: messages(locale),
     lang: locale,
     siteName: site.name,
+    brand: emailBrand(site, deps.config.baseUrl),
     legalName: site.legal_name,
     unsubscribeUrl: await unsubscribeUrl(deps, contact),
     manageUrl: await manageUrl(deps, contact),

@@ -13,7 +13,7 @@ import {
 import { formatDuration, messages, resolveLocale } from '../i18n/index.ts';
 import { ConfirmedPage, ConfirmPage, ExpiredPage } from '../../views/pages/confirm.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
-import { errorPage, evidenceOf, page } from './render.tsx';
+import { errorPage, evidenceOf, page, showBrand } from './render.tsx';
 
 export const confirmRoutes = new Hono<AppEnv>();
 
@@ -57,6 +57,7 @@ confirmRoutes.post('/:token/resend', async (c) => {
 /** The contact's language (unless ?lang= says otherwise) and category names in it. */
 async function describe(c: AppContext, context: ConfirmationContext) {
   const locale = resolveLocale(c.req.query('lang'), undefined, context.contact.locale);
+  showBrand(c, context.site);
   const categories = await listCategories(c.var.deps.db, context.site, locale);
   const byKey = new Map(categories.map((category) => [category.key, category.name]));
   return { t: messages(locale), locale, names: (key: string) => byKey.get(key) ?? key };

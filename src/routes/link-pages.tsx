@@ -6,7 +6,7 @@ import { activeCategories, type LocalisedCategory } from '../db/sites.ts';
 import { openLink, type LinkTarget } from '../domain/links.ts';
 import { messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
 import { verifyLinkToken } from './link-token.ts';
-import { errorPage, formText, readForm } from './render.tsx';
+import { errorPage, formText, readForm, showBrand } from './render.tsx';
 
 export interface OpenedLink extends LinkTarget {
   locale: Locale;
@@ -21,6 +21,7 @@ export interface OpenedLink extends LinkTarget {
 export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscribe'): Promise<OpenedLink | null> {
   const target = await openLink(c.var.deps, await verifyLinkToken(c, c.req.param('token') ?? '', purpose), purpose);
   if (!target) return null;
+  showBrand(c, target.site);
   // A page shown with ?lang= in another language than the contact's posts back which one it was.
   const shownIn = c.req.method === 'POST' ? formText((await readForm(c))?.page_lang) || undefined : undefined;
   const locale = resolveLocale(c.req.query('lang') ?? shownIn, undefined, target.contact.locale);

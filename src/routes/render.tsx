@@ -5,6 +5,9 @@ import type { AppContext } from '../app-env.ts';
 import { LOCALES, messages, resolveLocale, type Locale, type Messages } from '../i18n/index.ts';
 import { Assets } from '../../views/assets.ts';
 import { BasePath } from '../../views/base-url.ts';
+import { Brand } from '../../views/brand.ts';
+import type { SiteRow } from '../db/schema.ts';
+import { brandPaths } from '../domain/site-branding.ts';
 import type { LanguageLink } from '../../views/layout.tsx';
 import { MessagePage } from '../../views/pages/message.tsx';
 
@@ -17,10 +20,17 @@ export async function page(c: AppContext, status: ContentfulStatusCode, body: Ch
 export async function pageHtml(c: AppContext, body: Child, options: { fragment?: boolean } = {}): Promise<string> {
   const html = (
     <BasePath.Provider value={basePath(c)}>
-      <Assets.Provider value={c.var.assetUrls}>{body}</Assets.Provider>
+      <Assets.Provider value={c.var.assetUrls}>
+        <Brand.Provider value={c.var.brand ?? null}>{body}</Brand.Provider>
+      </Assets.Provider>
     </BasePath.Provider>
   );
   return (options.fragment ? '' : '<!doctype html>') + (await html.toString());
+}
+
+/** The pages this request renders belong to this site: they wear its logo and accent. */
+export function showBrand(c: AppContext, site: SiteRow): void {
+  c.set('brand', { name: site.name, ...brandPaths(site) });
 }
 
 /** BASE_URL's path prefix ("" or "/consent"), which every root-relative link and redirect starts with. */

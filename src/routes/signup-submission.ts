@@ -7,7 +7,7 @@ import { activeCategories, type LocalisedCategory } from '../db/sites.ts';
 import { buildConsentWording, type ConsentWording } from '../domain/consent-wording.ts';
 import type { SignupFields } from '../domain/signup-form.ts';
 import { messages, type Locale } from '../i18n/index.ts';
-import { formText, formTexts, readForm } from './render.tsx';
+import { formText, formTexts, readForm, showBrand } from './render.tsx';
 
 /** hosted: our page. iframe: our compact page framed by the site. html: a plain form on the site's page. script: /embed.js. */
 export type Door = 'hosted' | 'iframe' | 'html' | 'script';
@@ -93,6 +93,7 @@ export interface LoadedForm {
 
 export async function loadForm(c: AppContext, site: SiteRow, locale: Locale, door: Door): Promise<LoadedForm> {
   const t = messages(locale);
+  showBrand(c, site);
   // Archived categories are neither shown nor accepted (validation sees only these).
   const categories = activeCategories(await cachedCategories(c.var.deps.db, site, locale));
   const wording = await buildConsentWording(site, categories, t, locale, door === 'hosted' ? 'signup' : 'embed');

@@ -1,5 +1,6 @@
 // The double opt-in email. It names the site and the categories and carries the one link; it
 // never contains anything the person typed (a form can be abused to mail strangers).
+import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { EmailButton } from './email-button.tsx';
 import { EmailLayout } from './email-layout.tsx';
@@ -8,6 +9,8 @@ export interface ConfirmationEmailProps {
   t: Messages;
   lang: string;
   siteName: string;
+  /** The site's logo and accent. */
+  brand: EmailBrand;
   legalName: string;
   categoryNames: string[];
   confirmUrl: string;
@@ -24,7 +27,7 @@ export async function renderConfirmationEmail(props: ConfirmationEmailProps): Pr
   const { t } = props;
   const subject = t.email.confirmSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} footer={t.email.sentBy(props.legalName)}>
+    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
       <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
       <p>{t.email.confirmIntro(props.siteName)}</p>
       <ul>
@@ -33,7 +36,7 @@ export async function renderConfirmationEmail(props: ConfirmationEmailProps): Pr
         ))}
       </ul>
       <p>{t.email.confirmAction}</p>
-      <EmailButton href={props.confirmUrl} label={t.email.confirmButton} />
+      <EmailButton accent={props.brand.accent} href={props.confirmUrl} label={t.email.confirmButton} />
       <p>{t.email.confirmExpiry(props.expiresAt)}</p>
       <p>{t.email.confirmIgnore}</p>
     </EmailLayout>

@@ -1,5 +1,6 @@
 // A fresh unsubscribe link, for someone whose old link expired or broke. Like the confirmation,
 // it goes to the stored address only and says nothing the person typed.
+import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import type { RenderedEmail } from './confirmation.tsx';
 import { EmailButton } from './email-button.tsx';
@@ -9,6 +10,8 @@ export interface UnsubscribeLinkEmailProps {
   t: Messages;
   lang: string;
   siteName: string;
+  /** The site's logo and accent. */
+  brand: EmailBrand;
   legalName: string;
   unsubscribeUrl: string;
   manageUrl: string;
@@ -18,10 +21,10 @@ export async function renderUnsubscribeLinkEmail(props: UnsubscribeLinkEmailProp
   const { t } = props;
   const subject = t.email.unsubscribeLinkSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} footer={t.email.sentBy(props.legalName)}>
+    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
       <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
       <p>{t.email.unsubscribeLinkIntro(props.siteName)}</p>
-      <EmailButton href={props.unsubscribeUrl} label={t.email.footerUnsubscribe} />
+      <EmailButton accent={props.brand.accent} href={props.unsubscribeUrl} label={t.email.footerUnsubscribe} />
       <p>
         {t.email.unsubscribeLinkPreferences} <a href={props.manageUrl}>{t.email.footerPreferences}</a>
       </p>

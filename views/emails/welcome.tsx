@@ -1,4 +1,5 @@
 // Sent after a confirmation that granted something: what the person will now receive.
+import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import type { RenderedEmail } from './confirmation.tsx';
 import { EmailLayout } from './email-layout.tsx';
@@ -8,6 +9,8 @@ export interface WelcomeEmailProps {
   t: Messages;
   lang: string;
   siteName: string;
+  /** The site's logo and accent. */
+  brand: EmailBrand;
   categories: { name: string; frequency: string }[];
   footer: FooterProps;
 }
@@ -16,7 +19,7 @@ export async function renderWelcomeEmail(props: WelcomeEmailProps): Promise<Rend
   const { t } = props;
   const subject = t.email.welcomeSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} footer={<EmailFooter {...props.footer} />}>
+    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={<EmailFooter {...props.footer} />}>
       <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
       <p>{t.email.welcomeIntro(props.siteName)}</p>
       <ul>
