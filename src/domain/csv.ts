@@ -21,9 +21,14 @@ export function csvText(bytes: Uint8Array): { ok: true; text: string } | { ok: f
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text)) return { ok: false, problem: 'not_text' };
   // One line break everywhere, inside quoted fields too: a form posts its fields back with CRLF,
   // and the same file must read the same at every step.
-  text = text.replace(/\r\n?/g, '\n');
+  text = withLfBreaks(text);
   if (text.trim() === '') return { ok: false, problem: 'empty' };
   return { ok: true, text };
+}
+
+/** Every CRLF or lone CR as LF: a browser posts a form's fields back with CRLF line breaks. */
+export function withLfBreaks(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
 }
 
 export interface CsvRecord {

@@ -2,7 +2,7 @@
 // which column holds which field (guessed from the header, the operator may change it), one item
 // per non-blank row, and the template a sender fills in. The rules an item must follow are not
 // here: the import's schema and checks judge what this makes.
-import { csvRecord, parseCsv, csvText, type CsvRecord, type CsvTextProblem } from './csv.ts';
+import { csvRecord, parseCsv, csvText, withLfBreaks, type CsvRecord, type CsvTextProblem } from './csv.ts';
 
 /** An import item's fields, in the order the template and the mapping show them. */
 export const IMPORT_FIELDS = ['email', 'categories', 'method', 'occurredAt', 'evidence', 'consentText', 'locale', 'basis', 'relationshipAt', 'sourceUrl'] as const;
@@ -31,7 +31,7 @@ export function readCsvTable(bytes: Uint8Array): { ok: true; text: string; table
 
 /** The table of a text csvText made (the form carries that text between the steps). */
 export function tableOf(text: string): { ok: true; table: CsvTable } | { ok: false; problem: CsvTableProblem; row?: number } {
-  const parsed = parseCsv(text);
+  const parsed = parseCsv(withLfBreaks(text));
   if (!parsed.ok) return { ok: false, problem: parsed.problem, row: parsed.row };
   const [first, ...rest] = parsed.records;
   const rows = rest.filter((record) => record.cells.some((cell) => cell.trim() !== ''));

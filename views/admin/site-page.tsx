@@ -24,6 +24,8 @@ export interface SitePageProps {
   ledger: LedgerState;
   formatNumber(n: number): string;
   formatMoment(iso: string): string;
+  /** The import page's link, in the words of its own catalog (src/i18n/admin-imports.ts). */
+  importsLink: string;
 }
 
 export function SitePage(props: SitePageProps) {
@@ -36,7 +38,8 @@ export function SitePage(props: SitePageProps) {
       <p>
         <a href={useHref(`/admin/sites/${props.site.id}/contacts?lang=${props.lang}`)}>{props.t.contacts.link}</a> ·{' '}
         <a href={useHref(`/admin/sites/${props.site.id}/embed?lang=${props.lang}`)}>{props.t.embed.link}</a> ·{' '}
-        <a href={useHref(`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`)}>{props.t.webhooks.link}</a>
+        <a href={useHref(`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`)}>{props.t.webhooks.link}</a> ·{' '}
+        <a href={useHref(`/admin/sites/${props.site.id}/imports?lang=${props.lang}`)}>{props.importsLink}</a>
       </p>
       <h2>{s.figuresTitle(props.days)}</h2>
       {props.figures.length === 0 ? <p>{s.none}</p> : null}

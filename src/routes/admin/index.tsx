@@ -12,11 +12,13 @@ import { HomePage } from '../../../views/admin/home-page.tsx';
 import { SitePage, type LedgerState } from '../../../views/admin/site-page.tsx';
 import { ledgerHead, verifyLedger } from '../../domain/ledger-seal.ts';
 import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
+import { adminImportsMessages } from '../../i18n/admin-imports.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { contactPages } from './contacts.tsx';
 import { auditPages } from './audit.tsx';
 import { embedPages } from './embed.tsx';
+import { importPages } from './imports.tsx';
 import { keyPages } from './keys.tsx';
 import { operatorPages } from './operators.tsx';
 import { webhookPages } from './webhooks.tsx';
@@ -130,6 +132,7 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
 adminRoutes.route('/sites/:site/webhooks', webhookPages);
+adminRoutes.route('/sites/:site/imports', importPages);
 adminRoutes.route('/keys', keyPages);
 adminRoutes.route('/operators', operatorPages);
 adminRoutes.route('/audit', auditPages);
@@ -167,6 +170,15 @@ async function siteAnswer(c: AppContext, verification: LedgerState['verification
   return page(
     c,
     200,
-    <SitePage {...copied} site={site} days={FIGURE_DAYS} figures={figures} ledger={ledger} formatNumber={formatNumber} formatMoment={formatMoment} />,
+    <SitePage
+      {...copied}
+      site={site}
+      days={FIGURE_DAYS}
+      figures={figures}
+      ledger={ledger}
+      formatNumber={formatNumber}
+      formatMoment={formatMoment}
+      importsLink={adminImportsMessages(copied.lang).link}
+    />,
   );
 }

@@ -39,8 +39,11 @@ export function viewerRefused(c: AppContext) {
   return errorPage(c, 403, () => [t.contacts.viewerOnly, t.contacts.viewerOnly]);
 }
 
-/** The audit log's entry for a console request that read or changed this contact's data. */
-export function auditContact(c: AppContext, site: SiteRow, contactId: string, status: number) {
+/**
+ * The audit log's entry for a console request that read or changed this contact's data, or (a
+ * CSV import) the data of every contact in contactIds; null and none: addresses from a file.
+ */
+export function auditContact(c: AppContext, site: SiteRow, contactId: string | null, status: number, contactIds: readonly string[] = []) {
   return recordAudit(c.var.deps, {
     keyId: null,
     operatorId: c.var.operator.id,
@@ -48,6 +51,7 @@ export function auditContact(c: AppContext, site: SiteRow, contactId: string, st
     route: c.req.routePath,
     siteId: site.id,
     contactId,
+    contactIds,
     status,
     outcome: 'allowed',
     attempt: null,
