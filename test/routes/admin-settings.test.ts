@@ -48,7 +48,7 @@ describe('site settings in the console', () => {
     const { cookie } = await signedInOperator(t, 'editor@shop.example', 'editor');
     const page = await (await t.request('/admin/sites/demo/settings', withCookie(cookie))).text();
     expect(page).toContain('value="Demo Shop"');
-    expect(await t.request('/s/demo').then((res) => res.text())).not.toContain('brand.css');
+    expect(await (await t.request('/s/demo')).text()).not.toContain('brand.css');
 
     const saved = await save(cookie, { legalName: 'Demo Shop K.K.', accentColor: '#0F766E', allowedOrigins: 'https://shop.example\n\nhttps://blog.shop.example' });
     expect(saved.status).toBe(303);
