@@ -26,6 +26,9 @@ export interface SitePageProps {
   formatMoment(iso: string): string;
   /** The import page's link, in the words of its own catalog (src/i18n/admin-imports.ts). */
   importsLink: string;
+  /** The settings and categories pages' links, from src/i18n/admin-site.ts. */
+  settingsLink: string;
+  categoriesLink: string;
 }
 
 export function SitePage(props: SitePageProps) {
@@ -36,6 +39,8 @@ export function SitePage(props: SitePageProps) {
       <BackLink path={`/admin?lang=${props.lang}`} label={s.back} />
       <h1>{props.site.name}</h1>
       <p>
+        <a href={useHref(`/admin/sites/${props.site.id}/settings?lang=${props.lang}`)}>{props.settingsLink}</a> ·{' '}
+        <a href={useHref(`/admin/sites/${props.site.id}/categories?lang=${props.lang}`)}>{props.categoriesLink}</a> ·{' '}
         <a href={useHref(`/admin/sites/${props.site.id}/contacts?lang=${props.lang}`)}>{props.t.contacts.link}</a> ·{' '}
         <a href={useHref(`/admin/sites/${props.site.id}/embed?lang=${props.lang}`)}>{props.t.embed.link}</a> ·{' '}
         <a href={useHref(`/admin/sites/${props.site.id}/webhooks?lang=${props.lang}`)}>{props.t.webhooks.link}</a> ·{' '}

@@ -13,6 +13,7 @@ import { SitePage, type LedgerState } from '../../../views/admin/site-page.tsx';
 import { ledgerHead, verifyLedger } from '../../domain/ledger-seal.ts';
 import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
 import { adminImportsMessages } from '../../i18n/admin-imports.ts';
+import { adminSiteMessages } from '../../i18n/admin-site.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { basePath, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { contactPages } from './contacts.tsx';
@@ -22,6 +23,8 @@ import { importPages } from './imports.tsx';
 import { keyPages } from './keys.tsx';
 import { operatorPages } from './operators.tsx';
 import { webhookPages } from './webhooks.tsx';
+import { settingsPages } from './settings.tsx';
+import { categoryPages } from './categories.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -132,6 +135,8 @@ function visibleSites(c: AppContext, operator: OperatorRow) {
 adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
 adminRoutes.route('/sites/:site/webhooks', webhookPages);
+adminRoutes.route('/sites/:site/settings', settingsPages);
+adminRoutes.route('/sites/:site/categories', categoryPages);
 adminRoutes.route('/sites/:site/imports', importPages);
 adminRoutes.route('/keys', keyPages);
 adminRoutes.route('/operators', operatorPages);
@@ -179,6 +184,8 @@ async function siteAnswer(c: AppContext, verification: LedgerState['verification
       formatNumber={formatNumber}
       formatMoment={formatMoment}
       importsLink={adminImportsMessages(copied.lang).link}
+      settingsLink={adminSiteMessages(copied.lang).settings.link}
+      categoriesLink={adminSiteMessages(copied.lang).categories.link}
     />,
   );
 }
