@@ -252,7 +252,7 @@ export function PreviewPage(props: Common & { view: PreviewView; maxRows: string
 
 function outcomeText(ti: AdminImportsMessages, item: ItemResult): string {
   if (item.status === 'refused') return ti.refused;
-  return item.categories.map((c) => `${c.category}: ${c.status === 'granted' ? ti.granted : ti.skipped[c.reason ?? 'already_granted']}`).join('; ');
+  return item.categories.map((c) => ti.categoryOutcome(c.category, c.status === 'granted' ? ti.granted : ti.skipped[c.reason ?? 'already_granted'])).join(ti.outcomeSeparator);
 }
 
 export function ImportResultPage(props: Common & { replayed: boolean; result: ImportResult; rows: { row: number; email: string; item: ItemResult }[]; formatNumber(n: number): string }) {
