@@ -1,5 +1,6 @@
 // The console in Chromium, by keyboard only: a new operator's setup link, the sites, a site's
-// figures, finding a contact and opening the printable proof, signing out and in again; axe-core
+// figures, finding a contact and opening the printable proof, adding a kind of email, erasing a
+// contact, signing out and in again; axe-core
 // on every console page in English and Japanese (no serious or critical violations).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -105,6 +106,44 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages('/admin/sites/demo/embed');
     await axeBothLanguages('/admin/sites/demo/webhooks');
     await axeBothLanguages('/admin/operators');
+  }, 60_000);
+
+  it('adds a kind of email by keyboard, and the signup page offers it at once', async () => {
+    await page.goto(`${baseUrl}/admin/sites/demo?lang=en`);
+    await tabToAndPress(/^Categories$/);
+    expect(await page.locator('h1').innerText()).toBe('Kinds of email');
+    await tabToField('key');
+    await page.keyboard.type('events');
+    // The kind is a radio group, one Tab stop, "needs opt-in" chosen: on to the English texts.
+    await tabToField('en.name');
+    for (const text of ['Events', 'Invitations to tastings in the shop.', 'To invite you to our events.', 'A few times a year']) {
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+    }
+    await tabToAndPress(/^Add$/);
+    expect(await page.locator('[role=status]').innerText()).toBe('Events is added and offered on the pages.');
+    const signup = await (await fetch(`${baseUrl}/s/demo`)).text();
+    expect(signup).toContain('value="events"');
+    expect(signup).toContain('To invite you to our events.');
+
+    await axeBothLanguages('/admin/sites/demo/categories');
+    await axeBothLanguages('/admin/sites/demo/categories/events');
+    await axeBothLanguages('/admin/sites/demo/settings');
+  }, 60_000);
+
+  it('erases a contact by keyboard, after a page that says what is kept', async () => {
+    await page.goto(`${baseUrl}/admin/sites/demo/contacts?lang=en`);
+    await tabToField('email');
+    await page.keyboard.type(CONTACT);
+    await Promise.all([page.waitForURL(/\/admin\/sites\/demo\/contacts\/\w+\?lang=en$/), page.keyboard.press('Enter')]);
+    const contactPath = new URL(page.url()).pathname;
+    await tabToAndPress(/^Erase this person/);
+    expect(await page.locator('h1').innerText()).toBe(`Erase ${CONTACT}?`);
+    expect(await page.content()).toContain('the address stays on the suppression list');
+    await axeBothLanguages(`${contactPath}/erase`);
+    await tabToAndPress(/^Erase now$/);
+    expect(await page.locator('[role=status]').innerText()).toContain('Erased. The address, name and consents are gone.');
+    expect(await page.content()).not.toContain(CONTACT);
   }, 60_000);
 
   it('signs out, and signs in again by keyboard', async () => {
