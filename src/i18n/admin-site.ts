@@ -2,6 +2,8 @@
 import type { Locale } from './index.ts';
 
 const en = {
+  /** Languages named in the page's language. */
+  languageNames: { en: 'English', ja: 'Japanese' } as Record<string, string>,
   settings: {
     link: 'Settings',
     title: 'Settings',
@@ -38,6 +40,7 @@ const en = {
       untranslated: (language: string, keys: string) => `First give these categories a text in ${language}: ${keys}.`,
     },
     preview: 'Preview of a button',
+    previewLabel: 'Subscribe',
     logo: 'Logo',
     logoHint: 'PNG, JPEG, GIF or WebP, at most 100 KB. Shown on the signup, confirmation and preference pages and in the emails.',
     logoNone: 'No logo yet.',
@@ -80,6 +83,7 @@ const en = {
     kindHint: 'Newsletters and offers need opt-in. Service messages are shown as information, with no checkbox.',
     textsIn: (language: string) => `Texts in ${language}`,
     optionalLanguage: 'Optional: leave all four empty to add this language later.',
+    requiredLanguage: 'Required: the site’s default language, shown to everyone who asks for no other.',
     fields: {
       name: ['Name', 'Short, like “Newsletter”.'],
       description: ['Description', 'What the emails contain.'],
@@ -109,6 +113,7 @@ const en = {
 export type AdminSiteMessages = typeof en;
 
 const ja: AdminSiteMessages = {
+  languageNames: { en: '英語', ja: '日本語' },
   settings: {
     link: '設定',
     title: '設定',
@@ -145,6 +150,7 @@ const ja: AdminSiteMessages = {
       untranslated: (language: string, keys: string) => `先に次の種類に${language}の文言を追加してください: ${keys}`,
     },
     preview: 'ボタンの見本',
+    previewLabel: '登録する',
     logo: 'ロゴ',
     logoHint: 'PNG、JPEG、GIF、WebP（100 KB まで）。登録、確認、配信設定の各ページとメールに表示されます。',
     logoNone: 'ロゴはまだありません。',
@@ -187,6 +193,7 @@ const ja: AdminSiteMessages = {
     kindHint: 'ニュースレターや広告には同意が必要です。サービスのお知らせはチェックボックスなしで案内として表示します。',
     textsIn: (language: string) => `${language}の文言`,
     optionalLanguage: '任意: この言語はあとから追加する場合、4項目とも空欄にしてください。',
+    requiredLanguage: '必須: このサイトの既定の言語で、ほかの言語を求めない人すべてに表示します。',
     fields: {
       name: ['名前', '「ニュースレター」のような短い名前です。'],
       description: ['説明', 'メールの内容です。'],

@@ -110,7 +110,7 @@ describe('site settings in the console', () => {
     expect(added.status).toBe(201);
     const res = await save(cookie, { defaultLocale: 'ja' });
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain('First give these categories a text in 日本語: events.');
+    expect(await res.text()).toContain('First give these categories a text in Japanese: events.');
     expect((await apiSite()).defaultLocale).toBe('en');
   });
 

@@ -61,11 +61,11 @@ export function CategoriesPage(props: Common & { categories: CategoryView[]; nam
                   <dt>{c.state}</dt>
                   <dd>{category.archived ? c.archived : c.active}</dd>
                 </dl>
-                <div class="actions">
+                <p>
                   <a href={useHref(`${base}/${category.key}?lang=${props.lang}`)} aria-label={`${c.edit}: ${name}`}>
                     {c.edit}
                   </a>
-                </div>
+                </p>
                 {props.mayChange ? (
                   <div class="actions">
                     {index > 0 ? <MoveButton action={action('move')} position={index - 1} label={c.moveUp} name={name} /> : null}
@@ -92,7 +92,7 @@ export function CategoriesPage(props: Common & { categories: CategoryView[]; nam
               <legend>{c.kind}</legend>
               <p class="hint">{c.kindHint}</p>
               {(['opt_in', 'exempt'] as const).map((kind) => (
-                <label class="choice">
+                <label class="choice long">
                   <input type="radio" name="kind" value={kind} checked={(props.values.kind || 'opt_in') === kind} /> {c.kinds[kind]}
                 </label>
               ))}
@@ -125,7 +125,7 @@ function TextFieldsets(props: Common & { readOnly?: boolean }) {
       {props.locales.map(({ locale, name, required }) => (
         <fieldset class={props.errors[locale] ? 'invalid' : undefined} lang={locale}>
           <legend>{c.textsIn(name)}</legend>
-          {required ? null : <p class="hint">{c.optionalLanguage}</p>}
+          <p class="hint">{required ? c.requiredLanguage : c.optionalLanguage}</p>
           {props.errors[locale] ? <p class="error">{props.errors[locale]}</p> : null}
           {TEXT_FIELDS.map((field) => {
             const [label, hint] = c.fields[field]!;
@@ -171,10 +171,10 @@ export function CategoryPage(props: Common & { category: CategoryView; name: str
                 {props.errors.termsChange}
               </p>
             ) : null}
-            <label class="choice">
+            <label class="choice long">
               <input type="radio" name="termsChange" value="minor" checked={props.values.termsChange === 'minor'} /> {c.termsMinor}
             </label>
-            <label class="choice">
+            <label class="choice long">
               <input type="radio" name="termsChange" value="material" checked={props.values.termsChange === 'material'} /> {c.termsMaterial}
             </label>
           </fieldset>

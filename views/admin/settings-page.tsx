@@ -123,7 +123,7 @@ export function SettingsPage(props: SettingsPageProps) {
           <svg class="accent-preview" width="180" height="44" viewBox="0 0 180 44" role="img" aria-label={`${s.preview}: ${props.previewAccent}`}>
             <rect width="180" height="44" rx="6" fill={props.previewAccent} />
             <text x="90" y="28" text-anchor="middle" fill="#ffffff" font-size="16" font-weight="600">
-              {s.preview}
+              {s.previewLabel}
             </text>
           </svg>
         </fieldset>

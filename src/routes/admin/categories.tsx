@@ -14,7 +14,7 @@ import {
 } from '../../domain/site-admin.ts';
 import { CATEGORY_TEXT_LIMITS, checkFields, CreateCategoryFields, UpdateCategoryFields, type FieldProblem } from '../../domain/site-fields.ts';
 import { adminSiteMessages } from '../../i18n/admin-site.ts';
-import { formatDateTime, LOCALES, messages, type Locale } from '../../i18n/index.ts';
+import { formatDateTime, LOCALES, type Locale } from '../../i18n/index.ts';
 import {
   CategoriesPage,
   CategoryPage,
@@ -28,10 +28,11 @@ import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
 export const categoryPages = new Hono<AppEnv>();
 
 /** The site's languages for the forms: the default first (its texts are required). */
-function localesOf(site: SiteRow) {
+function localesOf(site: SiteRow, lang: Locale) {
+  const names = adminSiteMessages(lang).languageNames;
   return [...LOCALES]
     .sort((a, b) => Number(b === site.default_locale) - Number(a === site.default_locale))
-    .map((locale) => ({ locale, name: messages(locale).languageName, required: locale === site.default_locale }));
+    .map((locale) => ({ locale, name: names[locale] ?? locale, required: locale === site.default_locale }));
 }
 
 /** A category's name in the page's language, else the site's, else its key. */
@@ -41,7 +42,7 @@ function namer(site: SiteRow, lang: Locale) {
 
 function common(c: AppContext, site: SiteRow, values: CategoryFormValues, errors: CategoryFormErrors, notice: string | null) {
   const copied = copy(c);
-  return { ...copied, s: adminSiteMessages(copied.lang), site, locales: localesOf(site), values, errors, notice };
+  return { ...copied, s: adminSiteMessages(copied.lang), site, locales: localesOf(site, copied.lang), values, errors, notice };
 }
 
 async function listAnswer(c: AppContext, site: SiteRow, status: 200 | 400 | 409, shown: { values?: CategoryFormValues; errors?: CategoryFormErrors; notice?: string | null } = {}) {
@@ -122,7 +123,7 @@ function wordProblems(c: AppContext, problems: FieldProblem[], taken = false): C
     else if (first === 'translations' && locale && field) {
       errors[`${locale}.${field}`] = words.errors.text(CATEGORY_TEXT_LIMITS[field as keyof typeof CATEGORY_TEXT_LIMITS] ?? CATEGORY_TEXT_LIMITS.name);
     } else if (first === 'translations' && locale) {
-      errors[locale] = words.errors.defaultLanguage(messages(locale as Locale).languageName);
+      errors[locale] = words.errors.defaultLanguage(adminSiteMessages(copy(c).lang).languageNames[locale] ?? locale);
     } else errors[first ?? ''] = words.problems;
   }
   return errors;

@@ -7,7 +7,7 @@ import { categoriesOf, siteView, updateSite, type SiteView } from '../../domain/
 import { contrastRatio, DEFAULT_ACCENT, isAccentColor, meetsContrast, removeLogo, setLogo, type LogoProblem } from '../../domain/site-branding.ts';
 import { checkFields, SITE_TEXT_LIMITS, UpdateSiteFields, type FieldProblem } from '../../domain/site-fields.ts';
 import { adminSiteMessages } from '../../i18n/admin-site.ts';
-import { LOCALES, messages, type Locale } from '../../i18n/index.ts';
+import type { Locale } from '../../i18n/index.ts';
 import { SETTINGS_FIELDS, SettingsPage, type SettingsField, type SettingsValues } from '../../../views/admin/settings-page.tsx';
 import { formText, notFoundPage, page, readForm } from '../render.tsx';
 import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
@@ -15,8 +15,6 @@ import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
 export const settingsPages = new Hono<AppEnv>();
 
 type Errors = Partial<Record<SettingsField | 'logo', string>>;
-
-const languageNames = Object.fromEntries(LOCALES.map((locale) => [locale, messages(locale).languageName]));
 
 function valuesOf(view: SiteView): SettingsValues {
   return {
@@ -51,7 +49,7 @@ async function settingsAnswer(c: AppContext, site: SiteRow, status: 200 | 400, s
       errors={shown.errors ?? {}}
       mayChange={mayChange(c.var.operator)}
       notice={shown.notice ?? null}
-      languageNames={languageNames}
+      languageNames={adminSiteMessages(copied.lang).languageNames}
       logoPath={view.logoPath}
       previewAccent={previewAccent}
     />,
@@ -108,7 +106,7 @@ async function wordProblems(c: AppContext, site: SiteRow, problems: FieldProblem
       case 'defaultLocale': {
         // Which categories lack a text in it, for the operator to fix first.
         const untranslated = (await categoriesOf(c.var.deps.db, site.id)).filter((cat) => !cat.archived && !cat.translations[locale as Locale]);
-        errors.defaultLocale = e.untranslated(messages(locale as Locale).languageName, untranslated.map((cat) => cat.key).join(', '));
+        errors.defaultLocale = e.untranslated(adminSiteMessages(copy(c).lang).languageNames[locale] ?? locale, untranslated.map((cat) => cat.key).join(', '));
         break;
       }
       case 'senderAddress':
