@@ -23,6 +23,8 @@ describe('the dev mailbox', () => {
     expect(page.indexOf('second@example.com')).toBeLessThan(page.indexOf('first@example.com'));
     const html = await t.request(`/dev/mailbox/${json[0].id}`);
     expect(await html.text()).toContain('Confirm my subscription');
+    // Like a careful mail client: no script, no remote image but our own (the site's logo).
+    expect(html.headers.get('Content-Security-Policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data: https://assent.test; frame-ancestors 'none'");
   });
 
   it('stores a retried message once (keyed by its idempotency key)', async () => {
