@@ -57,7 +57,7 @@ export interface ContactRecord {
     userAgent: string | null;
     /** Free-text evidence of an imported consent (a paper form's reference, say). */
     evidence: string | null;
-    /** Who recorded it when not the person: `api_key:{id}` for imports. */
+    /** Who recorded it when not the person: `api_key:{id}` for an API import, `operator:{id}` for a console one. */
     actor: string | null;
     /** What a grant rests on: an import's basis, `express` for one made on our pages; null for events that grant nothing. */
     basis: ConsentBasis | null;

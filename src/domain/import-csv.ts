@@ -42,7 +42,7 @@ export function tableOf(text: string): { ok: true; table: CsvTable } | { ok: fal
 // Header names a spreadsheet might use for each field, compared without case, spaces or
 // punctuation; the template's own headers are the field names.
 const NAMES: Record<ImportField, string[]> = {
-  email: ['email', 'emailaddress', 'mail', 'mailaddress', 'address', 'メールアドレス', 'メール', 'eメール'],
+  email: ['email', 'emailaddress', 'mail', 'mailaddress', 'メールアドレス', 'メール', 'eメール'],
   categories: ['categories', 'category', 'lists', 'list', 'カテゴリー', 'カテゴリ', '種類'],
   method: ['method', 'how', '方法', '取得方法', '同意方法'],
   occurredAt: ['occurredat', 'consentedat', 'consentdate', 'date', 'time', '同意日時', '日時', '同意日'],
