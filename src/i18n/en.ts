@@ -196,6 +196,7 @@ export const en = {
     badRequestBody: 'Nothing was changed. Go back, reload the page and try again.',
     tooLargeTitle: 'That was too much to send',
     tooLargeBody: 'Nothing was changed. A form here needs only a few lines of text.',
+    tooLargeUploadBody: 'Nothing was changed. A file sent here may be at most 2 MiB: a logo at most 100 KB, a CSV at most 1,000 rows.',
     forbiddenTitle: 'This form was sent from somewhere else',
     forbiddenBody:
       'For your safety we only accept forms sent from our own pages. Nothing was changed. Open the page again and send the form from there.',

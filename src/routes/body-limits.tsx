@@ -15,7 +15,7 @@ export const UPLOAD_BODY_LIMIT = 2 * 1024 * 1024;
 export function formBodyLimit(maxSize = FORM_BODY_LIMIT): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
     maxSize,
-    onError: (c) => closing(errorPage(c, 413, (t) => [t.errors.tooLargeTitle, t.errors.tooLargeBody])),
+    onError: (c) => closing(errorPage(c, 413, (t) => [t.errors.tooLargeTitle, maxSize > FORM_BODY_LIMIT ? t.errors.tooLargeUploadBody : t.errors.tooLargeBody])),
   });
   return readingSafely(limit, (c) => errorPage(c, 400, (t) => [t.errors.badRequestTitle, t.errors.badRequestBody]));
 }

@@ -176,6 +176,7 @@ describe('a CSV import in the console', () => {
     expect(text(await tooMany.text())).toContain('The file has 1,001 rows; an import takes at most 1,000.');
     const huge = await upload(editor.cookie, csvFile(HEADER + '\n' + 'x'.repeat(2 * 1024 * 1024)));
     expect(huge.status).toBe(413);
+    expect(text(await huge.text())).toContain('A file sent here may be at most 2 MiB');
     expect(await written()).toEqual([0, 0, 0, 0]);
   });
 
