@@ -2,7 +2,9 @@
 // documents them in its OpenAPI schemas) and the console (which reads them from its forms).
 // Site and category texts reach email subjects, From and footers: a line break in one would be
 // header injection, so control characters are refused before trimming, not hidden by it.
-import { z } from 'zod';
+// zod as @hono/zod-openapi extends it: the API describes these schemas with .openapi(), which
+// only schemas made after that extension have, whichever module happens to load first.
+import { z } from '@hono/zod-openapi';
 import { LOCALES } from '../i18n/index.ts';
 import { hasControlCharacters, isSenderAddress } from '../mail/header-values.ts';
 import { isAccentColor, meetsContrast } from './site-branding.ts';

@@ -1,6 +1,6 @@
 // A site's CSV import in the console: upload a file, say which column holds which field, see the
 // first rows and every problem by row and field, then import all rows or none. The rows become
-// the items of the API's import: checked by the same schema (ImportItemSchema), the same checks
+// the items of the API's import: checked by the same schema (ImportItemFields), the same checks
 // without writing (checkImport), and written by the same use-case (importConsents), with the
 // operator as the actor. Every step that shows the file's addresses, and the import, is audited.
 //
@@ -32,7 +32,7 @@ import { sha256Hex } from '../../domain/ids.ts';
 import { adminImportsMessages, type AdminImportsMessages } from '../../i18n/admin-imports.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { ImportResultPage, ImportsPage, PreviewPage, type PreviewView, type RecentImport, type ShownProblem } from '../../../views/admin/imports-pages.tsx';
-import { ImportBody, ImportItemSchema } from '../api/imports.ts';
+import { ImportFields, ImportItemFields } from '../../domain/import-fields.ts';
 import { formText, languageLinks, notFoundPage, page, readForm } from '../render.tsx';
 import { auditContact, copy, mayChange, siteFor, viewerRefused } from './shared.ts';
 
@@ -41,7 +41,7 @@ export const importPages = new Hono<AppEnv>();
 const PREVIEW_ROWS = 10;
 
 /** What the import's schema needs: a field it refuses to go without must have its column. */
-const REQUIRED: readonly ImportField[] = IMPORT_FIELDS.filter((field) => !ImportItemSchema.shape[field].safeParse(undefined).success);
+const REQUIRED: readonly ImportField[] = IMPORT_FIELDS.filter((field) => !ImportItemFields.shape[field].safeParse(undefined).success);
 
 /** The words of this page, and the language links of its GET page (a POST answer has no URL of its own). */
 function words(c: AppContext, site: SiteRow) {
@@ -168,7 +168,7 @@ async function checkRows(c: AppContext, site: SiteRow, table: CsvTable, mapping:
   const valid: [number, ImportItem][] = [];
   const checkable: [number, ImportItem][] = [];
   rowItems(table, mapping).forEach((raw, index) => {
-    const parsed = ImportItemSchema.safeParse(raw);
+    const parsed = ImportItemFields.safeParse(raw);
     if (parsed.success) {
       valid.push([index, parsed.data]);
       checkable.push([index, parsed.data]);
@@ -178,7 +178,7 @@ async function checkRows(c: AppContext, site: SiteRow, table: CsvTable, mapping:
     for (const issue of parsed.error.issues) schemaProblems.push({ index, field: String(issue.path[0] ?? ''), issue });
     for (const field of fields) refused.add(`${index}.${field}`);
     const rest = Object.fromEntries(Object.entries(raw).filter(([field]) => !fields.has(field)));
-    const standIn = ImportItemSchema.safeParse({ ...STAND_IN, ...rest });
+    const standIn = ImportItemFields.safeParse({ ...STAND_IN, ...rest });
     if (standIn.success) checkable.push([index, standIn.data]);
   });
   const checked = await checkImport(c.var.deps, site.id, checkable);
@@ -187,7 +187,7 @@ async function checkRows(c: AppContext, site: SiteRow, table: CsvTable, mapping:
   if (problems.length > 0 || valid.length !== table.rows.length) return { missing, problems, request: null };
   const items = valid.map(([, item]) => item);
   // The id is the content's: the same file with the same columns is the same import (replayed).
-  const request = ImportBody.parse({ importId: `csv-${await sha256Hex(JSON.stringify(items))}`, items });
+  const request = ImportFields.parse({ importId: `csv-${await sha256Hex(JSON.stringify(items))}`, items });
   return { missing, problems, request };
 }
 

@@ -2,44 +2,40 @@
 // system): all or nothing, idempotent by the client's import id. See domain/import-consents.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
-import { CONSENT_BASES } from '../../domain/consent-basis.ts';
-import { IMPORT_METHODS, importConsents, MAX_IMPORT_ITEMS } from '../../domain/import-consents.ts';
+import { importConsents, MAX_IMPORT_ITEMS } from '../../domain/import-consents.ts';
+import { ImportFields, ImportItemFields } from '../../domain/import-fields.ts';
 import { apiError, JSON_BODY_ERRORS, ErrorSchema } from './errors.ts';
 import { EmailField, json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
 
 export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-/** One item; the console checks the rows of a CSV with it too. */
-export const ImportItemSchema = z.object({
+// The fields of domain/import-fields.ts, described.
+const f = ImportItemFields.shape;
+const ImportItemSchema = ImportItemFields.extend({
   email: EmailField,
-  categories: z.array(z.string().min(1).max(100)).min(1).max(50),
-  method: z.enum(IMPORT_METHODS).openapi({ description: '`paper`, `in_store`, `event` and `app` need `consentText` and `evidence`' }),
-  occurredAt: z.string().max(40).openapi({ description: 'When the person consented, ISO 8601 with a zone; not in the future', example: '2026-10-01T09:00:00Z' }),
-  sourceUrl: z.string().max(2000).optional(),
-  evidence: z.string().min(1).max(2000).optional().openapi({
+  method: f.method.openapi({ description: '`paper`, `in_store`, `event` and `app` need `consentText` and `evidence`' }),
+  occurredAt: f.occurredAt.openapi({ description: 'When the person consented, ISO 8601 with a zone; not in the future', example: '2026-10-01T09:00:00Z' }),
+  evidence: f.evidence.openapi({
     description: 'Where the proof is, e.g. "signed form #1234, kept at the Shibuya shop"; stored encrypted. Required for paper, in_store, event and app',
   }),
-  consentText: z.string().min(1).max(20000).optional().openapi({
+  consentText: f.consentText.openapi({
     description: 'The exact wording the person agreed to; stored once by SHA-256. Required for paper, in_store, event and app',
   }),
-  locale: z.string().max(35).optional(),
-  basis: z.enum(CONSENT_BASES).optional().openapi({
+  basis: f.basis.openapi({
     description:
       'What the consent rests on (default `express`): implied consent from a purchase (CASL: 2 years) or an inquiry (6 months), an address handed over on a business card, or an existing customer (Japan’s exceptions)',
   }),
-  relationshipAt: z.string().max(40).optional().openapi({
+  relationshipAt: f.relationshipAt.openapi({
     description: 'The purchase or inquiry date, YYYY-MM-DD, not in the future; required for implied_purchase and implied_inquiry, refused for the others',
     example: '2026-09-20',
   }),
 });
 
-export const ImportBody = z
-  .object({
-    importId: z.string().min(1).max(100).openapi({ example: 'shop-2026-10' }),
-    items: z.array(ImportItemSchema).min(1).max(MAX_IMPORT_ITEMS),
-  })
-  .openapi('ImportRequest');
+const ImportBody = ImportFields.extend({
+  importId: ImportFields.shape.importId.openapi({ example: 'shop-2026-10' }),
+  items: z.array(ImportItemSchema).min(1).max(MAX_IMPORT_ITEMS),
+}).openapi('ImportRequest');
 
 const CategoryOutcome = z.object({
   category: z.string(),

@@ -18,10 +18,13 @@ import {
   CategoryTexts,
   CreateCategoryFields,
   CreateSiteFields,
+  HttpsUrl,
   LocaleField,
   Position,
   SenderAddress,
+  Slug,
   TermsChange,
+  TimeZone,
   UpdateCategoryFields,
   UpdateSiteFields,
 } from '../../domain/site-fields.ts';
@@ -34,6 +37,8 @@ export const siteRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook 
 const CONFLICT = { 409: { description: 'The id or key is taken', content: { 'application/json': { schema: ErrorSchema } } } };
 
 const described = {
+  privacyPolicyUrl: HttpsUrl.openapi({ example: 'https://example.com/privacy' }),
+  timeZone: TimeZone.openapi({ example: 'Asia/Tokyo' }),
   senderAddress: SenderAddress.nullable().optional().openapi({ description: 'From address for this site; null: MAIL_FROM', example: 'Shop <news@shop.example>' }),
   accentColor: AccentColor.nullable().optional().openapi({
     description: 'Buttons and links on its pages and emails, #rrggbb; refused unless white text on it has a contrast of at least 4.5:1 (WCAG AA); null: ours',
@@ -41,8 +46,8 @@ const described = {
   }),
 };
 
-const CreateSiteBody = CreateSiteFields.extend(described).openapi('CreateSite');
-const UpdateSiteBody = UpdateSiteFields.extend(described).openapi('UpdateSite');
+const CreateSiteBody = CreateSiteFields.extend({ ...described, id: Slug.openapi({ example: 'shop' }) }).openapi('CreateSite');
+const UpdateSiteBody = UpdateSiteFields.extend({ ...described, privacyPolicyUrl: described.privacyPolicyUrl.optional(), timeZone: described.timeZone.optional() }).openapi('UpdateSite');
 
 const CategorySchema = z
   .object({
@@ -138,6 +143,7 @@ siteRoutes.openapi(updateSiteRoute, async (c) =>
 // --- Categories ------------------------------------------------------------------------------
 
 const CreateCategoryBody = CreateCategoryFields.extend({
+  key: Slug.openapi({ example: 'offers' }),
   translations: CategoryTexts.openapi({ description: 'At least the site’s default locale' }),
   position: Position.optional().openapi({ description: 'Index in the site’s order (0: first); default: last' }),
 }).openapi('CreateCategory');
