@@ -3,12 +3,10 @@
 // material" when the purpose or frequency changes.
 import type { CategoryView } from '../../src/domain/site-admin.ts';
 import { CATEGORY_TEXT_LIMITS } from '../../src/domain/site-fields.ts';
-import type { AdminMessages } from '../../src/i18n/admin.ts';
-import type { AdminSiteMessages } from '../../src/i18n/admin-site.ts';
 import { useHref } from '../base-url.ts';
-import { Layout, type LanguageLink } from '../layout.tsx';
+import { Layout } from '../layout.tsx';
 import { Field } from './form-fields.tsx';
-import { Alert, BackLink, Notice } from './parts.tsx';
+import { Alert, BackLink, Notice, type SiteFormFrame } from './parts.tsx';
 
 export const TEXT_FIELDS = ['name', 'description', 'purpose', 'frequency'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
@@ -18,13 +16,7 @@ export type CategoryFormValues = Record<string, string>;
 /** Per form field (`en.name`), or per language (`en`), or `key`, `termsChange`. */
 export type CategoryFormErrors = Record<string, string>;
 
-interface Common {
-  lang: string;
-  t: AdminMessages;
-  s: AdminSiteMessages;
-  languages: LanguageLink[];
-  languageLabel: string;
-  site: { id: string; name: string };
+interface Common extends SiteFormFrame {
   /** The site's languages, the default first, with their names. */
   locales: { locale: string; name: string; required: boolean }[];
   values: CategoryFormValues;

@@ -1,6 +1,19 @@
 // Pieces every console page uses: the link back up, a notice of what just happened, an error,
 // and a secret or link shown this once.
+import type { AdminMessages } from '../../src/i18n/admin.ts';
+import type { AdminSiteMessages } from '../../src/i18n/admin-site.ts';
 import { useHref } from '../base-url.ts';
+import type { LanguageLink } from '../layout.tsx';
+
+/** What a page about one site's settings or categories is drawn with: its words and its site. */
+export interface SiteFormFrame {
+  lang: string;
+  t: AdminMessages;
+  s: AdminSiteMessages;
+  languages: LanguageLink[];
+  languageLabel: string;
+  site: { id: string; name: string };
+}
 
 export function BackLink(props: { path: string; label: string }) {
   return (

@@ -1,13 +1,11 @@
 // A site's settings in the console: the sender and policy, where the form may be embedded, the
 // accent colour (with a preview of a button) and the logo (its own form: a file upload).
-import type { AdminMessages } from '../../src/i18n/admin.ts';
-import type { AdminSiteMessages } from '../../src/i18n/admin-site.ts';
 import { SITE_TEXT_LIMITS } from '../../src/domain/site-fields.ts';
 import { LOCALES } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
-import { Layout, type LanguageLink } from '../layout.tsx';
+import { Layout } from '../layout.tsx';
 import { Field } from './form-fields.tsx';
-import { Alert, BackLink, Notice } from './parts.tsx';
+import { Alert, BackLink, Notice, type SiteFormFrame } from './parts.tsx';
 
 /** The form's fields as typed (or as stored), by the API's field names. */
 export type SettingsValues = Record<SettingsField, string>;
@@ -26,13 +24,7 @@ export const SETTINGS_FIELDS = [
 ] as const;
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 
-export interface SettingsPageProps {
-  lang: string;
-  t: AdminMessages;
-  s: AdminSiteMessages;
-  languages: LanguageLink[];
-  languageLabel: string;
-  site: { id: string; name: string };
+export interface SettingsPageProps extends SiteFormFrame {
   values: SettingsValues;
   errors: Partial<Record<SettingsField | 'logo', string>>;
   mayChange: boolean;

@@ -23,7 +23,7 @@ import {
   type CategoryFormValues,
 } from '../../../views/admin/categories-pages.tsx';
 import { formText, notFoundPage, page, readForm } from '../render.tsx';
-import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
+import { copy, mayChange, redirect, siteFor, siteToChange, viewerRefused } from './shared.ts';
 
 export const categoryPages = new Hono<AppEnv>();
 
@@ -99,9 +99,8 @@ function textsOf(form: Record<string, unknown> | null, values: CategoryFormValue
 }
 
 categoryPages.post('/', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const form = await readForm(c);
   const values: CategoryFormValues = { key: formText(form?.key).trim(), kind: formText(form?.kind) };
   const input = { key: values.key, kind: values.kind || 'opt_in', translations: textsOf(form, values, () => false) };

@@ -10,7 +10,7 @@ import { adminSiteMessages } from '../../i18n/admin-site.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { SETTINGS_FIELDS, SettingsPage, type SettingsField, type SettingsValues } from '../../../views/admin/settings-page.tsx';
 import { formText, notFoundPage, page, readForm } from '../render.tsx';
-import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
+import { copy, mayChange, redirect, siteFor, siteToChange } from './shared.ts';
 
 export const settingsPages = new Hono<AppEnv>();
 
@@ -66,9 +66,8 @@ settingsPages.get('/', async (c) => {
 });
 
 settingsPages.post('/', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const form = await readForm(c);
   const values = Object.fromEntries(SETTINGS_FIELDS.map((name) => [name, formText(form?.[name])])) as SettingsValues;
   // Origins one per line: the lines kept remember where they were, for the error's line number.
@@ -122,9 +121,8 @@ async function wordProblems(c: AppContext, site: SiteRow, problems: FieldProblem
 }
 
 settingsPages.post('/logo', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const form = await readForm(c);
   const file = [form?.logo].flat()[0];
   const s = adminSiteMessages(copy(c).lang).settings;
@@ -138,9 +136,8 @@ settingsPages.post('/logo', async (c) => {
 });
 
 settingsPages.post('/logo/delete', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   await removeLogo(c.var.deps, site.id);
   return redirect(c, `/admin/sites/${site.id}/settings?lang=${copy(c).lang}&done=no-logo#logo`);
 });

@@ -6,7 +6,7 @@ import { findSite } from '../../db/sites.ts';
 import { recordAudit } from '../../domain/audit.ts';
 import { adminMessages } from '../../i18n/admin.ts';
 import { messages } from '../../i18n/index.ts';
-import { basePath, errorPage, languageLinks, requestLocale } from '../render.tsx';
+import { basePath, errorPage, languageLinks, notFoundPage, requestLocale } from '../render.tsx';
 
 export function copy(c: AppContext) {
   const lang = requestLocale(c, 'en');
@@ -26,6 +26,14 @@ export async function siteFor(c: AppContext): Promise<SiteRow | null> {
   const id = c.req.param('site') ?? '';
   if (operator.site_id !== null && operator.site_id !== id) return null;
   return (await findSite(c.var.deps.db, id)) ?? null;
+}
+
+/** The site of the path, for a change: the site, or the answer (404 as siteFor; 403 for a viewer). */
+export async function siteToChange(c: AppContext): Promise<SiteRow | Response> {
+  const site = await siteFor(c);
+  if (!site) return notFoundPage(c);
+  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  return site;
 }
 
 /** Viewers read; editors and owners may change. */
