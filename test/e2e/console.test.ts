@@ -129,6 +129,7 @@ describe.skipIf(noBrowser)('the console in Chromium', () => {
     await axeBothLanguages('/admin/sites/demo/categories');
     await axeBothLanguages('/admin/sites/demo/categories/events');
     await axeBothLanguages('/admin/sites/demo/settings');
+    await axeBothLanguages('/admin/new-site');
   }, 60_000);
 
   it('erases a contact by keyboard, after a page that says what is kept', async () => {

@@ -180,3 +180,58 @@ describe('site settings in the console', () => {
     expect((await apiSite()).name).toBe('Demo Shop');
   });
 });
+
+describe('a new site in the console', () => {
+  const NEW_SITE = {
+    id: 'tea',
+    name: 'Tea House',
+    legalName: 'Tea House K.K.',
+    postalAddress: '1 Gion, Kyoto',
+    inquiryContact: 'hello@tea.example',
+    senderAddress: '',
+    privacyPolicyUrl: 'https://tea.example/privacy',
+    privacyPolicyVersion: '1',
+    defaultLocale: 'ja',
+    timeZone: 'Asia/Tokyo',
+    allowedOrigins: 'https://tea.example',
+    accentColor: '',
+  };
+  const create = (cookie: string, fields: Record<string, string>) =>
+    t.request('/admin/new-site?lang=ja', withCookie(cookie, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+
+  it('an owner adds one, with the rules of POST /api/v1/sites, and goes on to its categories', async () => {
+    const { cookie } = await signedInOperator(t, 'owner@shop.example', 'owner');
+    expect(await (await t.request('/admin', withCookie(cookie))).text()).toContain('href="/admin/new-site?lang=en"');
+    const form = await (await t.request('/admin/new-site?lang=ja', withCookie(cookie))).text();
+    expect(form).toContain('サイト ID');
+    expect(form).not.toContain('ロゴ');
+
+    const bad = await create(cookie, { ...NEW_SITE, id: 'Tea House', timeZone: '' });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('a-z、0-9、「-」を 1〜50 文字で入力してください。');
+    expect(badHtml).toContain('IANA タイムゾーン');
+    expect(badHtml).toContain('value="Tea House K.K."');
+    expect((await t.request('/api/v1/sites/tea', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(404);
+
+    const made = await create(cookie, NEW_SITE);
+    expect(made.status).toBe(303);
+    expect(made.headers.get('Location')).toBe('/admin/sites/tea/categories?lang=ja&done=created');
+    expect(await (await t.request(made.headers.get('Location')!, withCookie(cookie))).text()).toContain('サイトを作成しました。');
+    const site = (await (await t.request('/api/v1/sites/tea', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json()).site;
+    expect(site).toMatchObject({ name: 'Tea House', defaultLocale: 'ja', allowedOrigins: ['https://tea.example'], senderAddress: null, accentColor: null, categories: [] });
+    expect((await t.request('/s/tea')).status).toBe(200);
+
+    const again = await create(cookie, { ...NEW_SITE, name: 'Other' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('この ID のサイトはすでにあります。');
+  });
+
+  it('is for owners only: an editor of every site is refused and nothing is made', async () => {
+    const { cookie } = await signedInOperator(t, 'editor@shop.example', 'editor');
+    expect(await (await t.request('/admin', withCookie(cookie))).text()).not.toContain('new-site');
+    expect((await t.request('/admin/new-site', withCookie(cookie))).status).toBe(403);
+    expect((await create(cookie, NEW_SITE)).status).toBe(403);
+    expect((await t.request('/api/v1/sites/tea', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).status).toBe(404);
+  });
+});

@@ -10,9 +10,11 @@ export interface HomePageProps {
   languageLabel: string;
   email: string;
   role: string;
-  /** Owners manage the API keys. */
+  /** Owners add sites and manage the API keys and operators. */
   owner: boolean;
   sites: { id: string; name: string }[];
+  /** The new-site page's link, from src/i18n/admin-site.ts. */
+  newSiteLink: string;
 }
 
 export function HomePage(props: HomePageProps) {
@@ -34,6 +36,7 @@ export function HomePage(props: HomePageProps) {
       )}
       {props.owner ? (
         <p>
+          <a href={useHref(`/admin/new-site?lang=${props.lang}`)}>{props.newSiteLink}</a> ·{' '}
           <a href={useHref(`/admin/keys?lang=${props.lang}`)}>{props.t.keys.link}</a> ·{' '}
           <a href={useHref(`/admin/audit?lang=${props.lang}`)}>{props.t.audit.link}</a> ·{' '}
           <a href={useHref(`/admin/operators?lang=${props.lang}`)}>{props.t.operators.link}</a>

@@ -33,13 +33,16 @@ export interface SettingsPageProps extends SiteFormFrame {
   logoPath: string | null;
   /** The colour the preview button shows: the one typed when it is valid, else the current. */
   previewAccent: string;
+  /** A new site: its id is asked for, and the logo comes later, on its settings page. */
+  creating?: { id: string; error: string | undefined };
 }
 
 const MAX: Partial<Record<SettingsField, number>> = { ...SITE_TEXT_LIMITS, accentColor: 7 };
 
 export function SettingsPage(props: SettingsPageProps) {
   const s = props.s.settings;
-  const base = `/admin/sites/${props.site.id}/settings`;
+  const base = props.creating ? '/admin/new-site' : `/admin/sites/${props.site.id}/settings`;
+  const title = props.creating ? s.newTitle : s.title;
   const readOnly = !props.mayChange;
   const field = (name: SettingsField, extra: { inputmode?: 'url' | 'email'; required?: boolean; multiline?: boolean; placeholder?: string; list?: string } = {}) => {
     const [label, hint] = s.fields[name] ?? [name, ''];
@@ -59,17 +62,20 @@ export function SettingsPage(props: SettingsPageProps) {
       />
     );
   };
-  const hasErrors = SETTINGS_FIELDS.some((name) => props.errors[name]);
+  const hasErrors = SETTINGS_FIELDS.some((name) => props.errors[name]) || Boolean(props.creating?.error);
   const [localeLabel, localeHint] = s.fields.defaultLocale!;
   return (
-    <Layout lang={props.lang} title={`${s.title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
-      <BackLink path={`/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />
-      <h1>{s.title}</h1>
-      <p>{s.intro}</p>
+    <Layout lang={props.lang} title={`${title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
+      <BackLink path={props.creating ? `/admin?lang=${props.lang}` : `/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />
+      <h1>{title}</h1>
+      <p>{props.creating ? s.newIntro : s.intro}</p>
       {readOnly ? <p class="hint">{s.readOnly}</p> : null}
       <Notice text={props.notice} />
       <Alert text={hasErrors ? s.problems : null} />
       <form method="post" action={useHref(`${base}?lang=${props.lang}`)} novalidate>
+        {props.creating ? (
+          <Field id="id" label={s.id[0]} hint={s.id[1]} error={props.creating.error} value={props.creating.id} maxlength={50} required />
+        ) : null}
         <fieldset>
           <legend>{s.identity}</legend>
           {field('name', { required: true })}
@@ -119,8 +125,18 @@ export function SettingsPage(props: SettingsPageProps) {
             </text>
           </svg>
         </fieldset>
-        {props.mayChange ? <button type="submit">{s.save}</button> : null}
+        {props.mayChange ? <button type="submit">{props.creating ? s.create : s.save}</button> : null}
       </form>
+      {props.creating ? null : <LogoPart {...props} base={base} />}
+    </Layout>
+  );
+}
+
+function LogoPart(props: SettingsPageProps & { base: string }) {
+  const s = props.s.settings;
+  const { base } = props;
+  return (
+    <>
       <h2 id="logo">{s.logo}</h2>
       <p class="hint">{s.logoHint}</p>
       {props.logoPath ? (
@@ -156,6 +172,6 @@ export function SettingsPage(props: SettingsPageProps) {
           ) : null}
         </>
       ) : null}
-    </Layout>
+    </>
   );
 }

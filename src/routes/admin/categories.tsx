@@ -69,6 +69,7 @@ categoryPages.get('/', async (c) => {
 async function noticeOf(c: AppContext, site: SiteRow): Promise<string | null> {
   const done = c.req.query('done');
   const key = c.req.query('key');
+  if (done === 'created') return adminSiteMessages(copy(c).lang).settings.created;
   if (!done || !key) return null;
   const category = (await categoriesOf(c.var.deps.db, site.id, key))[0];
   if (!category) return null;

@@ -23,7 +23,7 @@ import { importPages } from './imports.tsx';
 import { keyPages } from './keys.tsx';
 import { operatorPages } from './operators.tsx';
 import { webhookPages } from './webhooks.tsx';
-import { settingsPages } from './settings.tsx';
+import { newSitePages, settingsPages } from './settings.tsx';
 import { categoryPages } from './categories.tsx';
 import { copy, redirect, siteFor } from './shared.ts';
 
@@ -122,7 +122,7 @@ adminRoutes.get('/', async (c) => {
   const operator = c.var.operator;
   const sites = await visibleSites(c, operator);
   const email = await c.var.deps.cipher.decrypt(operator.email);
-  return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} owner={operator.role === 'owner'} sites={sites} />);
+  return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} owner={operator.role === 'owner'} sites={sites} newSiteLink={adminSiteMessages(copied.lang).settings.newLink} />);
 });
 
 /** The sites an operator may see: every site, or the one they work on. */
@@ -136,6 +136,7 @@ adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
 adminRoutes.route('/sites/:site/webhooks', webhookPages);
 adminRoutes.route('/sites/:site/settings', settingsPages);
+adminRoutes.route('/new-site', newSitePages);
 adminRoutes.route('/sites/:site/categories', categoryPages);
 adminRoutes.route('/sites/:site/imports', importPages);
 adminRoutes.route('/keys', keyPages);

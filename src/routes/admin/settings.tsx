@@ -3,18 +3,18 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { SiteRow } from '../../db/schema.ts';
-import { categoriesOf, siteView, updateSite, type SiteView } from '../../domain/site-admin.ts';
+import { categoriesOf, createSite, siteView, updateSite, type SiteOutcome, type SiteView } from '../../domain/site-admin.ts';
 import { contrastRatio, DEFAULT_ACCENT, isAccentColor, meetsContrast, removeLogo, setLogo, type LogoProblem } from '../../domain/site-branding.ts';
-import { checkFields, SITE_TEXT_LIMITS, UpdateSiteFields, type FieldProblem } from '../../domain/site-fields.ts';
+import { checkFields, CreateSiteFields, SITE_TEXT_LIMITS, UpdateSiteFields, type FieldProblem } from '../../domain/site-fields.ts';
 import { adminSiteMessages } from '../../i18n/admin-site.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { SETTINGS_FIELDS, SettingsPage, type SettingsField, type SettingsValues } from '../../../views/admin/settings-page.tsx';
-import { formText, notFoundPage, page, readForm } from '../render.tsx';
+import { errorPage, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { copy, mayChange, redirect, siteFor, siteToChange } from './shared.ts';
 
 export const settingsPages = new Hono<AppEnv>();
 
-type Errors = Partial<Record<SettingsField | 'logo', string>>;
+type Errors = Partial<Record<SettingsField | 'logo' | 'id', string>>;
 
 function valuesOf(view: SiteView): SettingsValues {
   return {
@@ -68,6 +68,17 @@ settingsPages.get('/', async (c) => {
 settingsPages.post('/', async (c) => {
   const site = await siteToChange(c);
   if (site instanceof Response) return site;
+  const typed = await typedSettings(c);
+  const checked = checkFields(UpdateSiteFields, typed.input);
+  const outcome: SiteOutcome<SiteView> = checked.ok ? await updateSite(c.var.deps, site.id, checked.value) : { kind: 'invalid', problems: checked.problems };
+  if (outcome.kind === 'done') return redirect(c, `/admin/sites/${site.id}/settings?lang=${copy(c).lang}&done=saved`);
+  if (outcome.kind === 'not_found') return notFoundPage(c);
+  const errors = await wordProblems(c, site.id, outcome.problems, typed);
+  return settingsAnswer(c, site, 400, { values: typed.values, errors });
+});
+
+/** The settings form as typed, and as the site fields' rules read it. */
+async function typedSettings(c: AppContext) {
   const form = await readForm(c);
   const values = Object.fromEntries(SETTINGS_FIELDS.map((name) => [name, formText(form?.[name])])) as SettingsValues;
   // Origins one per line: the lines kept remember where they were, for the error's line number.
@@ -78,36 +89,35 @@ settingsPages.post('/', async (c) => {
     accentColor: values.accentColor.trim() === '' ? null : values.accentColor.trim(),
     allowedOrigins: originLines.map((entry) => entry.origin),
   };
-  const checked = checkFields(UpdateSiteFields, input);
-  const problems = checked.ok ? null : checked.problems;
-  const outcome = checked.ok ? await updateSite(c.var.deps, site.id, checked.value) : null;
-  if (outcome?.kind === 'done') return redirect(c, `/admin/sites/${site.id}/settings?lang=${copy(c).lang}&done=saved`);
-  if (outcome?.kind === 'not_found') return notFoundPage(c);
-  const found = problems ?? (outcome?.kind === 'invalid' || outcome?.kind === 'conflict' ? outcome.problems : []);
-  const errors = await wordProblems(c, site, found, input.accentColor, originLines, values.defaultLocale);
-  return settingsAnswer(c, site, 400, { values, errors });
-});
+  return { values, input, originLines, id: formText(form?.id).trim() };
+}
 
 /** The rules' verdicts in the page's language, one per field. */
-async function wordProblems(c: AppContext, site: SiteRow, problems: FieldProblem[], accent: string | null, originLines: { line: number }[], locale: string): Promise<Errors> {
-  const e = adminSiteMessages(copy(c).lang).settings.errors;
+async function wordProblems(c: AppContext, siteId: string, problems: readonly FieldProblem[], typed: Awaited<ReturnType<typeof typedSettings>>): Promise<Errors> {
+  const accent = typed.input.accentColor;
+  const locale = typed.values.defaultLocale;
+  const s = adminSiteMessages(copy(c).lang).settings;
+  const e = s.errors;
   const errors: Errors = {};
   for (const problem of problems) {
-    const [field, index] = problem.path.split('.') as [SettingsField, string | undefined];
+    const [field, index] = problem.path.split('.') as [SettingsField | 'id', string | undefined];
     if (errors[field]) continue;
     switch (field) {
       case 'allowedOrigins':
-        errors.allowedOrigins = index === undefined ? e.tooManyOrigins : e.allowedOrigins(originLines[Number(index)]?.line ?? 1);
+        errors.allowedOrigins = index === undefined ? e.tooManyOrigins : e.allowedOrigins(typed.originLines[Number(index)]?.line ?? 1);
         break;
       case 'accentColor':
         errors.accentColor = accent && isAccentColor(accent) && !meetsContrast(accent) ? e.accentContrast(contrastRatio(accent, '#ffffff').toFixed(2)) : e.accentFormat;
         break;
       case 'defaultLocale': {
         // Which categories lack a text in it, for the operator to fix first.
-        const untranslated = (await categoriesOf(c.var.deps.db, site.id)).filter((cat) => !cat.archived && !cat.translations[locale as Locale]);
+        const untranslated = (await categoriesOf(c.var.deps.db, siteId)).filter((cat) => !cat.archived && !cat.translations[locale as Locale]);
         errors.defaultLocale = e.untranslated(adminSiteMessages(copy(c).lang).languageNames[locale] ?? locale, untranslated.map((cat) => cat.key).join(', '));
         break;
       }
+      case 'id':
+        errors.id = problem.message === 'Taken.' ? s.idTaken : s.idError;
+        break;
       case 'senderAddress':
       case 'privacyPolicyUrl':
       case 'timeZone':
@@ -140,4 +150,52 @@ settingsPages.post('/logo/delete', async (c) => {
   if (site instanceof Response) return site;
   await removeLogo(c.var.deps, site.id);
   return redirect(c, `/admin/sites/${site.id}/settings?lang=${copy(c).lang}&done=no-logo#logo`);
+});
+
+// --- A new site, for owners: the same form, its id first, and createSite as POST /api/v1/sites.
+
+export const newSitePages = new Hono<AppEnv>();
+
+newSitePages.use('*', async (c, next) => {
+  const words = adminSiteMessages(copy(c).lang).settings;
+  if (c.var.operator.role !== 'owner') return errorPage(c, 403, () => [words.ownersOnly, words.ownersOnly]);
+  return next();
+});
+
+function newSiteAnswer(c: AppContext, status: 200 | 400 | 409, values: SettingsValues, id: string, errors: Errors = {}) {
+  const copied = copy(c);
+  const s = adminSiteMessages(copied.lang);
+  const typed = values.accentColor.trim();
+  return page(
+    c,
+    status,
+    <SettingsPage
+      {...copied}
+      s={s}
+      site={{ id, name: copied.t.site.back }}
+      values={values}
+      errors={errors}
+      mayChange
+      notice={null}
+      languageNames={s.languageNames}
+      logoPath={null}
+      previewAccent={isAccentColor(typed) ? typed : DEFAULT_ACCENT}
+      creating={{ id, error: errors.id }}
+    />,
+  );
+}
+
+newSitePages.get('/', (c) => {
+  const blank = Object.fromEntries(SETTINGS_FIELDS.map((name) => [name, ''])) as SettingsValues;
+  return newSiteAnswer(c, 200, { ...blank, defaultLocale: copy(c).lang }, '');
+});
+
+newSitePages.post('/', async (c) => {
+  const typed = await typedSettings(c);
+  const checked = checkFields(CreateSiteFields, { ...typed.input, id: typed.id });
+  const outcome: SiteOutcome<SiteView> = checked.ok ? await createSite(c.var.deps, checked.value) : { kind: 'invalid', problems: checked.problems };
+  if (outcome.kind === 'done') return redirect(c, `/admin/sites/${outcome.value.id}/categories?lang=${copy(c).lang}&done=created`);
+  if (outcome.kind === 'not_found') return notFoundPage(c);
+  const errors = await wordProblems(c, typed.id, outcome.problems, typed);
+  return newSiteAnswer(c, outcome.kind === 'conflict' ? 409 : 400, typed.values, typed.id, errors);
 });
