@@ -60,7 +60,10 @@ describe('encryption at rest', () => {
     const other = createFieldCipher([key('e1', 8)]);
     const sealed = await cipher.encrypt('a@example.com');
     await expect(other.decrypt(sealed)).rejects.toThrow();
-    const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    // Another character in place of the second-to-last (never the same one: that would change nothing).
+    const replaced = sealed.at(-2)!;
+    const flipped = sealed.slice(0, -2) + (replaced === 'A' ? 'B' : 'A') + sealed.slice(-1);
+    expect(flipped).not.toBe(sealed);
     await expect(cipher.decrypt(flipped)).rejects.toThrow();
     expect(await cipher.encrypt('same')).not.toBe(await cipher.encrypt('same')); // fresh IV each time
   });
