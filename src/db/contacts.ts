@@ -37,5 +37,7 @@ export function newContactRow(fields: Pick<ContactRow, 'id' | 'site_id' | 'email
     erasure_id: null,
     last_sent_at: null,
     evidence_purged_at: null,
+    phone: null,
+    phone_hash: null,
   };
 }

@@ -3,9 +3,10 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export type ConsentStatus = 'pending' | 'granted' | 'withdrawn';
-export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn' | 'erased';
+/** resubscribed: START gave back what STOP withdrew; replied: an inbound SMS that changed no consent (migration 0024). */
+export type ConsentAction = 'requested' | 'confirmed' | 'granted' | 'withdrawn' | 'erased' | 'resubscribed' | 'replied';
 export type CategoryKind = 'opt_in' | 'exempt';
-export type Channel = 'email';
+export type Channel = 'email' | 'sms';
 export type ConsentBasis = 'express' | 'implied_purchase' | 'implied_inquiry' | 'business_card' | 'existing_customer';
 export type TermsChange = 'minor' | 'material';
 
@@ -27,6 +28,35 @@ export interface SitesTable {
   accent_color: string | null;
   /** Names the logo in site_logos in URLs; NULL: no logo (migration 0023). */
   logo_version: string | null;
+  /** ISO 3166 alpha-2 of numbers typed without a country code; NULL: such numbers are refused (migration 0024). */
+  default_country: string | null;
+  /** 1: the SMS boxes say "Msg & data rates may apply" (migration 0024). */
+  sms_rates_notice: Generated<number>;
+}
+
+export interface SmsCodesTable {
+  id: string;
+  site_id: string;
+  contact_id: string;
+  number_hash: string;
+  /** Keyed hash of the 6 digits: the code itself is never stored. */
+  code_hash: string;
+  /** JSON array of the category keys it confirms. */
+  categories: string;
+  attempts: Generated<number>;
+  created_at: string;
+  expires_at: string;
+  spent_at: string | null;
+}
+
+export interface OptOutCodesTable {
+  code: string;
+  site_id: string;
+  contact_id: string;
+  channel: 'sms';
+  /** A category key, or '*' for every category. */
+  scope: string;
+  created_at: string;
 }
 
 export interface SiteLogosTable {
@@ -46,6 +76,8 @@ export interface CategoriesTable {
   created_at: string;
   /** Hidden from the signup and preference pages since then; NULL while in use (migration 0008). */
   archived_at: Generated<string | null>;
+  /** JSON array of the channels it is offered on (migration 0024). */
+  channels: Generated<string>;
 }
 
 export interface CategoryTranslationsTable {
@@ -75,6 +107,10 @@ export interface ContactsTable {
   last_sent_at: Generated<string | null>;
   /** When an erased contact's held evidence was removed at the end of its hold (migration 0013). */
   evidence_purged_at: Generated<string | null>;
+  /** E.164, encrypted; NULL: no number (migration 0024). */
+  phone: Generated<string | null>;
+  /** Keyed hash of the number (sms/phone.ts), unique per site; NULL: no number. */
+  phone_hash: Generated<string | null>;
 }
 
 export interface ConsentTextsTable {
@@ -239,6 +275,44 @@ export interface DevMailboxTable {
   created_at: string;
 }
 
+/** Every SMS, queued in the batch that causes it and sent later (migration 0025). */
+export interface SmsOutboxTable {
+  /** Our message id. */
+  id: string;
+  site_id: string | null;
+  contact_id: string | null;
+  kind: string;
+  /** E.164, encrypted; '' once the recipient is erased. */
+  to_number: string;
+  /** Keyed hash of the number: the per-number limits count by it. */
+  number_hash: string;
+  body: string;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** Not sent after this; NULL: no end. */
+  expires_at: string | null;
+  /** Since when an attempt may have reached the provider with no answer we saw; NULL: none did. */
+  in_doubt_since: string | null;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** What the dev outbox "sent" (a local trial without Twilio). */
+export interface DevSmsTable {
+  id: string;
+  from_number: string;
+  /** Encrypted. */
+  to_number: string;
+  body: string;
+  created_at: string;
+}
+
+export type SmsOutboxRow = Selectable<SmsOutboxTable>;
+export type DevSmsRow = Selectable<DevSmsTable>;
+
 /** How the API answered a request, for the audit log (migration 0012; older rows: allowed). */
 export type AuditOutcome = 'allowed' | 'no_key' | 'wrong_key' | 'other_site' | 'throttled';
 
@@ -357,6 +431,8 @@ export interface SiteIdentityHistoryTable {
 export interface Database {
   sites: SitesTable;
   site_logos: SiteLogosTable;
+  sms_codes: SmsCodesTable;
+  opt_out_codes: OptOutCodesTable;
   categories: CategoriesTable;
   category_translations: CategoryTranslationsTable;
   contacts: ContactsTable;
@@ -368,6 +444,8 @@ export interface Database {
   confirmations: ConfirmationsTable;
   outbox: OutboxTable;
   dev_mailbox: DevMailboxTable;
+  sms_outbox: SmsOutboxTable;
+  dev_sms: DevSmsTable;
   audit_log: AuditLogTable;
   audit_contacts: AuditContactsTable;
   audit_clients: AuditClientsTable;

@@ -10,7 +10,7 @@ import { listConsentTextsOfContact, sealsOfContact } from '../db/contact-record.
 import { listEventsWithText, readableEvent } from '../db/events.ts';
 import { identityHistory, type SenderIdentity } from '../db/site-identity.ts';
 import { listFormsOfContact, readableForm } from '../db/forms.ts';
-import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import type { Channel, ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { evidenceHold, type EvidenceHold } from './evidence-hold.ts';
 import { canonicalEvent, GENESIS, ledgerHead } from './ledger-seal.ts';
@@ -40,7 +40,7 @@ export interface ContactRecord {
   };
   /** Set when the contact was erased after being mailed: its evidence is kept until then, and why. */
   hold: EvidenceHold | null;
-  consents: { category: string; channel: 'email'; status: ConsentStatus; updatedAt: string; lastSentAt: string | null }[];
+  consents: { category: string; channel: Channel; status: ConsentStatus; updatedAt: string; lastSentAt: string | null }[];
   /** The campaigns the sender recorded as sent to the contact, oldest first. */
   sends: { campaign: string; category: string; channel: string; sentAt: string }[];
   /** The emails this service sent the contact itself (confirmations, welcome, links). */
@@ -48,7 +48,7 @@ export interface ContactRecord {
   events: {
     id: number;
     category: string;
-    channel: 'email';
+    channel: Channel;
     action: ConsentAction;
     method: string;
     occurredAt: string;

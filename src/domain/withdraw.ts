@@ -50,12 +50,14 @@ export async function withdraw(
   return written.map((row) => row.id);
 }
 
-const STATUS_AFTER: Record<ConsentAction, ConsentStatus> = {
+/** The status each action leaves (a reply that changed nothing leaves none: it is skipped). */
+const STATUS_AFTER: Record<Exclude<ConsentAction, 'replied'>, ConsentStatus> = {
   requested: 'pending',
   confirmed: 'granted',
   granted: 'granted',
   withdrawn: 'withdrawn',
   erased: 'withdrawn',
+  resubscribed: 'granted',
 };
 
 /** Only what a person did on the unsubscribe page; a mailbox provider's one-click has no undo. */
@@ -102,10 +104,11 @@ export async function undoWithdrawals(
       .where('category_key', '=', withdrawal.category_key)
       .where('channel', '=', withdrawal.channel)
       .where('id', '<', withdrawal.id)
+      .where('action', '!=', 'replied')
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const status = before ? STATUS_AFTER[before.action] : 'withdrawn';
+    const status = before ? STATUS_AFTER[before.action as Exclude<ConsentAction, 'replied'>] : 'withdrawn';
     if (!before || status === 'withdrawn') continue;
     const stillLatest = sql<boolean>`(SELECT max(id) FROM consent_events WHERE contact_id = ${contactId}
       AND category_key = ${withdrawal.category_key} AND channel = ${withdrawal.channel}) = ${withdrawal.id}`;

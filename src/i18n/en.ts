@@ -155,6 +155,8 @@ export const en = {
       granted: (category: string) => `You agreed to receive ${category}`,
       withdrawn: (category: string) => `You stopped ${category}`,
       erased: (category: string) => `Your personal data was erased and ${category} stopped`,
+      resubscribed: (category: string) => `You started ${category} again`,
+      replied: (category: string) => `You replied by SMS about ${category}`,
     },
     method: {
       signup_form: 'on the signup form',
@@ -237,6 +239,10 @@ export const en = {
     to: 'To',
     at: 'Sent',
     viewHtml: 'View as HTML',
+    smsTitle: 'Text messages',
+    smsIntro: 'SMS the server "sent" without Twilio (TWILIO_ACCOUNT_SID is unset), to the number in each heading. Newest first.',
+    smsEmpty: 'No text messages yet. Sign up with a mobile number and the verification code appears here.',
+    from: 'From',
   },
   proof: {
     lastSentAt: 'Last sent',

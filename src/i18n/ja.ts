@@ -152,6 +152,8 @@ export const ja: Messages = {
       granted: (category) => `「${category}」の受信に同意しました`,
       withdrawn: (category) => `「${category}」の配信を停止しました`,
       erased: (category) => `個人データを消去し、「${category}」の配信を停止しました`,
+      resubscribed: (category) => `「${category}」の配信を再開しました`,
+      replied: (category) => `「${category}」についてSMSで返信しました`,
     },
     method: {
       signup_form: '登録フォームで',
@@ -234,6 +236,10 @@ export const ja: Messages = {
     to: '宛先',
     at: '送信日時',
     viewHtml: 'HTML で表示',
+    smsTitle: 'SMS',
+    smsIntro: 'Twilio なしで「送信」された SMS です（TWILIO_ACCOUNT_SID 未設定）。見出しは宛先の電話番号。新しい順。',
+    smsEmpty: 'まだ SMS はありません。携帯電話番号で登録すると、確認コードがここに表示されます。',
+    from: '送信元',
   },
   proof: {
     lastSentAt: '最終配信',

@@ -2,21 +2,23 @@
 // as the change it reports, and only when that change really happened (the same status guard).
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import { changedBy } from '../db/ledger.ts';
-import type { ConsentAction, Database } from '../db/schema.ts';
+import type { Channel, ConsentAction, Database } from '../db/schema.ts';
 
 export const WEBHOOK_EVENTS = ['consent.requested', 'consent.confirmed', 'consent.granted', 'consent.withdrawn', 'contact.erased'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** The webhook event of a ledger action; erasure is reported once per contact, not per category. */
 export function consentEventType(action: ConsentAction): WebhookEvent | null {
-  return action === 'erased' ? null : `consent.${action}`;
+  // START after STOP grants again; a reply that changed nothing is no consent event.
+  if (action === 'resubscribed') return 'consent.granted';
+  return action === 'erased' || action === 'replied' ? null : `consent.${action}`;
 }
 
 export interface WebhookData {
   site: string;
   contactId: string;
   category: string | null;
-  channel: 'email' | null;
+  channel: Channel | null;
   action: ConsentAction;
   method: string;
   occurredAt: string;

@@ -13,6 +13,8 @@ export const ContactParam = SiteParam.extend({
 
 export const EmailField = z.string().trim().min(1).max(MAX_EMAIL_LENGTH).openapi({ example: 'alice@example.com' });
 
+export const ChannelSchema = z.enum(['email', 'sms']);
+
 export const ConsentStatusSchema = z.enum(['pending', 'granted', 'withdrawn']);
 
 /** Why an address may not be mailed for a category now. */
@@ -24,7 +26,7 @@ export const ContactSchema = z
     email: z.string(),
     locale: z.string(),
     consents: z.array(
-      z.object({ category: z.string(), channel: z.literal('email'), status: ConsentStatusSchema, updatedAt: z.string() }),
+      z.object({ category: z.string(), channel: ChannelSchema, status: ConsentStatusSchema, updatedAt: z.string() }),
     ),
   })
   .openapi('Contact');
@@ -42,7 +44,7 @@ export const EventSchema = z
   .object({
     id: z.number().int(),
     category: z.string(),
-    channel: z.literal('email'),
+    channel: ChannelSchema,
     action: z.enum(['requested', 'confirmed', 'granted', 'withdrawn', 'erased']),
     method: z.string(),
     occurredAt: z.string().openapi({ example: '2026-11-01T09:00:00.000Z' }),
