@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CategoryKind, Database, SiteRow } from './schema.ts';
+import type { CategoryKind, Channel, Database, SiteRow } from './schema.ts';
 
 export interface LocalisedCategory {
   key: string;
@@ -10,6 +10,8 @@ export interface LocalisedCategory {
   frequency: string;
   /** Archived: no longer offered on the signup and preference pages, still named in history. */
   archived: boolean;
+  /** What it is offered on: email, SMS or both. */
+  channels: Channel[];
 }
 
 export function findSite(db: Kysely<Database>, siteId: string): Promise<SiteRow | undefined> {
@@ -36,7 +38,7 @@ export async function listCategories(
     .innerJoin('category_translations as t', (join) =>
       join.onRef('t.site_id', '=', 'c.site_id').onRef('t.category_key', '=', 'c.key'),
     )
-    .select(['c.key', 'c.kind', 'c.position', 'c.archived_at', 't.locale', 't.name', 't.description', 't.purpose', 't.frequency'])
+    .select(['c.key', 'c.kind', 'c.position', 'c.archived_at', 'c.channels', 't.locale', 't.name', 't.description', 't.purpose', 't.frequency'])
     .where('c.site_id', '=', site.id)
     .orderBy('c.position')
     .orderBy('c.key')
@@ -47,7 +49,7 @@ export async function listCategories(
     const current = best.get(row.key);
     if (!current || rank(row.locale) < rank(current.locale)) best.set(row.key, row);
   }
-  return [...best.values()].map(({ key, kind, name, description, purpose, frequency, archived_at }) => ({
+  return [...best.values()].map(({ key, kind, name, description, purpose, frequency, archived_at, channels }) => ({
     key,
     kind,
     name,
@@ -55,7 +57,19 @@ export async function listCategories(
     purpose,
     frequency,
     archived: archived_at !== null,
+    channels: channelsOf(channels),
   }));
+}
+
+/** A category's channels column, read: a JSON array of known channels (email when unreadable). */
+export function channelsOf(column: string): Channel[] {
+  try {
+    const parsed: unknown = JSON.parse(column);
+    const known = Array.isArray(parsed) ? parsed.filter((c): c is Channel => c === 'email' || c === 'sms') : [];
+    return known.length > 0 ? known : ['email'];
+  } catch {
+    return ['email'];
+  }
 }
 
 /** The categories a form offers: those not archived. */

@@ -6,9 +6,9 @@
 // that need the database.
 import type { Kysely } from 'kysely';
 import { lastMaterialChanges, recordTermsChangeQuery } from '../db/category-terms.ts';
-import type { CategoryKind, Database, SiteRow } from '../db/schema.ts';
+import type { CategoryKind, Channel, Database, SiteRow } from '../db/schema.ts';
 import { recordIdentityChangeQuery } from '../db/site-identity.ts';
-import { findSite } from '../db/sites.ts';
+import { channelsOf, findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
 import { LOCALES, type Locale } from '../i18n/index.ts';
 import { brandPaths } from './site-branding.ts';
@@ -31,6 +31,7 @@ export interface CategoryView {
   translations: Partial<Record<Locale, CategoryTextValues>>;
   /** When its purpose or frequency last changed materially: consents granted before need granting again. */
   materialChangeAt: string | null;
+  channels: Channel[];
 }
 
 export interface SiteView {
@@ -46,6 +47,8 @@ export interface SiteView {
   timeZone: string;
   allowedOrigins: string[];
   accentColor: string | null;
+  defaultCountry: string | null;
+  smsRatesNotice: boolean;
   /** Root-relative, under BASE_URL's path. */
   logoPath: string | null;
   createdAt: string;
@@ -86,6 +89,7 @@ export async function categoriesOf(db: Kysely<Database>, siteId: string, key?: s
       archivedAt: row.archived_at,
       translations: own,
       materialChangeAt: materialChanges.get(row.key) ?? null,
+      channels: channelsOf(row.channels),
     };
   });
 }
@@ -104,6 +108,8 @@ export async function siteView(db: Kysely<Database>, site: SiteRow): Promise<Sit
     timeZone: site.time_zone,
     allowedOrigins: JSON.parse(site.allowed_origins) as string[],
     accentColor: site.accent_color,
+    defaultCountry: site.default_country,
+    smsRatesNotice: site.sms_rates_notice === 1,
     logoPath: brandPaths(site).logo,
     createdAt: site.created_at,
     categories: await categoriesOf(db, site.id),
@@ -133,6 +139,8 @@ export async function createSite(deps: SiteDeps, input: SiteCreation): Promise<S
       time_zone: input.timeZone,
       allowed_origins: JSON.stringify(input.allowedOrigins ?? []),
       accent_color: input.accentColor ?? null,
+      default_country: input.defaultCountry ?? null,
+      sms_rates_notice: input.smsRatesNotice ? 1 : 0,
       created_at: clock.now().toISOString(),
     })
     .onConflict((oc) => oc.column('id').doNothing())
@@ -166,6 +174,8 @@ export async function updateSite(deps: SiteDeps, siteId: string, changes: SiteCh
     time_zone: changes.timeZone,
     allowed_origins: changes.allowedOrigins === undefined ? undefined : JSON.stringify(changes.allowedOrigins),
     accent_color: changes.accentColor,
+    default_country: changes.defaultCountry,
+    sms_rates_notice: changes.smsRatesNotice === undefined ? undefined : changes.smsRatesNotice ? 1 : 0,
   };
   const set = Object.fromEntries(Object.entries(columns).filter(([, value]) => value !== undefined));
   if (Object.keys(set).length > 0) {
@@ -191,7 +201,7 @@ export async function createCategory(deps: SiteDeps, siteId: string, input: Cate
   await atomic([
     db
       .insertInto('categories')
-      .values({ site_id: site.id, key: input.key, kind: input.kind, position: moves.position, created_at: clock.now().toISOString() })
+      .values({ site_id: site.id, key: input.key, kind: input.kind, position: moves.position, channels: JSON.stringify(input.channels ?? ['email']), created_at: clock.now().toISOString() })
       .compile(),
     ...moves.queries,
     ...LOCALES.flatMap((locale) => {
@@ -280,6 +290,9 @@ export async function updateCategory(deps: SiteDeps, siteId: string, key: string
     );
   }
   if (problems.length > 0) return { kind: 'invalid', problems };
+  if (update.channels !== undefined) {
+    queries.push(db.updateTable('categories').set({ channels: JSON.stringify(update.channels) }).where('site_id', '=', site.id).where('key', '=', key).compile());
+  }
   if (update.position !== undefined) {
     const moves = await placeAt(db, site.id, key, update.position);
     queries.push(db.updateTable('categories').set({ position: moves.position }).where('site_id', '=', site.id).where('key', '=', key).compile(), ...moves.queries);

@@ -74,6 +74,12 @@ export const AccentColor = z
   .refine((value) => !isAccentColor(value) || meetsContrast(value), 'Too light: white text on it (and it on white) must have a contrast of at least 4.5:1 (WCAG AA).')
   .transform((value) => value.toLowerCase());
 
+/** ISO 3166-1 alpha-2, as phone numbering knows it (JP, US, GB...). */
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'Must be a two-letter country code such as JP or US.')
+  .transform((value) => value.toUpperCase());
+
 export const SiteFields = z.object({
   name: Text(SITE_TEXT_LIMITS.name),
   legalName: Text(SITE_TEXT_LIMITS.legalName),
@@ -86,6 +92,10 @@ export const SiteFields = z.object({
   timeZone: TimeZone,
   allowedOrigins: z.array(Origin).max(50).optional(),
   accentColor: AccentColor.nullable().optional(),
+  /** For numbers typed without +country code; null: they are refused. */
+  defaultCountry: CountryCode.nullable().optional(),
+  /** The SMS boxes say "Msg & data rates may apply" (US carriers ask for it). */
+  smsRatesNotice: z.boolean().optional(),
 });
 
 export type SiteInput = z.infer<typeof SiteFields>;
@@ -106,6 +116,13 @@ export const CategoryTexts = z.object({ en: CategoryText.optional(), ja: Categor
 export const CategoryTextPatches = z.object({ en: CategoryText.partial().optional(), ja: CategoryText.partial().optional() });
 
 export const CategoryKindField = z.enum(['opt_in', 'exempt']);
+export const ChannelField = z.enum(['email', 'sms']);
+/** The channels a category is offered on: at least one, each once. */
+export const Channels = z
+  .array(ChannelField)
+  .min(1)
+  .max(2)
+  .refine((channels) => new Set(channels).size === channels.length, 'Name each channel once.');
 export const Position = z.number().int().min(0).max(1_000_000);
 export const TermsChange = z.enum(['minor', 'material']);
 
@@ -114,12 +131,15 @@ export const CreateCategoryFields = z.object({
   kind: CategoryKindField,
   translations: CategoryTexts,
   position: Position.optional(),
+  /** Default: email only. */
+  channels: Channels.optional(),
 });
 
 export const UpdateCategoryFields = z.object({
   translations: CategoryTextPatches.optional(),
   position: Position.optional(),
   termsChange: TermsChange.optional(),
+  channels: Channels.optional(),
 });
 
 export type CategoryCreation = z.infer<typeof CreateCategoryFields>;

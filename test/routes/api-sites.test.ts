@@ -51,6 +51,24 @@ describe('sites', () => {
     expect((await cleared.json()).site.accentColor).toBeNull();
   });
 
+  it('takes a default country for phone numbers and the SMS rates notice, and a category offered by SMS', async () => {
+    await api('/sites', 'POST', SHOP);
+    expect((await (await api('/sites/shop')).json()).site).toMatchObject({ defaultCountry: null, smsRatesNotice: false });
+    const patched = await api('/sites/shop', 'PATCH', { defaultCountry: 'jp', smsRatesNotice: true });
+    expect((await patched.json()).site).toMatchObject({ defaultCountry: 'JP', smsRatesNotice: true });
+    const notCountry = await api('/sites/shop', 'PATCH', { defaultCountry: 'Japan' });
+    expect((await notCountry.json()).error.details).toEqual([{ path: 'defaultCountry', message: 'Must be a two-letter country code such as JP or US.' }]);
+
+    const both = await api('/sites/shop/categories', 'POST', { key: 'alerts', kind: 'opt_in', translations: { en: TEXTS }, channels: ['email', 'sms'] });
+    expect((await both.json()).category.channels).toEqual(['email', 'sms']);
+    const twice = await api('/sites/shop/categories', 'POST', { key: 'again', kind: 'opt_in', translations: { en: TEXTS }, channels: ['sms', 'sms'] });
+    expect((await twice.json()).error.details).toEqual([{ path: 'channels', message: 'Name each channel once.' }]);
+    const none = await api('/sites/shop/categories/alerts', 'PATCH', { channels: [] });
+    expect(none.status).toBe(400);
+    const smsOnly = await api('/sites/shop/categories/alerts', 'PATCH', { channels: ['sms'] });
+    expect((await smsOnly.json()).category.channels).toEqual(['sms']);
+  });
+
   it('creates, reads and updates a site', async () => {
     const created = await api('/sites', 'POST', SHOP);
     expect(created.status).toBe(201);
@@ -117,7 +135,7 @@ describe('categories', () => {
   it('adds a category to the signup page, after the others unless placed', async () => {
     const res = await api('/sites/demo/categories', 'POST', { key: 'recipes', kind: 'opt_in', translations: { en: TEXTS } });
     expect(res.status).toBe(201);
-    expect((await res.json()).category).toEqual({ key: 'recipes', kind: 'opt_in', position: 3, archived: false, archivedAt: null, translations: { en: TEXTS }, materialChangeAt: null });
+    expect((await res.json()).category).toEqual({ key: 'recipes', kind: 'opt_in', position: 3, archived: false, archivedAt: null, translations: { en: TEXTS }, materialChangeAt: null, channels: ['email'] });
     const html = await (await t.request('/s/demo')).text();
     expect(checkboxes(html)).toEqual(['newsletter', 'offers', 'recipes']);
     expect(html).toContain('To inspire you.');

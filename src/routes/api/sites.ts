@@ -15,6 +15,8 @@ import {
 import {
   AccentColor,
   CategoryKindField,
+  ChannelField,
+  CountryCode,
   CategoryTexts,
   CreateCategoryFields,
   CreateSiteFields,
@@ -40,6 +42,10 @@ const described = {
   privacyPolicyUrl: HttpsUrl.openapi({ example: 'https://example.com/privacy' }),
   timeZone: TimeZone.openapi({ example: 'Asia/Tokyo' }),
   senderAddress: SenderAddress.nullable().optional().openapi({ description: 'From address for this site; null: MAIL_FROM', example: 'Shop <news@shop.example>' }),
+  defaultCountry: CountryCode.nullable().optional().openapi({
+    description: 'The country (ISO 3166 alpha-2) of phone numbers typed without +country code; null: such numbers are refused',
+    example: 'JP',
+  }),
   accentColor: AccentColor.nullable().optional().openapi({
     description: 'Buttons and links on its pages and emails, #rrggbb; refused unless white text on it has a contrast of at least 4.5:1 (WCAG AA); null: ours',
     example: '#1d4ed8',
@@ -60,6 +66,7 @@ const CategorySchema = z
     materialChangeAt: z.string().nullable().openapi({
       description: 'When its purpose or frequency last changed materially: consents granted before it need granting again',
     }),
+    channels: z.array(ChannelField).openapi({ description: 'What it is offered on: email, sms or both' }),
   })
   .openapi('Category');
 
@@ -77,6 +84,8 @@ const SiteSchema = z
     timeZone: z.string(),
     allowedOrigins: z.array(z.string()),
     accentColor: z.string().nullable(),
+    defaultCountry: z.string().nullable(),
+    smsRatesNotice: z.boolean(),
     logoPath: z.string().nullable().openapi({ description: 'The logo (set in the console), under BASE_URL; null: none' }),
     createdAt: z.string(),
     categories: z.array(CategorySchema),
