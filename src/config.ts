@@ -47,6 +47,25 @@ export interface Config {
   trustedProxies: readonly Cidr[];
   /** Webhooks may reach 127/8, ::1 and localhost (local development and tests only). */
   webhookAllowLoopback: boolean;
+  /** Twilio's account, token and sender; null: no Twilio (SMS to the dev outbox, or off). */
+  twilio: Twilio | null;
+  /**
+   * Keep SMS in the database and show them at /dev/mailbox instead of sending them: only without
+   * Twilio, and only on a local BASE_URL (the page shows every number and code).
+   */
+  devSms: boolean;
+  /** Whether SMS can be sent at all (Twilio, or the dev outbox): without it, SMS sign-ups are refused. */
+  smsEnabled: boolean;
+}
+
+export interface Twilio {
+  accountSid: string;
+  /** Signs Basic auth on the API, and verifies X-Twilio-Signature on inbound webhooks. */
+  authToken: string;
+  /** An E.164 number or an alphanumeric sender id. */
+  from: string;
+  /** TWILIO_BASE_URL; null: https://api.twilio.com. */
+  baseUrl: string | null;
 }
 
 /** At most `limit` requests per fixed window of `windowSeconds`. */
@@ -90,6 +109,8 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
   const port = parsePort(value(env, 'PORT') ?? '3000');
   const baseUrl = parseBaseUrl(value(env, 'BASE_URL') ?? `http://localhost:${port}`);
   const resendApiKey = value(env, 'RESEND_API_KEY') ?? null;
+  const twilio = parseTwilio(env);
+  const devSms = twilio === null && isLocalBaseUrl(baseUrl);
   if (!resendApiKey && !isLocalBaseUrl(baseUrl)) {
     throw new ConfigError(
       'RESEND_API_KEY',
@@ -128,7 +149,15 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     turnstile: parseTurnstile(env),
     trustedProxies: parseTrustedProxies(value(env, 'TRUSTED_PROXIES')),
     webhookAllowLoopback: parseBoolean('WEBHOOK_ALLOW_LOOPBACK', value(env, 'WEBHOOK_ALLOW_LOOPBACK') ?? 'false'),
+    twilio,
+    devSms,
+    smsEnabled: twilio !== null || devSms,
   });
+}
+
+/** A runtime with no dev mailbox or dev SMS outbox (Workers): mail and SMS go to providers only. */
+export function withoutDevOutboxes(config: Config): Config {
+  return Object.freeze({ ...config, devMailbox: false, devSms: false, smsEnabled: config.twilio !== null });
 }
 
 /** An empty variable counts as unset, as shells and .env files tend to produce them. */
@@ -311,6 +340,46 @@ function parseTrustedProxies(raw: string | undefined): readonly Cidr[] {
       return Object.freeze(cidr);
     }),
   );
+}
+
+const TWILIO_VARIABLES = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+
+/** All three of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none. */
+function parseTwilio(env: Env): Twilio | null {
+  const [accountSid, authToken, from] = TWILIO_VARIABLES.map((name) => value(env, name));
+  if (!accountSid && !authToken && !from) return null;
+  const missing = TWILIO_VARIABLES.filter((name) => !value(env, name));
+  if (missing.length > 0) {
+    const set = TWILIO_VARIABLES.filter((name) => value(env, name));
+    throw new ConfigError(missing[0]!, `must be set with ${set.join(' and ')}: Twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (or none of them)`);
+  }
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid!)) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID', 'must be "AC" and 32 hex digits, as the Twilio console shows it');
+  }
+  if (!/^\S{16,}$/.test(authToken!)) throw new ConfigError('TWILIO_AUTH_TOKEN', 'must be the account\'s auth token (at least 16 characters, no spaces)');
+  if (!isSmsSender(from!)) {
+    throw new ConfigError('TWILIO_FROM', `must be a number in E.164 (+ and up to 15 digits, like +15005550006) or an alphanumeric sender id (up to 11 letters, digits or spaces, at least one letter), got "${from}"`);
+  }
+  const base = value(env, 'TWILIO_BASE_URL');
+  return Object.freeze({ accountSid: accountSid!, authToken: authToken!, from: from!, baseUrl: base === undefined ? null : parseTwilioBaseUrl(base) });
+}
+
+/** E.164, or Twilio's alphanumeric sender id: 1 to 11 of A-Z, a-z, 0-9 and space, with a letter. */
+function isSmsSender(raw: string): boolean {
+  return /^\+[1-9]\d{1,14}$/.test(raw) || (/^[A-Za-z0-9 ]{1,11}$/.test(raw) && /[A-Za-z]/.test(raw));
+}
+
+function parseTwilioBaseUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('TWILIO_BASE_URL', `must be an absolute http(s) URL without query or credentials, like https://api.dublin.ie1.twilio.com, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function parseBoolean(name: string, raw: string): boolean {
