@@ -6,6 +6,7 @@ import type { Database } from './db/schema.ts';
 import type { FieldCipher } from './domain/field-cipher.ts';
 import type { Tokens } from './domain/tokens.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { SmsSender } from './sms/sender.ts';
 
 export interface Clock {
   now(): Date;
@@ -32,4 +33,12 @@ export interface Deps {
   newId(): string;
   /** Tells the outbox sender that mail was queued, so it need not wait for its next poll. */
   mailQueued(): void;
+  /**
+   * What sends the SMS outbox: Twilio, or the dev outbox on a local trial; null: SMS is off
+   * (config.smsEnabled is false, and nothing should be queued). Optional only so that deps built
+   * before SMS (a few tests, the bench) still type-check: absent means null.
+   */
+  sms?: SmsSender | null;
+  /** Tells the SMS sender that an SMS was queued; absent: nobody to tell. */
+  smsQueued?(): void;
 }

@@ -15,7 +15,7 @@ export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 /** A claimed row is not picked up again for this long, unless its sender reports back. */
 const LEASE_SECONDS = 120;
 
-export type QueueTable = 'outbox' | 'webhook_deliveries';
+export type QueueTable = 'outbox' | 'webhook_deliveries' | 'sms_outbox';
 
 interface QueuedRow {
   id: string;

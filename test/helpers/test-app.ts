@@ -12,6 +12,8 @@ import { createFieldCipher } from '../../src/domain/field-cipher.ts';
 import { createTokens } from '../../src/domain/tokens.ts';
 import { deliverDueMail } from '../../src/mail/outbox.ts';
 import type { Mailer, OutgoingMail, SendResult } from '../../src/mail/mailer.ts';
+import { deliverDueSms } from '../../src/sms/outbox.ts';
+import type { OutgoingSms, SmsSender, SmsSendResult } from '../../src/sms/sender.ts';
 
 export const BASE_URL = 'https://assent.test';
 const EMBED_SCRIPT = readFileSync(new URL('../../static/embed.js', import.meta.url), 'utf8');
@@ -59,6 +61,26 @@ export function memoryMailer(): MemoryMailer {
   return mailer;
 }
 
+export interface MemorySms extends SmsSender {
+  sent: OutgoingSms[];
+  /** Results to return for the next sends, in order; afterwards every send succeeds. */
+  script: SmsSendResult[];
+}
+
+export function memorySms(): MemorySms {
+  const sender: MemorySms = {
+    sent: [],
+    script: [],
+    async send(sms) {
+      const next = sender.script.shift();
+      if (next && !next.ok) return next;
+      sender.sent.push(sms);
+      return { ok: true, providerId: `mem-sms-${sender.sent.length}` };
+    },
+  };
+  return sender;
+}
+
 // Quiet by default; ASSENT_TEST_LOG=1 shows what the app logs (a 500's cause, a mail given up on).
 const verbose = Boolean(process.env.ASSENT_TEST_LOG);
 export const silentLog: Logger = {
@@ -85,7 +107,9 @@ function testConfig(env: Env) {
     ...env,
   });
   const resendApiKey = env.RESEND_API_KEY?.trim() || null;
-  return Object.freeze({ ...parsed, resendApiKey, devMailbox: resendApiKey === null });
+  // Likewise for SMS: tests bring a memory sender, so SMS is on, and /dev/mailbox shows the dev
+  // outbox unless the test configured Twilio.
+  return Object.freeze({ ...parsed, resendApiKey, devMailbox: resendApiKey === null, devSms: parsed.twilio === null, smsEnabled: true });
 }
 
 export async function makeTestApp(env: Env = {}) {
@@ -93,8 +117,10 @@ export async function makeTestApp(env: Env = {}) {
   migrate(sqlite);
   const clock = fixedClock();
   const mailer = memoryMailer();
+  const sms = memorySms();
   const config = testConfig(env);
   let queued = 0;
+  let smsQueued = 0;
   const deps: Deps = {
     db,
     atomic,
@@ -107,6 +133,10 @@ export async function makeTestApp(env: Env = {}) {
     newId: randomId,
     mailQueued: () => {
       queued++;
+    },
+    sms,
+    smsQueued: () => {
+      smsQueued++;
     },
   };
   await seedDemoSiteIfEmpty(deps);
@@ -137,6 +167,13 @@ export async function makeTestApp(env: Env = {}) {
     const before = mailer.sent.length;
     await deliverDueMail(deps);
     return mailer.sent.slice(before);
+  }
+
+  /** Runs the SMS sender once, as the loop would, and returns what the memory sender received. */
+  async function deliverSms() {
+    const before = sms.sent.length;
+    await deliverDueSms({ ...deps, sms });
+    return sms.sent.slice(before);
   }
 
   // Addresses are encrypted at rest: tests find contacts by the lookup hash, as the app does.
@@ -180,7 +217,11 @@ export async function makeTestApp(env: Env = {}) {
     return { ...row, email: await deps.cipher.decrypt(row.email), name: row.name === null ? null : await deps.cipher.decrypt(row.name) };
   }
 
-  return { app, deps, config, db, sqlite, clock, mailer, request, signup, deliver, consents, events, contact, queuedCount: () => queued };
+  return {
+    app, deps, config, db, sqlite, clock, mailer, sms, request, signup, deliver, deliverSms, consents, events, contact,
+    queuedCount: () => queued,
+    smsQueuedCount: () => smsQueued,
+  };
 }
 
 export type TestApp = Awaited<ReturnType<typeof makeTestApp>>;
