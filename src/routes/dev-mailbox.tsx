@@ -1,7 +1,9 @@
-// The dev mailbox, only on a local trial: no email provider configured and a local BASE_URL.
+// The dev mailbox, only on a local trial: mail when no email provider is configured, SMS when
+// Twilio is not and BASE_URL is local; the page shows whichever of the two is kept here.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { listDevMail } from '../mail/dev-mailbox.ts';
+import { listDevSms } from '../sms/dev-outbox.ts';
 import { messages } from '../i18n/index.ts';
 import { MailboxPage } from '../../views/pages/mailbox.tsx';
 import { notFoundPage, page, requestLocale } from './render.tsx';
@@ -9,19 +11,30 @@ import { notFoundPage, page, requestLocale } from './render.tsx';
 export const devMailboxRoutes = new Hono<AppEnv>();
 
 devMailboxRoutes.use('*', async (c, next) => {
-  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
+  if (!c.var.deps.config.devMailbox && !c.var.deps.config.devSms) return notFoundPage(c);
   await next();
 });
 
-devMailboxRoutes.get('/mailbox.json', async (c) => c.json(await listDevMail(c.var.deps.db, c.var.deps.cipher)));
+devMailboxRoutes.get('/mailbox.json', async (c) => {
+  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
+  return c.json(await listDevMail(c.var.deps.db, c.var.deps.cipher));
+});
+
+devMailboxRoutes.get('/sms.json', async (c) => {
+  if (!c.var.deps.config.devSms) return notFoundPage(c);
+  return c.json(await listDevSms(c.var.deps.db, c.var.deps.cipher));
+});
 
 devMailboxRoutes.get('/mailbox', async (c) => {
   const locale = requestLocale(c, 'en');
-  return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={await listDevMail(c.var.deps.db, c.var.deps.cipher)} />);
+  const { db, cipher, config } = c.var.deps;
+  const [mails, texts] = await Promise.all([config.devMailbox ? listDevMail(db, cipher) : null, config.devSms ? listDevSms(db, cipher) : null]);
+  return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={mails} texts={texts} />);
 });
 
 /** One message's HTML part as a mail client would show it (inline styles allowed, no scripts, images from BASE_URL only). */
 devMailboxRoutes.get('/mailbox/:id', async (c) => {
+  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
   const mail = await c.var.deps.db
     .selectFrom('dev_mailbox')
     .select('html')
