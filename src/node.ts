@@ -21,7 +21,9 @@ import { compressResponses } from './http/compression.ts';
 import { loadStaticAssets } from './http/load-static-assets.ts';
 import { assetUrls, serveStaticAssets } from './http/static-assets.ts';
 import { devMailbox } from './mail/dev-mailbox.ts';
-import { startOutboxLoop, startWebhookLoop } from './mail/outbox-loop.ts';
+import { startOutboxLoop, startSmsLoop, startWebhookLoop } from './mail/outbox-loop.ts';
+import { devSmsOutbox } from './sms/dev-outbox.ts';
+import { twilioSender } from './sms/twilio.ts';
 import { forwardedClient } from './net/forwarded-client.ts';
 import { PROJECT_ROOT } from './project-root.ts';
 import { loadOrCreateSecrets } from './secrets-file.ts';
@@ -53,7 +55,14 @@ async function main() {
   const mailer = config.resendApiKey
     ? (await import('./mail/resend-mailer.ts')).resendMailer({ apiKey: config.resendApiKey })
     : devMailbox(db, clock, cipher);
+  // Twilio when configured; on a local trial without it, the dev outbox; otherwise SMS is off.
+  const sms = config.twilio
+    ? twilioSender({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, baseUrl: config.twilio.baseUrl })
+    : config.devSms
+      ? devSmsOutbox(db, clock, cipher)
+      : null;
   let wakeOutbox = () => {};
+  let wakeSms = () => {};
   const deps: Deps = {
     db,
     atomic,
@@ -65,6 +74,8 @@ async function main() {
     log,
     newId: randomId,
     mailQueued: () => wakeOutbox(),
+    sms,
+    smsQueued: () => wakeSms(),
   };
   // A public deployment starts with the operator's own sites, not a demo anyone could sign up to.
   const local = isLocalBaseUrl(config.baseUrl);
@@ -72,6 +83,8 @@ async function main() {
 
   const outbox = startOutboxLoop(deps);
   wakeOutbox = outbox.wake;
+  const smsLoop = sms ? startSmsLoop({ ...deps, sms }) : null;
+  if (smsLoop) wakeSms = smsLoop.wake;
   const webhooks = startWebhookLoop(deps, nodeWebhookTransport({ allowLoopback: config.webhookAllowLoopback }));
   const jobs = startLedgerJobs(deps);
 
@@ -88,6 +101,8 @@ async function main() {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
     if (local) log.info(`Signup page: ${config.baseUrl}/s/demo`);
     if (config.devMailbox) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+    if (config.devSms) log.info(`No TWILIO_ACCOUNT_SID: SMS go to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+    else if (!config.smsEnabled) log.info('No TWILIO_ACCOUNT_SID: SMS is off, and sign-ups by SMS are refused.');
   });
   // A taken port is an operator's everyday mistake (a second `npm start`): say which setting to
   // change in one line instead of crashing with a stack trace.
@@ -102,7 +117,7 @@ async function main() {
     server.close();
     // A send in flight gets a few seconds to finish; if cut off, its lease expires and the
     // next start retries it with the same idempotency key.
-    await Promise.race([Promise.all([outbox.stop(), webhooks.stop(), jobs.stop()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([Promise.all([outbox.stop(), smsLoop?.stop(), webhooks.stop(), jobs.stop()]), new Promise((resolve) => setTimeout(resolve, 5000))]);
     sqlite.close();
     process.exit(0);
   };

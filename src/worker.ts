@@ -1,12 +1,12 @@
 // Workers entry: the same app on Cloudflare's network. D1 through our Kysely dialect, every
 // atomic group through DB.batch(), static files from the assets binding (built by
 // scripts/build-worker-assets.ts under the same hashed names as on Node), the client from
-// CF-Connecting-IP. Queued mail, webhooks and sealing run after the requests that queue them
+// CF-Connecting-IP. Queued mail, SMS, webhooks and sealing run after the requests that queue them
 // (ctx.waitUntil) and every minute from the cron trigger; the retention jobs every hour.
 import type { D1Database, ExecutionContext, Fetcher, ScheduledController } from '@cloudflare/workers-types';
 import type { Context } from 'hono';
 import { createApp } from './app.tsx';
-import { isLocalBaseUrl, parseConfig, type Config, type Env as ConfigEnv } from './config.ts';
+import { isLocalBaseUrl, parseConfig, withoutDevOutboxes, type Config, type Env as ConfigEnv } from './config.ts';
 import { openD1 } from './db/d1.ts';
 import type { Deps, Logger } from './deps.ts';
 import { purgeEndedHolds } from './domain/evidence-hold.ts';
@@ -20,6 +20,8 @@ import type { AssetUrls } from './http/static-assets.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { deliverDueMail } from './mail/outbox.ts';
 import { resendMailer } from './mail/resend-mailer.ts';
+import { deliverDueSms } from './sms/outbox.ts';
+import { twilioSender } from './sms/twilio.ts';
 import { deliverDueWebhooks } from './webhooks/deliveries.ts';
 import { fetchWebhookTransport } from './webhooks/fetch-transport.ts';
 
@@ -69,9 +71,9 @@ function runtimeFor(env: WorkerEnv): Promise<Runtime> {
 
 async function build(env: WorkerEnv): Promise<Runtime> {
   const variables: ConfigEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-  // The dev mailbox is Node's: a Worker always mails through Resend (npm run dev:worker starts a
-  // local stand-in for its API).
-  const config: Config = Object.freeze({ ...parseConfig(variables), devMailbox: false });
+  // The dev mailbox and dev SMS outbox are Node's: a Worker always mails through Resend (npm run
+  // dev:worker starts a local stand-in for its API) and texts through Twilio, or not at all.
+  const config: Config = withoutDevOutboxes(parseConfig(variables));
   const { db, atomic } = openD1(env.DB);
   const clock = { now: () => new Date() };
   const base: Omit<Deps, 'mailQueued'> = {
@@ -84,13 +86,15 @@ async function build(env: WorkerEnv): Promise<Runtime> {
     config,
     log,
     newId: randomId,
+    sms: config.twilio ? twilioSender({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, baseUrl: config.twilio.baseUrl }) : null,
   };
   if (isLocalBaseUrl(config.baseUrl)) await seedDemoSiteIfEmpty({ ...base, mailQueued: () => {} });
   const [urls, embedScript] = await Promise.all([
     asset(env, '/asset-manifest.json').then((res) => res.json() as Promise<AssetUrls>),
     asset(env, '/static/embed.js').then((res) => res.text()),
   ]);
-  const app = createApp((c: Context) => ({ ...base, mailQueued: () => c.executionCtx.waitUntil(drainQueues(base)) }), {
+  const drainAfter = (c: Context) => () => c.executionCtx.waitUntil(drainQueues(base));
+  const app = createApp((c: Context) => ({ ...base, mailQueued: drainAfter(c), smsQueued: drainAfter(c) }), {
     clientIp: (c) => c.req.header('CF-Connecting-IP') ?? null,
     embedScript,
     // The assets binding answers /static/* before the Worker runs; what reaches here is not a file.
@@ -105,11 +109,13 @@ async function asset(env: WorkerEnv, path: string) {
   return res as unknown as Response;
 }
 
-/** Mail, webhooks and seals that requests queued; safe to run from many isolates at once. */
+/** Mail, SMS, webhooks and seals that requests queued; safe to run from many isolates at once. */
 async function drainQueues(deps: Omit<Deps, 'mailQueued'>): Promise<void> {
   const transport = fetchWebhookTransport({ allowLoopback: deps.config.webhookAllowLoopback });
+  const sms = deps.sms;
   await Promise.allSettled([
     deliverDueMail(deps).catch((error) => log.error('sending mail failed', error)),
+    sms ? deliverDueSms({ ...deps, sms }).catch((error) => log.error('sending SMS failed', error)) : null,
     deliverDueWebhooks(deps, transport).catch((error) => log.error('delivering webhooks failed', error)),
   ]);
   await sealLedger(deps).catch((error) => log.error('sealing the ledger failed', error));

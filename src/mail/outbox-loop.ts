@@ -3,6 +3,7 @@ import type { Deps, Logger } from '../deps.ts';
 import { deliverDueWebhooks } from '../webhooks/deliveries.ts';
 import type { WebhookTransport } from '../webhooks/transport.ts';
 import { deliverDueMail } from './outbox.ts';
+import { deliverDueSms, type SmsSenderDeps } from '../sms/outbox.ts';
 
 export interface OutboxLoop {
   wake(): void;
@@ -23,6 +24,13 @@ export function startWebhookLoop(deps: Pick<Deps, 'db' | 'clock' | 'log' | 'ciph
   return startSenderLoop('webhook', deps.log, async () => {
     const report = await deliverDueWebhooks(deps, post, BATCH);
     return report.delivered + report.retrying + report.failed;
+  }, pollMs);
+}
+
+export function startSmsLoop(deps: SmsSenderDeps, pollMs = 1000): OutboxLoop {
+  return startSenderLoop('sms', deps.log, async () => {
+    const report = await deliverDueSms(deps, BATCH);
+    return report.sent + report.retrying + report.failed;
   }, pollMs);
 }
 

@@ -28,11 +28,11 @@ const CONFIG_VARS = [
 
 export type EnvVars = Record<string, string>;
 
-/** This process's environment minus every RESEND_* and assent configuration variable. */
+/** This process's environment minus every RESEND_*, TWILIO_* and assent configuration variable. */
 export function cleanEnv(extra: EnvVars = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('RESEND_') || CONFIG_VARS.includes(key)) continue;
+    if (key.startsWith('RESEND_') || key.startsWith('TWILIO_') || CONFIG_VARS.includes(key)) continue;
     env[key] = value;
   }
   return { ...env, ...extra };
