@@ -309,7 +309,7 @@ describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
     // A kind of email added in the console is offered on the signup page at once.
     const added = await server.fetch('/admin/sites/demo/categories', {
       method: 'POST',
-      body: new URLSearchParams({ key: 'events', kind: 'opt_in', 'en.name': 'Events', 'en.description': 'Tastings.', 'en.purpose': 'To invite you.', 'en.frequency': 'Rarely' }),
+      body: new URLSearchParams({ key: 'events', kind: 'opt_in', channels: 'email', 'en.name': 'Events', 'en.description': 'Tastings.', 'en.purpose': 'To invite you.', 'en.frequency': 'Rarely' }),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, Origin: origin },
       redirect: 'manual',
     });

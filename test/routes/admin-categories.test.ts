@@ -13,7 +13,7 @@ beforeEach(async () => {
 const post = (cookie: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
   t.request(`/admin/sites/demo/categories${path}`, withCookie(cookie, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers } }));
 
-async function apiCategories(): Promise<{ key: string; archived: boolean; position: number; translations: Record<string, Record<string, string>>; materialChangeAt: string | null }[]> {
+async function apiCategories(): Promise<{ key: string; archived: boolean; position: number; translations: Record<string, Record<string, string>>; materialChangeAt: string | null; channels: string[] }[]> {
   return (await (await t.request('/api/v1/sites/demo', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json()).site.categories;
 }
 
@@ -22,6 +22,7 @@ const signupBoxes = async () => [...(await (await t.request('/s/demo')).text()).
 const EVENTS = {
   key: 'events',
   kind: 'opt_in',
+  channels: 'email',
   'en.name': 'Events',
   'en.description': 'Invitations to tastings in the shop.',
   'en.purpose': 'To invite you to our events.',
@@ -98,7 +99,7 @@ describe('categories in the console', () => {
     expect(page).toContain('>商品とお知らせのご案内のため。</textarea>');
     const before = (await apiCategories()).find((category) => category.key === 'newsletter')!;
     // The form as the page fills it in.
-    const stored = Object.fromEntries(Object.entries(before.translations).flatMap(([locale, texts]) => Object.entries(texts).map(([field, text]) => [`${locale}.${field}`, text])));
+    const stored = { channels: 'email', ...Object.fromEntries(Object.entries(before.translations).flatMap(([locale, texts]) => Object.entries(texts).map(([field, text]) => [`${locale}.${field}`, text]))) };
 
     // A new name alone is no change of terms: saved at once.
     expect((await post(cookie, '/newsletter', { ...stored, 'en.name': 'The Letter' })).status).toBe(303);
@@ -121,6 +122,20 @@ describe('categories in the console', () => {
     const emptied = await post(cookie, '/newsletter', { ...changed, 'ja.name': '' });
     expect(emptied.status).toBe(400);
     expect(await emptied.text()).toContain('id="ja.name-error"');
+  });
+
+  it('offers a category by SMS too when both boxes are ticked, and refuses none ticked', async () => {
+    const { cookie } = await signedInOperator(t, 'editor@shop.example', 'editor');
+    const body = new URLSearchParams({ ...EVENTS });
+    body.append('channels', 'sms');
+    const both = await t.request('/admin/sites/demo/categories', withCookie(cookie, { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }));
+    expect(both.status).toBe(303);
+    expect((await apiCategories()).find((category) => category.key === 'events')).toMatchObject({ channels: ['email', 'sms'] });
+    const { channels: _ignored, ...noChannel } = EVENTS;
+    const none = await post(cookie, '', { ...noChannel, key: 'quiet' });
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('Choose email, SMS or both.');
+    expect((await apiCategories()).some((category) => category.key === 'quiet')).toBe(false);
   });
 
   it('shows a viewer the categories without a way to change them; another site’s editor and a stranger see nothing', async () => {

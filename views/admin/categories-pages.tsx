@@ -50,6 +50,8 @@ export function CategoriesPage(props: Common & { categories: CategoryView[]; nam
                   </dd>
                   <dt>{c.kind}</dt>
                   <dd>{c.kinds[category.kind]}</dd>
+                  <dt>{c.channels}</dt>
+                  <dd>{category.channels.map((channel) => c.channelNames[channel]).join(', ')}</dd>
                   <dt>{c.state}</dt>
                   <dd>{category.archived ? c.archived : c.active}</dd>
                 </dl>
@@ -89,6 +91,7 @@ export function CategoriesPage(props: Common & { categories: CategoryView[]; nam
                 </label>
               ))}
             </fieldset>
+            <ChannelChoices {...props} />
             <TextFieldsets {...props} />
             <button type="submit">{c.add}</button>
           </form>
@@ -106,6 +109,23 @@ function MoveButton(props: { action: string; position: number; label: string; na
         {props.label}
       </button>
     </form>
+  );
+}
+
+/** Which channels it is offered on: `values.channels` is "email", "sms" or "email sms". */
+function ChannelChoices(props: Common & { readOnly?: boolean }) {
+  const c = props.s.categories;
+  const chosen = (props.values.channels ?? 'email').split(' ');
+  return (
+    <fieldset class={props.errors.channels ? 'invalid' : undefined}>
+      <legend>{c.channels}</legend>
+      {props.errors.channels ? <p class="error">{props.errors.channels}</p> : null}
+      {(['email', 'sms'] as const).map((channel) => (
+        <label class="choice">
+          <input type="checkbox" name="channels" value={channel} checked={chosen.includes(channel)} disabled={props.readOnly} /> {c.channelNames[channel]}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -171,6 +191,7 @@ export function CategoryPage(props: Common & { category: CategoryView; name: str
             </label>
           </fieldset>
         ) : null}
+        <ChannelChoices {...props} readOnly={!props.mayChange} />
         <TextFieldsets {...props} readOnly={!props.mayChange} />
         {props.mayChange ? <button type="submit">{c.save}</button> : null}
       </form>

@@ -21,6 +21,9 @@ export const SETTINGS_FIELDS = [
   'timeZone',
   'allowedOrigins',
   'accentColor',
+  'defaultCountry',
+  /** '1' when ticked. */
+  'smsRatesNotice',
 ] as const;
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 
@@ -37,7 +40,7 @@ export interface SettingsPageProps extends SiteFormFrame {
   creating?: { id: string; error: string | undefined };
 }
 
-const MAX: Partial<Record<SettingsField, number>> = { ...SITE_TEXT_LIMITS, accentColor: 7 };
+const MAX: Partial<Record<SettingsField, number>> = { ...SITE_TEXT_LIMITS, accentColor: 7, defaultCountry: 2 };
 
 export function SettingsPage(props: SettingsPageProps) {
   const s = props.s.settings;
@@ -114,6 +117,13 @@ export function SettingsPage(props: SettingsPageProps) {
         <fieldset>
           <legend>{s.embedding}</legend>
           {field('allowedOrigins', { multiline: true, placeholder: 'https://shop.example' })}
+        </fieldset>
+        <fieldset>
+          <legend>{s.sms}</legend>
+          {field('defaultCountry', { placeholder: 'JP' })}
+          <label class="choice long">
+            <input type="checkbox" name="smsRatesNotice" value="1" checked={props.values.smsRatesNotice === '1'} disabled={readOnly} /> {s.smsRatesNotice}
+          </label>
         </fieldset>
         <fieldset>
           <legend>{s.look}</legend>

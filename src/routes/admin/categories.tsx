@@ -22,7 +22,7 @@ import {
   type CategoryFormErrors,
   type CategoryFormValues,
 } from '../../../views/admin/categories-pages.tsx';
-import { formText, notFoundPage, page, readForm } from '../render.tsx';
+import { formText, formTexts, notFoundPage, page, readForm } from '../render.tsx';
 import { copy, mayChange, redirect, siteFor, siteToChange, viewerRefused } from './shared.ts';
 
 export const categoryPages = new Hono<AppEnv>();
@@ -103,8 +103,9 @@ categoryPages.post('/', async (c) => {
   const site = await siteToChange(c);
   if (site instanceof Response) return site;
   const form = await readForm(c);
-  const values: CategoryFormValues = { key: formText(form?.key).trim(), kind: formText(form?.kind) };
-  const input = { key: values.key, kind: values.kind || 'opt_in', translations: textsOf(form, values, () => false) };
+  const channels = formTexts(form?.channels);
+  const values: CategoryFormValues = { key: formText(form?.key).trim(), kind: formText(form?.kind), channels: channels.join(' ') };
+  const input = { key: values.key, kind: values.kind || 'opt_in', channels, translations: textsOf(form, values, () => false) };
   const checked = checkFields(CreateCategoryFields, input);
   const outcome: SiteOutcome<CategoryView> = checked.ok ? await createCategory(c.var.deps, site.id, checked.value) : { kind: 'invalid', problems: checked.problems };
   if (outcome.kind === 'done') return after(c, site, 'added', outcome.value.key);
@@ -119,6 +120,7 @@ function wordProblems(c: AppContext, problems: FieldProblem[], taken = false): C
   for (const { path } of problems) {
     const [first, locale, field] = path.split('.');
     if (first === 'key') errors.key = taken ? words.errors.keyTaken : words.errors.key;
+    else if (first === 'channels') errors.channels = words.errors.channels;
     else if (first === 'termsChange') errors.termsChange = words.termsPick;
     else if (first === 'translations' && locale && field) {
       errors[`${locale}.${field}`] = words.errors.text(CATEGORY_TEXT_LIMITS[field as keyof typeof CATEGORY_TEXT_LIMITS] ?? CATEGORY_TEXT_LIMITS.name);
@@ -158,7 +160,7 @@ for (const archive of [true, false]) {
 }
 
 function storedValues(category: CategoryView): CategoryFormValues {
-  const values: CategoryFormValues = {};
+  const values: CategoryFormValues = { channels: category.channels.join(' ') };
   for (const locale of LOCALES) for (const field of TEXT_FIELDS) values[`${locale}.${field}`] = category.translations[locale]?.[field] ?? '';
   return values;
 }
@@ -192,10 +194,11 @@ categoryPages.post('/:key', async (c) => {
   if (!mayChange(c.var.operator)) return viewerRefused(c);
   const { site, category } = found;
   const form = await readForm(c);
-  const values: CategoryFormValues = { termsChange: formText(form?.termsChange) };
+  const channels = formTexts(form?.channels);
+  const values: CategoryFormValues = { termsChange: formText(form?.termsChange), channels: channels.join(' ') };
   // A language it has texts in is sent even when emptied: emptying a text is refused, not ignored.
   const translations = textsOf(form, values, (locale) => category.translations[locale] !== undefined);
-  const input = { translations, ...(values.termsChange ? { termsChange: values.termsChange } : {}) };
+  const input = { translations, channels, ...(values.termsChange ? { termsChange: values.termsChange } : {}) };
   const checked = checkFields(UpdateCategoryFields, input);
   const outcome: SiteOutcome<CategoryView> = checked.ok ? await updateCategory(c.var.deps, site.id, category.key, checked.value) : { kind: 'invalid', problems: checked.problems };
   if (outcome.kind === 'done') return after(c, site, 'saved', category.key, `/${encodeURIComponent(category.key)}`);

@@ -29,6 +29,8 @@ function valuesOf(view: SiteView): SettingsValues {
     timeZone: view.timeZone,
     allowedOrigins: view.allowedOrigins.join('\n'),
     accentColor: view.accentColor ?? '',
+    defaultCountry: view.defaultCountry ?? '',
+    smsRatesNotice: view.smsRatesNotice ? '1' : '',
   };
 }
 
@@ -87,6 +89,8 @@ async function typedSettings(c: AppContext) {
     ...values,
     senderAddress: values.senderAddress.trim() === '' ? null : values.senderAddress,
     accentColor: values.accentColor.trim() === '' ? null : values.accentColor.trim(),
+    defaultCountry: values.defaultCountry.trim() === '' ? null : values.defaultCountry.trim(),
+    smsRatesNotice: values.smsRatesNotice === '1',
     allowedOrigins: originLines.map((entry) => entry.origin),
   };
   return { values, input, originLines, id: formText(form?.id).trim() };
@@ -118,6 +122,7 @@ async function wordProblems(c: AppContext, siteId: string, problems: readonly Fi
       case 'id':
         errors.id = problem.message === 'Taken.' ? s.idTaken : s.idError;
         break;
+      case 'defaultCountry':
       case 'senderAddress':
       case 'privacyPolicyUrl':
       case 'timeZone':
