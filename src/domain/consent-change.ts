@@ -4,7 +4,7 @@
 // nothing is recorded for a change another request won. Every use-case builds its writes here.
 import type { CompiledQuery } from 'kysely';
 import { appendEventQuery, attachEvidenceQuery, setConsentQuery, type Condition, type StatusGuard } from '../db/ledger.ts';
-import type { ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
+import type { Channel, ConsentAction, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { hmacSha256Hex } from './ids.ts';
 import { consentEventType, enqueueWebhookQuery } from '../webhooks/events.ts';
@@ -50,6 +50,8 @@ export interface Change {
   guard: StatusGuard;
   /** What else must hold, in SQL, for the change to happen (a link's epoch, an erasure's claim). */
   condition?: Condition;
+  /** Default email. */
+  channel?: Channel;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function changeQueries(
   now: string,
   batch: string,
 ): Promise<CompiledQuery[]> {
-  const target = { siteId: site.id, contactId: contact.id, categoryKey: change.key, channel: 'email' } as const;
+  const target = { siteId: site.id, contactId: contact.id, categoryKey: change.key, channel: change.channel ?? 'email' };
   const note = evidence.note ?? null;
   const hasEvidence = evidence.ip !== null || evidence.userAgent !== null || note !== null;
   const event = appendEventQuery(
@@ -105,7 +107,7 @@ export async function changeQueries(
         enqueueWebhookQuery(
           deps.db,
           type,
-          { site: site.id, contactId: contact.id, category: change.key, channel: 'email', action: change.action, method: change.method, occurredAt: evidence.occurredAt ?? now },
+          { site: site.id, contactId: contact.id, category: change.key, channel: target.channel, action: change.action, method: change.method, occurredAt: evidence.occurredAt ?? now },
           deps.newId(),
           { changedBy: batch },
         ),
