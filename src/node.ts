@@ -101,7 +101,7 @@ async function main() {
     log.info(`assent listening on ${config.baseUrl} (port ${config.port})`);
     if (local) log.info(`Signup page: ${config.baseUrl}/s/demo`);
     if (config.devMailbox) log.info(`No RESEND_API_KEY: mail goes to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
-    if (config.devSms) log.info(`No TWILIO_ACCOUNT_SID: SMS go to the dev mailbox at ${config.baseUrl}/dev/mailbox`);
+    if (config.devSms) log.info(`No TWILIO_ACCOUNT_SID: SMS go to the dev outbox at ${config.baseUrl}${config.devMailbox ? '/dev/mailbox' : '/dev/sms.json'}`);
     else if (!config.smsEnabled) log.info('No TWILIO_ACCOUNT_SID: SMS is off, and sign-ups by SMS are refused.');
   });
   // A taken port is an operator's everyday mistake (a second `npm start`): say which setting to

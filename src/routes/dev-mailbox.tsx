@@ -1,5 +1,6 @@
-// The dev mailbox, only on a local trial: mail when no email provider is configured, SMS when
-// Twilio is not and BASE_URL is local; the page shows whichever of the two is kept here.
+// The dev mailbox, only on a local trial: no email provider configured and a local BASE_URL. It
+// lists the SMS of the dev outbox too (no Twilio, a local BASE_URL), which are also at
+// /dev/sms.json, the only place to read them when mail goes to Resend.
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { listDevMail } from '../mail/dev-mailbox.ts';
@@ -10,31 +11,27 @@ import { notFoundPage, page, requestLocale } from './render.tsx';
 
 export const devMailboxRoutes = new Hono<AppEnv>();
 
-devMailboxRoutes.use('*', async (c, next) => {
-  if (!c.var.deps.config.devMailbox && !c.var.deps.config.devSms) return notFoundPage(c);
-  await next();
-});
-
-devMailboxRoutes.get('/mailbox.json', async (c) => {
-  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
-  return c.json(await listDevMail(c.var.deps.db, c.var.deps.cipher));
-});
-
 devMailboxRoutes.get('/sms.json', async (c) => {
   if (!c.var.deps.config.devSms) return notFoundPage(c);
   return c.json(await listDevSms(c.var.deps.db, c.var.deps.cipher));
 });
 
+devMailboxRoutes.use('*', async (c, next) => {
+  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
+  await next();
+});
+
+devMailboxRoutes.get('/mailbox.json', async (c) => c.json(await listDevMail(c.var.deps.db, c.var.deps.cipher)));
+
 devMailboxRoutes.get('/mailbox', async (c) => {
   const locale = requestLocale(c, 'en');
   const { db, cipher, config } = c.var.deps;
-  const [mails, texts] = await Promise.all([config.devMailbox ? listDevMail(db, cipher) : null, config.devSms ? listDevSms(db, cipher) : null]);
+  const [mails, texts] = await Promise.all([listDevMail(db, cipher), config.devSms ? listDevSms(db, cipher) : null]);
   return page(c, 200, <MailboxPage t={messages(locale)} lang={locale} mails={mails} texts={texts} />);
 });
 
 /** One message's HTML part as a mail client would show it (inline styles allowed, no scripts, images from BASE_URL only). */
 devMailboxRoutes.get('/mailbox/:id', async (c) => {
-  if (!c.var.deps.config.devMailbox) return notFoundPage(c);
   const mail = await c.var.deps.db
     .selectFrom('dev_mailbox')
     .select('html')

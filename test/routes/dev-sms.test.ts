@@ -53,11 +53,10 @@ describe('the dev SMS outbox', () => {
     expect(await page.text()).not.toContain('Text messages');
   });
 
-  it('is the only thing at /dev/mailbox when mail goes to Resend', async () => {
+  it('is still at /dev/sms.json when mail goes to Resend, and the mailbox is not', async () => {
     const t = await makeTestApp({ RESEND_API_KEY: 're_test_123' });
-    expect((await t.request('/dev/mailbox.json')).status).toBe(404);
-    const page = await (await t.request('/dev/mailbox')).text();
-    expect(page).toContain('Text messages');
-    expect(page).not.toContain('RESEND_API_KEY');
+    await queueAndDeliver(t, '+15005550006', 'Your code is 333333');
+    expect((await t.request('/dev/mailbox')).status).toBe(404);
+    expect((await (await t.request('/dev/sms.json')).json())[0].body).toBe('Your code is 333333');
   });
 });

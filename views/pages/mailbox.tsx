@@ -5,16 +5,16 @@ import type { Messages } from '../../src/i18n/index.ts';
 import { useHref } from '../base-url.ts';
 import { Layout } from '../layout.tsx';
 
-/** `mails` or `texts` null: that kind is not kept here (a provider sends it). */
-export function MailboxPage(props: { t: Messages; lang: string; mails: DevMail[] | null; texts: DevSms[] | null }) {
+/** `texts` null: SMS are not kept here (Twilio sends them). */
+export function MailboxPage(props: { t: Messages; lang: string; mails: DevMail[]; texts: DevSms[] | null }) {
   const m = props.t.mailbox;
   const colon = props.t.common.colon;
   return (
     <Layout lang={props.lang} title={m.title}>
       <h1>{m.title}</h1>
-      {props.mails ? <p>{m.intro}</p> : null}
-      {props.mails?.length === 0 ? <p class="hint">{m.empty}</p> : null}
-      {(props.mails ?? []).map((mail) => (
+      <p>{m.intro}</p>
+      {props.mails.length === 0 ? <p class="hint">{m.empty}</p> : null}
+      {props.mails.map((mail) => (
         <article class="mail">
           <h2>{mail.subject}</h2>
           <p class="hint">
