@@ -56,6 +56,8 @@ export interface Config {
   devSms: boolean;
   /** Whether SMS can be sent at all (Twilio, or the dev outbox): without it, SMS sign-ups are refused. */
   smsEnabled: boolean;
+  /** SMS_INBOUND_SECRET: the whsec_ secret another gateway signs inbound SMS with; null: /sms/inbound/generic refuses all. */
+  smsInboundSecret: string | null;
 }
 
 export interface Twilio {
@@ -152,6 +154,7 @@ export function parseConfig(env: Env, generated?: GeneratedSecrets): Config {
     twilio,
     devSms,
     smsEnabled: twilio !== null || devSms,
+    smsInboundSecret: parseWebhookSecret('SMS_INBOUND_SECRET', value(env, 'SMS_INBOUND_SECRET')),
   });
 }
 
@@ -380,6 +383,16 @@ function parseTwilioBaseUrl(raw: string): string {
     throw new ConfigError('TWILIO_BASE_URL', `must be an absolute http(s) URL without query or credentials, like https://api.dublin.ie1.twilio.com, got "${raw}"`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** A Standard Webhooks secret as our webhook endpoints get them: whsec_ and 24 to 64 bytes in base64. */
+function parseWebhookSecret(name: string, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const bytes = raw.startsWith('whsec_') ? decodeBase64(raw.slice('whsec_'.length)) : null;
+  if (!bytes || bytes.length < 24 || bytes.length > 64) {
+    throw new ConfigError(name, 'must be "whsec_" and 24 to 64 random bytes in base64, like our webhook secrets (whsec_$(openssl rand -base64 32))');
+  }
+  return raw;
 }
 
 function parseBoolean(name: string, raw: string): boolean {

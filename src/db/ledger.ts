@@ -91,6 +91,14 @@ export function contactChangedBy(
 
 /** The ledger event, written only when `batch` changed the consent it records. */
 export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, batch: string): CompiledQuery {
+  return appendEventWhenQuery(db, event, changedBy(event, batch));
+}
+
+/**
+ * The ledger event, written only when `when` holds as the batch reaches it: for an event that
+ * records no consent change (an inbound SMS's `replied`), guarded by what the batch claimed.
+ */
+export function appendEventWhenQuery(db: Kysely<Database>, event: LedgerEvent, when: Condition): CompiledQuery {
   const row = {
     site_id: event.siteId,
     contact_id: event.contactId,
@@ -116,7 +124,7 @@ export function appendEventQuery(db: Kysely<Database>, event: LedgerEvent, batch
     .insertInto('consent_events')
     .columns([...columns, 'contact_seq'])
     .expression(
-      db.selectNoFrom((eb) => [...columns.map((column) => eb.val(row[column]).as(column)), contactSeq]).where(changedBy(event, batch)),
+      db.selectNoFrom((eb) => [...columns.map((column) => eb.val(row[column]).as(column)), contactSeq]).where(when),
     )
     .compile();
 }

@@ -59,6 +59,16 @@ export interface OptOutCodesTable {
   created_at: string;
 }
 
+/** One inbound SMS per provider message id, written with its events (migration 0026). */
+export interface SmsInboundTable {
+  provider: 'twilio' | 'generic';
+  message_id: string;
+  kind: 'stop' | 'start' | 'help' | 'other';
+  received_at: string;
+  /** The batch that recorded it: its other statements run only where this is theirs. */
+  change_id: string;
+}
+
 export interface SiteLogosTable {
   site_id: string;
   content_type: string;
@@ -433,6 +443,7 @@ export interface Database {
   site_logos: SiteLogosTable;
   sms_codes: SmsCodesTable;
   opt_out_codes: OptOutCodesTable;
+  sms_inbound: SmsInboundTable;
   categories: CategoriesTable;
   category_translations: CategoryTranslationsTable;
   contacts: ContactsTable;
