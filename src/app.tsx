@@ -21,6 +21,8 @@ import { sameOriginForms } from './routes/same-origin.tsx';
 import { EMBED_SCRIPT_PATH, embedRoutes, embedScript, signupCors } from './routes/embed.tsx';
 import { signupPageCache } from './routes/signup-page-cache.ts';
 import { signupRoutes } from './routes/signup.tsx';
+import { smsInboundRoutes } from './routes/sms-inbound.ts';
+import { smsOptOutRoutes } from './routes/sms-opt-out.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
 
 /** The console's pages that take a file: a site's logo, a CSV to import. */
@@ -83,7 +85,9 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.use('/s/:site', signupCors());
   app.use('/s/:site/form.json', signupCors());
   app.use('/s/*', formLimit, perIpRateLimit('signup', ['POST']), sameOriginForms());
-  for (const pages of ['/c/*', '/u/*', '/p/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
+  for (const pages of ['/c/*', '/u/*', '/p/*', '/x/*']) app.use(pages, noStore(), formLimit, perIpRateLimit('links'), sameOriginForms());
+  // Providers' webhooks, signed: no CSRF check and no per-IP limit (routes/sms-inbound.ts says why).
+  app.use('/sms/inbound/*', noStore(), formLimit);
   // The console: private pages (no cache keeps them), its forms from its own pages only.
   const uploadLimit = formBodyLimit(UPLOAD_BODY_LIMIT);
   app.use('/admin/*', noStore(), (c, next) => (CONSOLE_UPLOADS.test(c.req.path) ? uploadLimit : formLimit)(c, next), sameOriginForms());
@@ -94,6 +98,8 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);
   app.route('/u', unsubscribeRoutes);
+  app.route('/x', smsOptOutRoutes);
+  app.route('/sms/inbound', smsInboundRoutes);
   app.route('/p', preferenceRoutes);
   app.route('/dev', devMailboxRoutes);
   app.route('/admin', adminRoutes);

@@ -111,6 +111,30 @@ export const en = {
     requestSentBody:
       'If this address is on our list, an email with a new unsubscribe link is on its way to it. It may take a minute.',
   },
+  smsOptOut: {
+    title: 'Stop text messages',
+    questionOne: (category: string, site: string) => `Stop ${category} by text message from ${site}?`,
+    questionAll: (site: string) => `Stop all text messages from ${site}?`,
+    emailNote: 'This stops text messages only: the emails you chose stay as they are.',
+    button: 'Stop these text messages',
+    doneTitle: 'Text messages stopped',
+    doneOne: (category: string, site: string) => `You will no longer get ${category} by text message from ${site}.`,
+    doneAll: (site: string) => `You will get no more text messages from ${site}.`,
+    erasedTitle: 'Nothing is sent to you any more',
+    erasedBody: (site: string) => `Your data at ${site} has been erased: no text messages or emails are sent to you any more.`,
+    /** Category '*' of an SMS event: every SMS of the site. */
+    allSms: 'all text messages',
+    /** Appended to every SMS: the Act on Specified Electronic Mail's opt-out sentence and URL. ASCII only (GSM-7). */
+    line: (url: string) => `Opt out: ${url}`,
+  },
+  /** Answers to inbound SMS: short, plain, no marketing (the FCC allows one confirmation of a STOP). */
+  smsReply: {
+    stopped: (sites: string) => `You will get no more texts from ${sites}. Reply START to resume.`,
+    started: (sites: string) => `You will get texts from ${sites} again. Reply STOP to stop.`,
+    help: (lines: string[]) => `${lines.join('. ')}. Reply STOP to stop texts.`,
+    helpLine: (legalName: string, inquiryContact: string) => `${legalName}, inquiries: ${inquiryContact}`,
+    list: (names: string[]) => names.join(', '),
+  },
   preferences: {
     title: (site: string) => `Your email preferences for ${site}`,
     intro: (email: string) => `For ${email}. Tick what you want to receive and save.`,
@@ -168,6 +192,8 @@ export const en = {
       unsubscribe_undo: 'by undoing an unsubscribe',
       erasure_request: 'at your request to erase your data',
       self_service: 'when you deleted your data on the preference page',
+      sms_reply: 'by replying to a text message',
+      sms_link: 'with the link in a text message',
     } as Record<string, string>,
     languageHeading: 'Language of our emails',
     languageSave: 'Use this language',

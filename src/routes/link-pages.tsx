@@ -27,8 +27,11 @@ export async function openLinkFor(c: AppContext, purpose: 'manage' | 'unsubscrib
   const locale = resolveLocale(c.req.query('lang') ?? shownIn, undefined, target.contact.locale);
   const categories = await cachedCategories(c.var.deps.db, target.site, locale);
   const names = new Map(categories.map((category) => [category.key, category.name]));
-  // The page offers active categories only; history still names archived ones.
-  return { ...target, locale, t: messages(locale), categories: activeCategories(categories), allCategories: categories, name: (key) => names.get(key) ?? key };
+  // The page offers active categories only; history still names archived ones, and '*' (an
+  // inbound SMS recorded for no one category) as all text messages.
+  const t = messages(locale);
+  const name = (key: string) => names.get(key) ?? (key === '*' ? t.smsOptOut.allSms : key);
+  return { ...target, locale, t, categories: activeCategories(categories), allCategories: categories, name };
 }
 
 export function invalidLinkPage(c: AppContext) {

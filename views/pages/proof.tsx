@@ -85,7 +85,7 @@ export function ProofPage(props: { t: Messages; lang: string; record: ContactRec
             <h3>
               {p.event(event.id)}
               {props.t.common.colon}
-              {event.category} {event.action}
+              {event.category === '*' ? props.t.smsOptOut.allSms : event.category} ({event.channel}) {event.action}
             </h3>
             <dl>
               <dt>{p.time}</dt>
