@@ -21,6 +21,7 @@ import { sameOriginForms } from './routes/same-origin.tsx';
 import { EMBED_SCRIPT_PATH, embedRoutes, embedScript, signupCors } from './routes/embed.tsx';
 import { signupPageCache } from './routes/signup-page-cache.ts';
 import { signupRoutes } from './routes/signup.tsx';
+import { smsCodeRoutes } from './routes/sms-code.tsx';
 import { smsInboundRoutes } from './routes/sms-inbound.ts';
 import { smsOptOutRoutes } from './routes/sms-opt-out.tsx';
 import { unsubscribeRoutes } from './routes/unsubscribe.tsx';
@@ -94,6 +95,7 @@ export function createApp(resolveDeps: (c: Context) => Deps, options: AppOptions
   app.get('/', (c) => c.redirect('/s/demo'));
   app.get(EMBED_SCRIPT_PATH, embedScript(options.embedScript));
   app.route('/s', brandRoutes);
+  app.route('/s', smsCodeRoutes);
   app.route('/s', embedRoutes);
   app.route('/s', signupRoutes);
   app.route('/c', confirmRoutes);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ConsentRow, ConsentStatus, Database } from './schema.ts';
+import type { Channel, ConsentRow, ConsentStatus, Database } from './schema.ts';
 
 export function listConsents(db: Kysely<Database>, contactId: string): Promise<ConsentRow[]> {
   return db
@@ -11,10 +11,12 @@ export function listConsents(db: Kysely<Database>, contactId: string): Promise<C
 }
 
 /** category key -> status, for the email channel. */
-export async function emailConsentStatuses(
-  db: Kysely<Database>,
-  contactId: string,
-): Promise<Map<string, ConsentStatus>> {
+export function emailConsentStatuses(db: Kysely<Database>, contactId: string): Promise<Map<string, ConsentStatus>> {
+  return consentStatuses(db, contactId, 'email');
+}
+
+/** category key -> status, for one channel. */
+export async function consentStatuses(db: Kysely<Database>, contactId: string, channel: Channel): Promise<Map<string, ConsentStatus>> {
   const rows = await listConsents(db, contactId);
-  return new Map(rows.filter((r) => r.channel === 'email').map((r) => [r.category_key, r.status]));
+  return new Map(rows.filter((r) => r.channel === channel).map((r) => [r.category_key, r.status]));
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Channel, Database } from './schema.ts';
 
 /** A contact's ledger in ledger order, each event with its wording and (encrypted) evidence. */
 export function listEventsWithText(db: Kysely<Database>, contactId: string) {
@@ -26,6 +26,7 @@ export async function latestRequests(
   db: Kysely<Database>,
   contactId: string,
   categoryKeys: readonly string[],
+  channel: Channel = 'email',
 ): Promise<Map<string, LatestRequest>> {
   if (categoryKeys.length === 0) return new Map();
   const rows = await db
@@ -33,6 +34,7 @@ export async function latestRequests(
     .select(['id', 'category_key', 'consent_text_sha256', 'policy_version', 'source_url'])
     .where('contact_id', '=', contactId)
     .where('action', '=', 'requested')
+    .where('channel', '=', channel)
     .where('category_key', 'in', categoryKeys)
     .orderBy('id')
     .execute();

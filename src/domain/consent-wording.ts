@@ -31,7 +31,10 @@ export async function buildConsentWording(
 ): Promise<ConsentWording> {
   const s = t.signup;
   const colon = t.common.colon;
-  const optIn = categories.filter((c) => c.kind === 'opt_in');
+  const optIn = categories.filter((c) => c.kind === 'opt_in' && c.channels.includes('email'));
+  // A signup form offers SMS boxes for the categories sent by SMS too; a site without any has the
+  // wording it always had.
+  const bySms = form === 'signup' || form === 'embed' ? smsCategories(categories) : [];
   const exempt = categories.filter((c) => c.kind === 'exempt');
   const signupForm = form === 'signup' || form === 'embed';
   const heading =
@@ -50,6 +53,10 @@ export async function buildConsentWording(
       (c) => `[ ] ${c.name}${colon}${c.description} ${s.purpose}${colon}${c.purpose} ${s.frequency}${colon}${c.frequency}`,
     ),
   ];
+  if (bySms.length > 0) {
+    lines.push('', s.smsChoose, ...bySms.map((c) => `[ ] ${s.smsBox(c.name)}${colon}${c.purpose} ${s.frequency}${colon}${c.frequency}`));
+    if (site.sms_rates_notice) lines.push(s.smsRates);
+  }
   if (exempt.length > 0) {
     lines.push('', s.exemptHeading, s.exemptIntro, ...exempt.map((c) => `- ${c.name}${colon}${c.description}`));
   }
@@ -57,10 +64,16 @@ export async function buildConsentWording(
     '',
     s.consentHeading,
     statement,
+    ...(bySms.length > 0 ? [s.smsConsent(site.legal_name)] : []),
     `${s.privacy(site.privacy_policy_version)}${colon}${site.privacy_policy_url}`,
   );
   const text = lines.join('\n');
   return { text, sha256: await wordingHash(text), locale, policyVersion: site.privacy_policy_version };
+}
+
+/** The opt-in categories a signup form offers by SMS. */
+export function smsCategories(categories: readonly LocalisedCategory[]): LocalisedCategory[] {
+  return categories.filter((c) => c.kind === 'opt_in' && c.channels.includes('sms'));
 }
 
 /** The hashes of the wordings made lately: every page view rebuilds one of the same few texts. */

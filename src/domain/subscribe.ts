@@ -36,19 +36,22 @@ export interface SubscribeInput {
   userAgent: string | null;
 }
 
-export async function subscribe(deps: Deps, input: SubscribeInput): Promise<void> {
+/** The contact the address belongs to now (an SMS signup in the same form may join it). */
+export async function subscribe(deps: Deps, input: SubscribeInput): Promise<string> {
+  let contactId: string;
   try {
-    await attempt(deps, input);
+    contactId = await attempt(deps, input);
   } catch (error) {
     // Two first signups for one address at once: the loser's contact insert hits the unique
     // key and its whole batch rolls back. Once more finds the winner's contact.
     if (!isUniqueViolation(error)) throw error;
-    await attempt(deps, input);
+    contactId = await attempt(deps, input);
   }
   deps.mailQueued();
+  return contactId;
 }
 
-async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
+async function attempt(deps: Deps, input: SubscribeInput): Promise<string> {
   const { db } = deps;
   const now = deps.clock.now().toISOString();
   const batch = deps.newId();
@@ -100,6 +103,7 @@ async function attempt(deps: Deps, input: SubscribeInput): Promise<void> {
     })),
   );
   await deps.atomic(queries);
+  return contact.id;
 }
 
 interface Typed {

@@ -5,7 +5,8 @@ import type { TokenKey } from '../config.ts';
 import type { Clock } from '../deps.ts';
 import { ttlCache } from '../ttl-cache.ts';
 
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'undo';
+/** sms_code: the page that takes the code sent to a number (its jti: the code's row). */
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'undo' | 'sms_code';
 
 export interface TokenClaims {
   purpose: TokenPurpose;
@@ -100,7 +101,7 @@ function importHmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
-const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe', 'undo'] satisfies TokenPurpose[];
+const PURPOSES: readonly string[] = ['confirm', 'manage', 'unsubscribe', 'undo', 'sms_code'] satisfies TokenPurpose[];
 
 function readClaims(payload: JWTPayload): TokenClaims | null {
   const { pur, site, cats, sub, jti, ep, cat, evs } = payload;

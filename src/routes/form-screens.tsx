@@ -11,6 +11,7 @@
 import type { AppContext } from '../app-env.ts';
 import type { SignupErrors, SignupFields } from '../domain/signup-form.ts';
 import { sha256Hex } from '../domain/ids.ts';
+import { smsCategories } from '../domain/consent-wording.ts';
 import { formatDuration } from '../i18n/index.ts';
 import { htmlSnippet, type SnippetProps } from '../../views/embeds/snippets.tsx';
 import { SignupPage, type SignupPageProps } from '../../views/pages/signup.tsx';
@@ -75,7 +76,8 @@ export function signupPageProps(
       privacyPolicyUrl: form.site.privacy_policy_url,
       privacyPolicyVersion: form.site.privacy_policy_version,
     },
-    optIn: form.categories.filter((cat) => cat.kind === 'opt_in'),
+    optIn: form.categories.filter((cat) => cat.kind === 'opt_in' && cat.channels.includes('email')),
+    sms: { categories: smsCategories(form.categories), ratesNotice: form.site.sms_rates_notice === 1 },
     exempt: form.categories.filter((cat) => cat.kind === 'exempt'),
     consentSha256: form.wording.sha256,
     values,

@@ -61,7 +61,13 @@ export async function readSubmission(c: AppContext): Promise<Submission | null> 
   const form = await readForm(c);
   if (!form) return null;
   return {
-    fields: { email: formText(form.email), name: formText(form.name), categories: formTexts(form.categories) },
+    fields: {
+      email: formText(form.email),
+      name: formText(form.name),
+      categories: formTexts(form.categories),
+      phone: formText(form.phone),
+      smsCategories: formTexts(form.sms_categories),
+    },
     lang: formText(form.lang),
     consent: formText(form.consent),
     form: formText(form.form),

@@ -9,11 +9,15 @@ import { verifyHuman } from '../domain/human-check.ts';
 import { validateSignup, type SignupFields } from '../domain/signup-form.ts';
 import { hostPage, isAllowedOrigin } from '../domain/site-origins.ts';
 import { subscribe } from '../domain/subscribe.ts';
+import { codePageToken, subscribeSms } from '../domain/subscribe-sms.ts';
+import { normalisePhone } from '../sms/phone.ts';
 import { isLocale } from '../i18n/index.ts';
 import { formScreen } from './form-screens.tsx';
 import { loadForm, ourOrigins, readSubmission, type Door } from './signup-submission.ts';
 import { answerCheckInbox, answerInvalid, answerUnavailable, renderForm } from './signup-answers.tsx';
-import { badRequestPage, evidenceOf, notFoundPage, requestLocale } from './render.tsx';
+import { badRequestPage, basePath, evidenceOf, notFoundPage, requestLocale } from './render.tsx';
+
+const redirect = (c: AppContext, path: string) => c.redirect(`${basePath(c)}${path}`, 303);
 
 export const signupRoutes = new Hono<AppEnv>();
 
@@ -43,7 +47,7 @@ signupRoutes.post('/:site', async (c) => {
   // nothing is recorded or sent.
   if (submission.honeypot !== '') return answerCheckInbox(c, door, form, submission.returnTo);
 
-  const errors = validateSignup(fields, form.categories);
+  const errors = validateSignup(fields, form.categories, site.default_country);
   if (Object.keys(errors).length > 0) return answerInvalid(c, door, form, page, fields, errors);
 
   // The form carries the hash of the wording it showed; if that is not what we would show now,
@@ -59,18 +63,29 @@ signupRoutes.post('/:site', async (c) => {
     return answerInvalid(c, door, form, page, fields, {}, form.t.signup.errors.wordingChanged, 409);
   }
 
-  await subscribe(deps, {
+  const byEmail = [...new Set(fields.categories)];
+  const bySms = [...new Set(fields.smsCategories ?? [])];
+  // No SMS sender here (a public BASE_URL without Twilio): refuse before anything is recorded.
+  if (bySms.length > 0 && !deps.config.smsEnabled) return answerInvalid(c, door, form, page, fields, {}, form.t.signup.smsUnavailable, 400);
+  const common = {
     site,
     locale: form.locale,
-    email: fields.email,
     name: fields.name,
-    categories: [...new Set(fields.categories)],
     wording: form.wording,
     form: screen,
-    method: door === 'hosted' ? 'signup_form' : 'embedded_form',
+    method: door === 'hosted' ? ('signup_form' as const) : ('embedded_form' as const),
     sourceUrl: page ?? `${deps.config.baseUrl}/s/${site.id}?lang=${form.locale}`,
     ...evidenceOf(c),
-  });
+  };
+  const emailContactId = byEmail.length > 0 ? await subscribe(deps, { ...common, email: fields.email, categories: byEmail }) : null;
+  if (bySms.length > 0) {
+    const phone = normalisePhone(fields.phone ?? '', site.default_country);
+    if (!phone.ok) return answerInvalid(c, door, form, page, fields, { phone: 'phoneInvalid' });
+    const contactId = await subscribeSms(deps, { ...common, e164: phone.e164, categories: bySms, emailContactId });
+    // The page that takes the code, the same for every number's state.
+    const token = await codePageToken(deps, site, contactId);
+    return redirect(c, `/s/${site.id}/sms/${token}?lang=${form.locale}${byEmail.length > 0 ? '&email=1' : ''}`);
+  }
   // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited
   // (and for a filled-in honeypot, above).
   return answerCheckInbox(c, door, form, submission.returnTo);

@@ -16,12 +16,15 @@ export interface SignupPageProps {
   action: string;
   languages: LanguageLink[];
   site: { name: string; legalName: string; privacyPolicyUrl: string; privacyPolicyVersion: string };
+  /** The categories offered by email. */
   optIn: LocalisedCategory[];
+  /** The categories offered by SMS too (none: the form asks for no number). */
+  sms?: { categories: LocalisedCategory[]; ratesNotice: boolean };
   exempt: LocalisedCategory[];
   consentSha256: string;
   /** The SHA-256 of this form as first shown (without this field), which the events record. */
   formSha256?: string;
-  values: { email: string; name: string; categories: string[] };
+  values: { email: string; name: string; categories: string[]; phone?: string; smsCategories?: string[] };
   errors: SignupErrors;
   /** A form-level problem, such as wording that changed while the page was open. */
   notice?: string;
@@ -38,6 +41,8 @@ export function SignupPage(props: SignupPageProps) {
   const s = t.signup;
   const hasErrors = Object.keys(errors).length > 0;
   const chosen = new Set(values.categories);
+  const chosenSms = new Set(values.smsCategories ?? []);
+  const sms = props.sms && props.sms.categories.length > 0 ? props.sms : null;
   return (
     <Layout
       lang={props.lang}
@@ -88,6 +93,50 @@ export function SignupPage(props: SignupPageProps) {
             </div>
           ))}
         </fieldset>
+        {sms ? (
+          <fieldset class="field">
+            <legend>{s.smsChoose}</legend>
+            {sms.categories.map((category) => (
+              <div class="category">
+                <input
+                  type="checkbox"
+                  name="sms_categories"
+                  value={category.key}
+                  id={`sms-${category.key}`}
+                  checked={chosenSms.has(category.key)}
+                  aria-describedby={`sms-${category.key}-details`}
+                />
+                <label for={`sms-${category.key}`}>
+                  <strong>{s.smsBox(category.name)}</strong>
+                </label>
+                <CategoryDetails t={t} category={category} id={`sms-${category.key}-details`} class="details" />
+              </div>
+            ))}
+            {sms.ratesNotice ? <p class="hint">{s.smsRates}</p> : null}
+            <div class={errors.phone ? 'field invalid' : 'field'}>
+              <label for="phone">{s.phone}</label>
+              <p class="hint" id="phone-hint">
+                {s.phoneHint}
+              </p>
+              {errors.phone ? (
+                <p class="error" id="phone-error">
+                  {s.errors[errors.phone]}
+                </p>
+              ) : null}
+              <input
+                type="tel"
+                name="phone"
+                id="phone"
+                value={values.phone ?? ''}
+                autocomplete="tel"
+                inputmode="tel"
+                maxlength={40}
+                aria-invalid={errors.phone ? 'true' : undefined}
+                aria-describedby={errors.phone ? 'phone-hint phone-error' : 'phone-hint'}
+              />
+            </div>
+          </fieldset>
+        ) : null}
         <ExemptCategories t={t} categories={props.exempt} />
         <EmailField label={s.email} value={values.email} error={errors.email ? s.errors[errors.email] : null} />
         <div class={errors.name ? 'field invalid' : 'field'}>
@@ -118,6 +167,7 @@ export function SignupPage(props: SignupPageProps) {
         <section class="consent">
           <h2>{s.consentHeading}</h2>
           <p>{s.consent(props.site.legalName)}</p>
+          {sms ? <p>{s.smsConsent(props.site.legalName)}</p> : null}
           <p>
             <a href={props.site.privacyPolicyUrl} rel="noopener" target="_blank">
               {s.privacy(props.site.privacyPolicyVersion)}

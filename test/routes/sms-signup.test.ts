@@ -1,0 +1,142 @@
+// SMS double opt-in through the real app: SMS boxes on the hosted form, a 6-digit code texted to
+// the number, typed on the page the signup answers with; the tries and the codes per number are
+// limited inside the writes, so parallel requests get no more than one at a time would.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { sealLedger, verifyLedger } from '../../src/domain/ledger-seal.ts';
+import { ADMIN_KEY, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+  const api = (path: string, body: unknown) =>
+    t.request(`/api/v1${path}`, { method: 'PATCH', headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await api('/sites/demo', { defaultCountry: 'JP', smsRatesNotice: true })).status).toBe(200);
+  expect((await api('/sites/demo/categories/offers', { channels: ['email', 'sms'] })).status).toBe(200);
+});
+
+async function formPage(lang = 'en') {
+  const html = await (await t.request(`/s/demo?lang=${lang}`)).text();
+  return { html, consent: /name="consent" value="([0-9a-f]{64})"/.exec(html)![1]!, form: /name="form" value="([0-9a-f]{64})"/.exec(html)![1]! };
+}
+
+async function signupSms(fields: { phone: string; sms?: string[]; email?: string; categories?: string[]; lang?: string }) {
+  const { consent, form } = await formPage(fields.lang);
+  const body = new URLSearchParams({ email: fields.email ?? '', name: '', consent, form, lang: fields.lang ?? 'en', phone: fields.phone });
+  for (const key of fields.sms ?? ['offers']) body.append('sms_categories', key);
+  for (const key of fields.categories ?? []) body.append('categories', key);
+  return t.request('/s/demo', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'TestBrowser/1.0' } });
+}
+
+const codeOf = (body: string) => /(\d{6})/.exec(body)![1]!;
+const enter = (path: string, code: string) => t.request(path, { method: 'POST', body: new URLSearchParams({ code }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+async function smsConsents() {
+  const rows = await t.db.selectFrom('consents').select(['category_key', 'channel', 'status']).where('channel', '=', 'sms').orderBy('category_key').execute();
+  return Object.fromEntries(rows.map((r) => [r.category_key, r.status]));
+}
+
+describe('SMS signup', () => {
+  it('offers SMS boxes, unticked, with the number field, the rates notice and the SMS sentence in the wording', async () => {
+    const { html } = await formPage();
+    expect(html).toContain('<input type="checkbox" name="sms_categories" value="offers" id="sms-offers" aria-describedby="sms-offers-details"/>');
+    expect(html).not.toContain('value="newsletter" id="sms-newsletter"');
+    expect(html).toContain('type="tel" name="phone"');
+    expect(html).toContain('Msg &amp; data rates may apply.');
+    expect(html).toContain('by replying STOP');
+    const ja = (await formPage('ja')).html;
+    expect(ja).toContain('通信料がかかる場合があります。');
+    expect(ja).toContain('「停止」と返信するか');
+  });
+
+  it('texts a code to the number typed the Japanese way; the right code confirms, in the ledger with the SMS channel, and a welcome text follows', async () => {
+    const answered = await signupSms({ phone: '０９０ー１２３４ー５６７８' });
+    expect(answered.status).toBe(303);
+    const codePath = answered.headers.get('Location')!;
+    expect(codePath).toMatch(/^\/s\/demo\/sms\/[\w.-]+\?lang=en$/);
+    const [text] = await t.deliverSms();
+    expect(text!.to).toBe('+819012345678');
+    expect(text!.body).toMatch(/^Demo Shop: your code is \d{6}\. It works for 10 minutes\./);
+    expect(await smsConsents()).toEqual({ offers: 'pending' });
+
+    const page = await (await t.request(codePath)).text();
+    expect(page).toContain('+81 ** **** 5678');
+    const wrongCode = codeOf(text!.body) === '000000' ? '111111' : '000000';
+    const wrong = await enter(codePath, wrongCode);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('That code is not right. 4 tries are left.');
+    const right = await enter(codePath, codeOf(text!.body));
+    expect(right.status).toBe(200);
+    expect(await right.text()).toContain('Your number is confirmed');
+    expect(await smsConsents()).toEqual({ offers: 'granted' });
+    const events = await t.db.selectFrom('consent_events').select(['category_key', 'channel', 'action', 'method']).where('channel', '=', 'sms').orderBy('id').execute();
+    expect(events).toEqual([
+      { category_key: 'offers', channel: 'sms', action: 'requested', method: 'signup_form' },
+      { category_key: 'offers', channel: 'sms', action: 'confirmed', method: 'sms_code' },
+    ]);
+    const [welcome] = await t.deliverSms();
+    expect(welcome!.body).toContain('Demo Shop: you will get Offers');
+    expect(welcome!.body).toContain('Reply STOP to stop.');
+    // A second press of the same code changes nothing.
+    expect((await enter(codePath, codeOf(text!.body))).status).toBe(400);
+    await sealLedger(t.deps);
+    expect(await verifyLedger(t.deps)).toMatchObject({ ok: true });
+  });
+
+  it('takes an address and a number in one form: the email confirms by link, the SMS by code, one contact with both', async () => {
+    const answered = await signupSms({ phone: '+81 90 1111 2222', email: 'both@example.com', categories: ['newsletter'] });
+    expect(answered.headers.get('Location')).toMatch(/&email=1$/);
+    expect(await (await t.request(answered.headers.get('Location')!)).text()).toContain('check your inbox too');
+    expect(await t.deliver()).toHaveLength(1);
+    expect(await t.deliverSms()).toHaveLength(1);
+    const contacts = await t.db.selectFrom('contacts').select(['id', 'phone_hash']).execute();
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.phone_hash).not.toBeNull();
+  });
+
+  it('refuses a missing, an invalid and a fixed-line number, saying so, and records nothing', async () => {
+    const missing = await signupSms({ phone: '' });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Enter your mobile number for the text messages you ticked.');
+    expect(await (await signupSms({ phone: '12' })).text()).toContain('Enter a mobile number like 090-1234-5678');
+    expect(await (await signupSms({ phone: '03-1234-5678' })).text()).toContain('This number cannot receive text messages.');
+    expect(await (await signupSms({ phone: '090-1234-5678', sms: ['newsletter'] })).text()).toContain('does not exist');
+    expect(await t.db.selectFrom('consent_events').select('id').execute()).toEqual([]);
+    expect(await t.deliverSms()).toEqual([]);
+  });
+
+  it('counts every try before comparing: 10 parallel guesses take 5 tries, and then even the right code is refused', async () => {
+    const answered = await signupSms({ phone: '090-3333-4444' });
+    const codePath = answered.headers.get('Location')!;
+    const [text] = await t.deliverSms();
+    const right = codeOf(text!.body);
+    const wrong = right === '000000' ? '111111' : '000000';
+    const answers = await Promise.all(Array.from({ length: 10 }, () => enter(codePath, wrong)));
+    expect(answers.every((res) => res.status === 400)).toBe(true);
+    expect(await t.db.selectFrom('sms_codes').select('attempts').executeTakeFirstOrThrow()).toEqual({ attempts: 5 });
+    const late = await enter(codePath, right);
+    expect(await late.text()).toContain('This code has no tries left or has run out.');
+    expect(await smsConsents()).toEqual({ offers: 'pending' });
+  });
+
+  it('sends at most 3 codes an hour to a number, even for parallel signups, and more after the hour', async () => {
+    await Promise.all(Array.from({ length: 6 }, () => signupSms({ phone: '090-5555-6666' })));
+    expect(await t.db.selectFrom('sms_codes').select('id').execute()).toHaveLength(3);
+    expect(await t.deliverSms()).toHaveLength(3);
+    const page = (await signupSms({ phone: '090-5555-6666' })).headers.get('Location')!;
+    const resent = await t.request(`${page.split('?')[0]}/resend`, { method: 'POST' });
+    expect(await resent.text()).toContain('A new code is on its way, if the limits allow one');
+    expect(await t.deliverSms()).toHaveLength(0);
+    t.clock.advance(61 * 60_000);
+    // The page's link has run out by now (30 minutes); a new signup gets a code again.
+    expect((await t.request(`${page.split('?')[0]}/resend`, { method: 'POST' })).status).toBe(400);
+    await signupSms({ phone: '090-5555-6666' });
+    expect(await t.deliverSms()).toHaveLength(1);
+  });
+
+  it('answers a forged or foreign code page as a broken link', async () => {
+    expect((await t.request('/s/demo/sms/not-a-token')).status).toBe(400);
+    const answered = await signupSms({ phone: '090-7777-8888' });
+    const path = answered.headers.get('Location')!.replace('/s/demo/', '/s/other/');
+    expect((await t.request(path)).status).toBe(400);
+  });
+});
