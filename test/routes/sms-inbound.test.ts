@@ -259,6 +259,18 @@ describe('POST /sms/inbound/twilio: START, HELP and other replies', () => {
     expect(answers.filter((text) => replyOf(text) !== null)).toHaveLength(1);
     expect((await summary()).filter((line) => line.includes('withdrawn'))).toHaveLength(2);
   });
+
+  it('an old STOP delivered again after a START does not stop anything again', async () => {
+    const MessageSid = newMessageSid();
+    await twilioInbound(t, { From: PHONE, Body: 'STOP', MessageSid });
+    await twilioInbound(t, { From: PHONE, Body: 'START' });
+    expect(await statuses(t, alice.id)).toEqual(BOTH_GRANTED);
+    const before = await summary();
+    const again = await twilioInbound(t, { From: PHONE, Body: 'STOP', MessageSid });
+    expect(await again.text()).toBe(EMPTY_TWIML);
+    expect(await statuses(t, alice.id)).toEqual(BOTH_GRANTED);
+    expect(await summary()).toEqual(before);
+  });
 });
 
 describe('POST /sms/inbound/generic', () => {
