@@ -62,8 +62,11 @@ export async function erasePersonalData(
         AND NOT EXISTS (SELECT 1 FROM consent_events WHERE contact_id = ${contactId} AND action IN ('granted', 'confirmed'))`;
   const claimed = sql<boolean>`EXISTS (SELECT 1 FROM contacts WHERE id = ${contactId} AND erasure_id = ${batch})`;
   const queries: CompiledQuery[] = [
-    // The lookup hash stays: it is how an erased address is recognised (and suppressed) later.
-    sql`UPDATE contacts SET erasure_id = ${batch}, email = '', name = NULL, updated_at = ${now}, token_epoch = token_epoch + 1
+    // The address's lookup hash stays: it is how an erased address is recognised (and
+    // suppressed) later. The number goes with its hash: a later SMS signup starts afresh, with a
+    // new code (there is no suppression list for numbers).
+    sql`UPDATE contacts SET erasure_id = ${batch}, email = '', name = NULL, phone = NULL, phone_hash = NULL, updated_at = ${now},
+      token_epoch = token_epoch + 1
       WHERE id = ${contactId} AND ${eligible}`.compile(db),
   ];
   // Every consent row the contact has when the batch runs (not when it was read: a signup
@@ -93,6 +96,14 @@ export async function erasePersonalData(
       .where('contact_id', '=', contactId)
       .where('status', '=', 'queued')
       .compile(),
+    db.updateTable('sms_outbox').set({ to_number: '' }).where('contact_id', '=', contactId).where('status', '!=', 'queued').compile(),
+    db
+      .updateTable('sms_outbox')
+      .set({ to_number: '', status: 'failed', last_error: 'recipient erased' })
+      .where('contact_id', '=', contactId)
+      .where('status', '=', 'queued')
+      .compile(),
+    db.updateTable('sms_codes').set({ spent_at: now }).where('contact_id', '=', contactId).where('spent_at', 'is', null).compile(),
   );
   if (suppress) {
     queries.push(

@@ -9,11 +9,14 @@ import type { Deps } from '../deps.ts';
 export const ENCRYPTED_COLUMNS = [
   { table: 'contacts', key: 'id', column: 'email' },
   { table: 'contacts', key: 'id', column: 'name' },
+  { table: 'contacts', key: 'id', column: 'phone' },
   { table: 'event_evidence', key: 'event_id', column: 'ip' },
   { table: 'event_evidence', key: 'event_id', column: 'user_agent' },
   { table: 'event_evidence', key: 'event_id', column: 'note' },
   { table: 'outbox', key: 'id', column: 'to_address' },
   { table: 'dev_mailbox', key: 'id', column: 'to_addresses' },
+  { table: 'sms_outbox', key: 'id', column: 'to_number' },
+  { table: 'dev_sms', key: 'id', column: 'to_number' },
   { table: 'webhook_endpoints', key: 'id', column: 'secret' },
   { table: 'audit_clients', key: 'audit_id', column: 'ip' },
 ] as const;

@@ -133,6 +133,24 @@ describe('SMS signup', () => {
     expect(await t.deliverSms()).toHaveLength(1);
   });
 
+  it('erases a number with its contact: gone with its hash, its SMS consents withdrawn, queued texts dropped; the number may sign up afresh', async () => {
+    const answered = await signupSms({ phone: '090-2468-1357' });
+    const [text] = await t.deliverSms();
+    await enter(answered.headers.get('Location')!, codeOf(text!.body));
+    // The welcome text is still queued when the erasure comes.
+    const contact = await t.db.selectFrom('contacts').select('id').executeTakeFirstOrThrow();
+    const erased = await t.request(`/api/v1/sites/demo/contacts/${contact.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(erased.status).toBe(200);
+    expect(await t.db.selectFrom('contacts').select(['email', 'phone', 'phone_hash']).where('id', '=', contact.id).executeTakeFirstOrThrow()).toEqual({ email: '', phone: null, phone_hash: null });
+    expect(await smsConsents()).toEqual({ offers: 'withdrawn' });
+    expect(await t.deliverSms()).toEqual([]);
+    expect(await t.db.selectFrom('sms_outbox').select(['to_number', 'status']).where('kind', '=', 'sms_welcome').executeTakeFirstOrThrow()).toEqual({ to_number: '', status: 'failed' });
+    const again = await signupSms({ phone: '090-2468-1357' });
+    expect(again.status).toBe(303);
+    expect(await t.deliverSms()).toHaveLength(1);
+    expect(await t.db.selectFrom('contacts').select('id').execute()).toHaveLength(2);
+  });
+
   it('answers a forged or foreign code page as a broken link', async () => {
     expect((await t.request('/s/demo/sms/not-a-token')).status).toBe(400);
     const answered = await signupSms({ phone: '090-7777-8888' });
