@@ -4,12 +4,13 @@
 // An undo of an unsubscribe restores the grant before it and grants nothing itself, so it is
 // never the grant in force (or an unsubscribe and an undo would renew an expired basis).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ConsentBasis, Database } from './schema.ts';
+import type { Channel, ConsentBasis, Database } from './schema.ts';
 
 /** SQL: the id of the grant in force of a contact's consent for a category (values or column references), or NULL. */
-export function grantInForceId(contact: string | RawBuilder<unknown>, categoryKey: string | RawBuilder<unknown>): RawBuilder<number | null> {
+export function grantInForceId(contact: string | RawBuilder<unknown>, categoryKey: string | RawBuilder<unknown>, channel: Channel = 'email'): RawBuilder<number | null> {
+  // resubscribed: START after STOP by SMS reply gives back a grant.
   return sql<number | null>`(SELECT max(id) FROM consent_events WHERE contact_id = ${contact}
-    AND category_key = ${categoryKey} AND channel = 'email' AND action IN ('granted', 'confirmed')
+    AND category_key = ${categoryKey} AND channel = ${channel} AND action IN ('granted', 'confirmed', 'resubscribed')
     AND method <> 'unsubscribe_undo')`;
 }
 

@@ -5,7 +5,8 @@
 import { sql } from 'kysely';
 import { lastMaterialChange } from '../db/category-terms.ts';
 import { grantInForceId, termsShownAt } from '../db/grants.ts';
-import type { CategoryKind, ConsentBasis, ConsentStatus, SiteRow } from '../db/schema.ts';
+import type { CategoryKind, Channel, ConsentBasis, ConsentStatus, SiteRow } from '../db/schema.ts';
+import { normalisePhone, phoneLookupHash } from '../sms/phone.ts';
 import type { Deps } from '../deps.ts';
 import { dateIn } from './consent-basis.ts';
 import { lapseOf } from './consent-standing.ts';
@@ -62,6 +63,39 @@ export async function checkEligibility(
 ): Promise<Eligibility[]> {
   const hash = await emailLookupHasher(deps.config.lookupKey);
   const hashes = await Promise.all(emails.map((email) => (checkEmail(email) === null ? hash(email) : null)));
+  const answers = await eligibilityOf(deps, site, category, 'email', hashes);
+  return emails.map((email, i) => ({ email, ...answers[i]! }));
+}
+
+/**
+ * The same for text messages: numbers in E.164 (anything else is `invalid`), each found by its
+ * keyed hash, with the SMS consent of the category. A number is not suppressed after an erasure:
+ * it is forgotten, so it answers `not_found`.
+ */
+export async function checkSmsEligibility(
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  site: SiteRow,
+  category: { key: string; kind: CategoryKind },
+  phones: readonly string[],
+): Promise<(Omit<Eligibility, 'email'> & { phone: string })[]> {
+  const hashes = await Promise.all(
+    phones.map((phone) => {
+      const normal = normalisePhone(phone, null);
+      return normal.ok && normal.e164 === phone ? phoneLookupHash(deps.config.lookupKey, normal.e164) : null;
+    }),
+  );
+  const answers = await eligibilityOf(deps, site, category, 'sms', hashes);
+  return phones.map((phone, i) => ({ phone, ...answers[i]! }));
+}
+
+async function eligibilityOf(
+  deps: Pick<Deps, 'db' | 'config' | 'clock'>,
+  site: SiteRow,
+  category: { key: string; kind: CategoryKind },
+  channel: Channel,
+  hashes: readonly (string | null)[],
+): Promise<Omit<Eligibility, 'email'>[]> {
+  const hashColumn = channel === 'email' ? 'c.email_hash' : 'c.phone_hash';
   const unique = [...new Set(hashes.filter((h): h is string => h !== null))];
   const exempt = category.kind === 'exempt';
   const known = new Map<string, Known>();
@@ -69,17 +103,20 @@ export async function checkEligibility(
     const rows = await deps.db
       .selectFrom('contacts as c')
       .leftJoin('consents as s', (join) =>
-        join.onRef('s.contact_id', '=', 'c.id').on('s.category_key', '=', category.key).on('s.channel', '=', 'email'),
+        join.onRef('s.contact_id', '=', 'c.id').on('s.category_key', '=', category.key).on('s.channel', '=', channel),
       )
-      .leftJoin('suppressions as x', (join) => join.onRef('x.site_id', '=', 'c.site_id').onRef('x.email_hash', '=', 'c.email_hash'))
+      // Erased addresses stay suppressed until a new confirmation; numbers are forgotten instead.
+      .leftJoin('suppressions as x', (join) =>
+        join.onRef('x.site_id', '=', 'c.site_id').onRef('x.email_hash', '=', 'c.email_hash').on(sql<boolean>`${channel} = 'email'`),
+      )
       // The grant in force only where it matters: a granted opt-in consent. For an exempt
       // category the join looks up no id (a constant false here would scan the whole ledger).
       .leftJoin('consent_events as g', (join) =>
-        join.on(sql<boolean>`s.status = 'granted' AND g.id = ${exempt ? sql`NULL` : grantInForceId(sql.ref('c.id'), category.key)}`),
+        join.on(sql<boolean>`s.status = 'granted' AND g.id = ${exempt ? sql`NULL` : grantInForceId(sql.ref('c.id'), category.key, channel)}`),
       )
       .select([
         'c.id',
-        'c.email_hash',
+        sql<string>`${sql.ref(hashColumn)}`.as('hash'),
         's.status',
         sql<number>`(c.email = '' OR x.id IS NOT NULL)`.as('erased'),
         exempt
@@ -92,10 +129,10 @@ export async function checkEligibility(
         sql<string | null>`coalesce(${termsShownAt('g')}, s.updated_at)`.as('terms_shown_at'),
       ])
       .where('c.site_id', '=', site.id)
-      .where(sql<boolean>`c.email_hash IN (SELECT value FROM json_each(${JSON.stringify(unique.slice(i, i + CHUNK))}))`)
+      .where(sql<boolean>`${sql.ref(hashColumn)} IN (SELECT value FROM json_each(${JSON.stringify(unique.slice(i, i + CHUNK))}))`)
       .execute();
     for (const row of rows) {
-      known.set(row.email_hash, {
+      known.set(row.hash, {
         id: row.id,
         erased: row.erased === 1,
         customer: row.customer === 1,
@@ -108,15 +145,14 @@ export async function checkEligibility(
   }
   const materialChangeAt = exempt ? null : await lastMaterialChange(deps.db, site.id, category.key);
   const today = dateIn(site.time_zone, deps.clock.now());
-  return emails.map((email, i) => {
-    const h = hashes[i];
-    if (h === null || h === undefined) return { email, eligible: false, reason: 'invalid' };
+  return hashes.map((h) => {
+    if (h === null || h === undefined) return { eligible: false, reason: 'invalid' };
     const contact = known.get(h);
-    if (!contact) return { email, eligible: false, reason: 'not_found' };
-    if (contact.erased) return { email, eligible: false, reason: 'erased' };
-    if (exempt) return contact.customer ? { email, eligible: true, contactId: contact.id } : { email, eligible: false, reason: 'not_customer' };
-    if (contact.status !== 'granted') return { email, eligible: false, reason: contact.status ?? 'not_found' };
+    if (!contact) return { eligible: false, reason: 'not_found' };
+    if (contact.erased) return { eligible: false, reason: 'erased' };
+    if (exempt) return contact.customer ? { eligible: true, contactId: contact.id } : { eligible: false, reason: 'not_customer' };
+    if (contact.status !== 'granted') return { eligible: false, reason: contact.status ?? 'not_found' };
     const lapse = lapseOf({ basis: contact.basis, relationshipAt: contact.relationshipAt, termsShownAt: contact.termsShownAt ?? '' }, materialChangeAt, today);
-    return lapse ? { email, eligible: false, reason: lapse.reason } : { email, eligible: true, contactId: contact.id };
+    return lapse ? { eligible: false, reason: lapse.reason } : { eligible: true, contactId: contact.id };
   });
 }

@@ -151,6 +151,28 @@ describe('SMS signup', () => {
     expect(await t.db.selectFrom('contacts').select('id').execute()).toHaveLength(2);
   });
 
+  it('answers eligibility for numbers on the sms channel: granted after the code, pending before, E.164 only', async () => {
+    const eligibility = async (body: unknown) =>
+      t.request('/api/v1/sites/demo/eligibility', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const answered = await signupSms({ phone: '090-1234-5678' });
+    await signupSms({ phone: '090-8765-4321' });
+    const [text] = await t.deliverSms();
+    await enter(answered.headers.get('Location')!, codeOf(text!.body));
+    const res = await eligibility({ category: 'offers', channel: 'sms', phones: ['+819012345678', '+819087654321', '+819011112222', '090-1234-5678'] });
+    expect(res.status).toBe(200);
+    expect((await res.json()).results).toEqual([
+      { phone: '+819012345678', eligible: true },
+      { phone: '+819087654321', eligible: false, reason: 'pending' },
+      { phone: '+819011112222', eligible: false, reason: 'not_found' },
+      { phone: '090-1234-5678', eligible: false, reason: 'invalid' },
+    ]);
+    // Consent by SMS is not consent by email.
+    expect((await (await eligibility({ category: 'offers', channel: 'sms', phones: [] })).json()).results).toEqual([]);
+    const mixed = await eligibility({ category: 'offers', channel: 'sms', emails: ['a@example.com'] });
+    expect(mixed.status).toBe(400);
+    expect((await mixed.json()).error.details[0].message).toContain('"channel": "sms"');
+  });
+
   it('answers a forged or foreign code page as a broken link', async () => {
     expect((await t.request('/s/demo/sms/not-a-token')).status).toBe(400);
     const answered = await signupSms({ phone: '090-7777-8888' });

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
-import { checkEligibility, MAX_ELIGIBILITY_ADDRESSES } from '../../domain/eligibility.ts';
+import { checkEligibility, checkSmsEligibility, MAX_ELIGIBILITY_ADDRESSES } from '../../domain/eligibility.ts';
 import { apiError, JSON_BODY_ERRORS } from './errors.ts';
 import { IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
 import { validationHook } from './validation.ts';
@@ -11,7 +11,8 @@ export const eligibilityRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
 
 const EligibilityResult = z
   .object({
-    email: z.string(),
+    email: z.string().optional().openapi({ description: 'As sent (email channel)' }),
+    phone: z.string().optional().openapi({ description: 'As sent (sms channel)' }),
     eligible: z.boolean(),
     reason: IneligibleReasonSchema.optional().openapi({
       description:
@@ -29,11 +30,22 @@ const eligibility = createRoute({
     body: {
       content: {
         'application/json': {
-          schema: z.object({
-            category: z.string().min(1).max(100).openapi({ example: 'newsletter' }),
-            // Each address is checked on its own (a malformed one answers reason "invalid").
-            emails: z.array(z.string().max(1000)).max(MAX_ELIGIBILITY_ADDRESSES).openapi({ example: ['alice@example.com'] }),
-          }),
+          schema: z
+            .object({
+              category: z.string().min(1).max(100).openapi({ example: 'newsletter' }),
+              channel: z.enum(['email', 'sms']).optional().openapi({ description: 'Default email: `emails`; sms: `phones`' }),
+              // Each address is checked on its own (a malformed one answers reason "invalid").
+              emails: z.array(z.string().max(1000)).max(MAX_ELIGIBILITY_ADDRESSES).optional().openapi({ example: ['alice@example.com'] }),
+              phones: z
+                .array(z.string().max(100))
+                .max(MAX_ELIGIBILITY_ADDRESSES)
+                .optional()
+                .openapi({ description: 'E.164 numbers, for channel sms (anything else answers reason "invalid")', example: ['+819012345678'] }),
+            })
+            .refine((body) => ((body.channel ?? 'email') === 'email' ? body.emails !== undefined && body.phones === undefined : body.phones !== undefined && body.emails === undefined), {
+              message: 'Send `emails` for the email channel, or `phones` with "channel": "sms".',
+              path: ['channel'],
+            }),
         },
       },
       required: true,
@@ -44,7 +56,7 @@ const eligibility = createRoute({
 
 eligibilityRoutes.openapi(eligibility, async (c) => {
   const { deps } = c.var;
-  const { category, emails } = c.req.valid('json');
+  const { category, channel, emails, phones } = c.req.valid('json');
   const site = await findSite(deps.db, c.req.valid('param').site);
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
   const row = await deps.db
@@ -57,6 +69,6 @@ eligibilityRoutes.openapi(eligibility, async (c) => {
     const message = 'No such category on this site.';
     return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
   }
-  const results = await checkEligibility(deps, site, row, emails);
+  const results = channel === 'sms' ? await checkSmsEligibility(deps, site, row, phones ?? []) : await checkEligibility(deps, site, row, emails ?? []);
   return c.json({ results: results.map(({ contactId: _, ...result }) => result) }, 200);
 });
