@@ -47,7 +47,7 @@ describe('a contact', () => {
     const html = await page.text();
     expect(html).toContain('Contact pat@example.com');
     expect(html).toContain('Pat Lee');
-    expect(html).toMatch(/<td>Newsletter<\/td><td>granted<\/td>/);
+    expect(html).toMatch(/<td>Newsletter<\/td><td>email<\/td><td>granted<\/td>/);
     const proof = await t.request(`/admin/sites/demo/contacts/${contactId}/proof`, withCookie(cookie));
     expect(proof.status).toBe(200);
     expect(await proof.text()).toContain('I agree that Demo Shop K.K. may send');

@@ -180,3 +180,21 @@ describe('SMS signup', () => {
     expect((await t.request(path)).status).toBe(400);
   });
 });
+
+describe('SMS contacts in the console', () => {
+  it('finds a contact by number (typed the site’s way or in E.164) and shows its SMS consents; an unknown number is a 404', async () => {
+    const { signedInOperator, withCookie } = await import('../helpers/console.ts');
+    await signupSms({ phone: '090-1234-5678' });
+    const { cookie } = await signedInOperator(t, 'owner@shop.example', 'owner');
+    for (const typed of ['090-1234-5678', '+81 90 1234 5678']) {
+      const found = await t.request(`/admin/sites/demo/contacts?phone=${encodeURIComponent(typed)}`, withCookie(cookie));
+      expect(found.status).toBe(303);
+      const page = await (await t.request(found.headers.get('Location')!, withCookie(cookie))).text();
+      expect(page).toContain('Contact +819012345678');
+      expect(page).toMatch(/<td>Offers<\/td><td>SMS<\/td><td>waiting for confirmation<\/td>/);
+    }
+    const unknown = await t.request('/admin/sites/demo/contacts?phone=090-9999-0000', withCookie(cookie));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No contact with the number 090-9999-0000 on this site.');
+  });
+});

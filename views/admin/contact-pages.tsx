@@ -5,6 +5,7 @@ import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
 import { BackLink, Notice } from './parts.tsx';
 import { EmailField } from '../partials/email-field.tsx';
+import { Field } from './form-fields.tsx';
 
 interface Common {
   lang: string;
@@ -16,7 +17,7 @@ interface Common {
 
 const back = (props: Common) => <BackLink path={`/admin/sites/${props.site.id}?lang=${props.lang}`} label={props.site.name} />;
 
-export function ContactSearchPage(props: Common & { email: string; notFound: boolean }) {
+export function ContactSearchPage(props: Common & { email: string; phone: string; notFound: boolean }) {
   const c = props.t.contacts;
   return (
     <Layout lang={props.lang} title={`${c.title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
@@ -25,8 +26,13 @@ export function ContactSearchPage(props: Common & { email: string; notFound: boo
       <p>{c.intro}</p>
       <form method="get" action={useHref(`/admin/sites/${props.site.id}/contacts`)}>
         <input type="hidden" name="lang" value={props.lang} />
-        <EmailField label={c.email} value={props.email} error={props.notFound ? c.notFound(props.email) : null} />
+        <EmailField label={c.email} value={props.email} error={props.notFound && props.email ? c.notFound(props.email) : null} />
         <button type="submit">{c.search}</button>
+      </form>
+      <form method="get" action={useHref(`/admin/sites/${props.site.id}/contacts`)}>
+        <input type="hidden" name="lang" value={props.lang} />
+        <Field id="phone" label={c.phone} hint={c.phoneHint} error={props.notFound && props.phone ? c.phoneNotFound(props.phone) : null} value={props.phone} maxlength={40} />
+        <button type="submit">{c.searchPhone}</button>
       </form>
     </Layout>
   );
@@ -35,25 +41,33 @@ export function ContactSearchPage(props: Common & { email: string; notFound: boo
 export interface ContactView {
   id: string;
   email: string;
+  /** E.164, or null: no number. */
+  phone: string | null;
   name: string | null;
   locale: string;
   createdAt: string;
   confirmedAt: string | null;
   erased: boolean;
-  consents: { category: string; status: string; since: string }[];
+  consents: { category: string; channel: string; status: string; since: string }[];
 }
 
 export function ContactPage(props: Common & { contact: ContactView; mayChange: boolean; notice: string | null }) {
   const c = props.t.contacts;
   const { contact } = props;
   const base = `/admin/sites/${props.site.id}/contacts/${contact.id}`;
-  const title = contact.erased ? c.erasedTitle : c.contactTitle(contact.email);
+  const title = contact.erased ? c.erasedTitle : c.contactTitle(contact.email || contact.phone || contact.id);
   return (
     <Layout lang={props.lang} title={`${title} · ${props.site.name}`} languages={props.languages} languageLabel={props.languageLabel}>
       {back(props)}
       <h1>{title}</h1>
       <Notice text={props.notice} />
       <dl class="figure-list">
+        {contact.email && contact.phone ? (
+          <>
+            <dt>{c.phone}</dt>
+            <dd>{contact.phone}</dd>
+          </>
+        ) : null}
         <dt>{c.name}</dt>
         <dd>{contact.name ?? '—'}</dd>
         <dt>{c.language}</dt>
@@ -71,6 +85,7 @@ export function ContactPage(props: Common & { contact: ContactView; mayChange: b
           <thead>
             <tr>
               <th scope="col">{c.category}</th>
+              <th scope="col">{c.channel}</th>
               <th scope="col">{c.status}</th>
               <th scope="col">{c.changed}</th>
             </tr>
@@ -79,6 +94,7 @@ export function ContactPage(props: Common & { contact: ContactView; mayChange: b
             {contact.consents.map((consent) => (
               <tr>
                 <td>{consent.category}</td>
+                <td>{c.channels[consent.channel] ?? consent.channel}</td>
                 <td>{c.statuses[consent.status] ?? consent.status}</td>
                 <td>{consent.since}</td>
               </tr>

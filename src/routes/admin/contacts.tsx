@@ -14,6 +14,7 @@ import { erasePersonalData } from '../../domain/erase-personal-data.ts';
 import { evidenceHold } from '../../domain/evidence-hold.ts';
 import { revokeContactLinks } from '../../domain/links.ts';
 import { formatDateTime, messages } from '../../i18n/index.ts';
+import { normalisePhone, phoneLookupHash } from '../../sms/phone.ts';
 import { ContactPage, ContactSearchPage, EraseConfirmPage, type ContactView } from '../../../views/admin/contact-pages.tsx';
 import { ProofPage } from '../../../views/pages/proof.tsx';
 import { notFoundPage, page } from '../render.tsx';
@@ -25,11 +26,18 @@ contactPages.get('/', async (c) => {
   const site = await siteFor(c);
   if (!site) return notFoundPage(c);
   const email = (c.req.query('email') ?? '').trim();
-  if (email && checkEmail(email) === null) {
-    const contact = await findContactByEmailHash(c.var.deps.db, site.id, await emailLookupHash(c.var.deps.config.lookupKey, email));
-    if (contact) return redirect(c, `/admin/sites/${site.id}/contacts/${contact.id}?lang=${copy(c).lang}`);
+  const phone = (c.req.query('phone') ?? '').trim();
+  const { db, config } = c.var.deps;
+  let contact: ContactRow | undefined;
+  if (email && checkEmail(email) === null) contact = await findContactByEmailHash(db, site.id, await emailLookupHash(config.lookupKey, email));
+  else if (phone) {
+    const normal = normalisePhone(phone, site.default_country);
+    const hash = normal.ok ? await phoneLookupHash(config.lookupKey, normal.e164) : null;
+    contact = hash ? await db.selectFrom('contacts').selectAll().where('site_id', '=', site.id).where('phone_hash', '=', hash).executeTakeFirst() : undefined;
   }
-  return page(c, email ? 404 : 200, <ContactSearchPage {...copy(c)} site={site} email={email} notFound={email !== ''} />);
+  if (contact) return redirect(c, `/admin/sites/${site.id}/contacts/${contact.id}?lang=${copy(c).lang}`);
+  const searched = email !== '' || phone !== '';
+  return page(c, searched ? 404 : 200, <ContactSearchPage {...copy(c)} site={site} email={email} phone={phone} notFound={searched} />);
 });
 
 /** The site and the contact of the path, if this operator may see them. */
@@ -73,7 +81,8 @@ contactPages.get('/:id/erase', async (c) => {
   // What an erasure now would keep: the evidence of a contact that was mailed, until its hold ends.
   const hold = evidenceHold(c.var.deps.config, { ...found.contact, email: '' });
   const holdUntil = hold ? formatDateTime(lang, found.site.time_zone, new Date(hold.until)) : null;
-  const email = await c.var.deps.cipher.decrypt(found.contact.email);
+  // Who it is: the address, or the number of a contact that has none.
+  const email = (await c.var.deps.cipher.decrypt(found.contact.email)) || (found.contact.phone ? await c.var.deps.cipher.decrypt(found.contact.phone) : '');
   return page(c, 200, <EraseConfirmPage {...copy(c)} site={found.site} contact={{ id: found.contact.id, email }} holdUntil={holdUntil} />);
 });
 
@@ -96,11 +105,17 @@ async function contactView(c: AppContext, site: SiteRow, contact: ContactRow): P
   return {
     id: contact.id,
     email: erased ? '' : await deps.cipher.decrypt(contact.email),
+    phone: contact.phone ? await deps.cipher.decrypt(contact.phone) : null,
     name: contact.name ? await deps.cipher.decrypt(contact.name) : null,
     locale: contact.locale,
     createdAt: moment(contact.created_at),
     confirmedAt: contact.confirmed_at ? moment(contact.confirmed_at) : null,
     erased,
-    consents: (await listConsents(deps.db, contact.id)).map((row) => ({ category: names.get(row.category_key) ?? row.category_key, status: row.status, since: moment(row.updated_at) })),
+    consents: (await listConsents(deps.db, contact.id)).map((row) => ({
+      category: names.get(row.category_key) ?? row.category_key,
+      channel: row.channel,
+      status: row.status,
+      since: moment(row.updated_at),
+    })),
   };
 }
