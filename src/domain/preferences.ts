@@ -9,7 +9,7 @@
 // leaving it unticked is no change, as for a pending one.
 import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
-import { emailConsentStatuses } from '../db/consents.ts';
+import { consentStatuses, emailConsentStatuses } from '../db/consents.ts';
 import { grantStillInForce } from '../db/grants.ts';
 import { contactChangedBy } from '../db/ledger.ts';
 import type { Deps } from '../deps.ts';
@@ -96,6 +96,43 @@ export async function savePreferences(
   const changed = await deps.db.selectFrom('consents').select('category_key').where('contact_id', '=', contact.id).where('change_id', '=', batch).execute();
   const keys = new Set(changed.map((row) => row.category_key));
   return changes.filter((change) => keys.has(change.key));
+}
+
+/**
+ * The preference page's SMS choices: an unticked one stops (granted or still pending); ticking
+ * grants nothing here, since a number is confirmed by a code (sms-confirm.ts), not by a link.
+ */
+export async function saveSmsChoices(
+  deps: Deps,
+  subject: Subject,
+  choice: { shown: readonly string[]; checked: readonly string[] },
+  wording: ConsentWording,
+  evidence: Evidence & { sourceUrl: string; locale: string },
+): Promise<string[]> {
+  const { contact } = subject;
+  const statuses = await consentStatuses(deps.db, contact.id, 'sms');
+  const checked = new Set(choice.checked);
+  const stopped = choice.shown.filter((key) => !checked.has(key) && (statuses.get(key) === 'granted' || statuses.get(key) === 'pending'));
+  if (stopped.length === 0) return [];
+  const now = deps.clock.now().toISOString();
+  const batch = deps.newId();
+  const queries: CompiledQuery[] = [storeConsentTextQuery(deps.db, wording, now)];
+  for (const key of stopped) {
+    queries.push(
+      ...(await changeQueries(
+        deps,
+        subject,
+        { key, channel: 'sms', action: 'withdrawn', status: 'withdrawn', method: 'preference_page', guard: { in: ['granted', 'pending'] }, condition: linkStillValid(contact.id, contact.token_epoch) },
+        evidence,
+        wording,
+        now,
+        batch,
+      )),
+    );
+  }
+  await deps.atomic(queries);
+  const changed = await deps.db.selectFrom('consents').select('category_key').where('contact_id', '=', contact.id).where('channel', '=', 'sms').where('change_id', '=', batch).execute();
+  return changed.map((row) => row.category_key);
 }
 
 /** The language of the pages and emails this contact gets. */

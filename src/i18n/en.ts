@@ -185,6 +185,10 @@ export const en = {
     statementByEmail: (legalName: string) =>
       `Ticking a kind of email and saving sends a confirmation email to this address first: ${legalName} sends it only after you press the button in that email. Unticking it and saving stops it at once.`,
     save: 'Save my choices',
+    smsHeading: 'Text messages (SMS)',
+    smsIntro: (masked: string) => `To ${masked}. Untick one to stop it; to add one, sign up again with your number.`,
+    smsSave: 'Save my text message choices',
+    smsSaved: 'Saved. The text messages you unticked are stopped.',
     saved: 'Your choices are saved.',
     savedNothing: 'Nothing changed.',
     grantedOne: (category: string) => `Saved: you will receive ${category}.`,

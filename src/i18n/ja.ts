@@ -180,6 +180,10 @@ export const ja: Messages = {
     statement: (legalName) =>
       `メールの種類にチェックを入れて保存すると、${legalName} が記載の目的でこのアドレスにそのメールを送信することに同意したことになります。チェックを外して保存すると、すぐに配信を停止します。`,
     save: '設定を保存する',
+    smsHeading: 'SMS（ショートメッセージ）',
+    smsIntro: (masked: string) => `${masked} 宛て。チェックを外すと停止します。追加するには、番号を入力してもう一度登録してください。`,
+    smsSave: 'SMSの設定を保存する',
+    smsSaved: '保存しました。チェックを外したSMSは停止しました。',
     saved: '設定を保存しました。',
     savedNothing: '変更はありませんでした。',
     grantedOne: (category) => `保存しました。「${category}」をお送りします。`,

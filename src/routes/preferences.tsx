@@ -3,11 +3,12 @@
 // language for the emails that follow.
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
-import { emailConsentStatuses } from '../db/consents.ts';
+import { consentStatuses, emailConsentStatuses } from '../db/consents.ts';
 import { listEventsWithText } from '../db/events.ts';
 import { buildContactRecord } from '../domain/contact-record.ts';
 import { buildConsentWording } from '../domain/consent-wording.ts';
-import { savePreferences, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
+import { savePreferences, saveSmsChoices, setContactLocale, type PreferenceChange } from '../domain/preferences.ts';
+import { maskPhone } from '../sms/phone.ts';
 import { erasePersonalData, SELF_SERVICE_ERASURE } from '../domain/erase-personal-data.ts';
 import { evidenceHold } from '../domain/evidence-hold.ts';
 import { withdraw } from '../domain/withdraw.ts';
@@ -94,6 +95,23 @@ preferenceRoutes.post('/:token', async (c) => {
   return renderPage(c, link, 200, notice);
 });
 
+preferenceRoutes.post('/:token/sms', async (c) => {
+  const link = await openLinkFor(c, 'manage');
+  if (!link) return invalidLinkPage(c);
+  const form = await readForm(c);
+  if (!form) return badRequestPage(c);
+  const wording = await pageWording(link);
+  if (formText(form.consent) !== wording.sha256) return renderPage(c, link, 409, link.t.signup.errors.wordingChanged);
+  const stopped = await saveSmsChoices(
+    c.var.deps,
+    link,
+    { shown: formTexts(form.shown), checked: formTexts(form.sms_categories) },
+    wording,
+    { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
+  );
+  return renderPage(c, link, 200, stopped.length > 0 ? link.t.preferences.smsSaved : link.t.preferences.savedNothing);
+});
+
 /** htmx: one checkbox changed. Answers its row and the announcement; without htmx, the page. */
 preferenceRoutes.post('/:token/categories/:key', async (c) => {
   const link = await openLinkFor(c, 'manage');
@@ -168,16 +186,27 @@ async function renderPage(c: AppContext, link: OpenedLink, status: 200 | 409, no
       email={await c.var.deps.cipher.decrypt(link.contact.email)}
       base={`/p/${c.req.param('token')}`}
       optIn={link.categories
-        .filter((category) => category.kind === 'opt_in')
+        .filter((category) => category.kind === 'opt_in' && category.channels.includes('email'))
         .map((category) => ({ ...category, status: statuses.get(category.key) ?? null, renewal: renewals.get(category.key) }))}
       exempt={link.categories.filter((category) => category.kind === 'exempt')}
       consentSha256={wording.sha256}
       history={history}
       languages={LOCALES.filter((l) => l !== link.locale).map((l) => ({ locale: l, label: messages(l).languageName }))}
       byEmail={byEmail(link)}
+      sms={await smsChoices(c, link)}
       notice={notice}
     />,
   );
+}
+
+/** The contact's SMS consents (any status but none), with its number masked; null: no number. */
+async function smsChoices(c: AppContext, link: OpenedLink) {
+  if (!link.contact.phone) return null;
+  const statuses = await consentStatuses(c.var.deps.db, link.contact.id, 'sms');
+  const categories = link.categories
+    .filter((category) => statuses.has(category.key))
+    .map((category) => ({ key: category.key, name: category.name, on: statuses.get(category.key) !== 'withdrawn' }));
+  return { masked: maskPhone(await c.var.deps.cipher.decrypt(link.contact.phone)), categories };
 }
 
 /** A contact who never confirmed by email gets a confirmation email for what they tick. */
@@ -210,7 +239,7 @@ function pageWording(link: OpenedLink) {
 }
 
 function optInKeys(link: OpenedLink): string[] {
-  return link.categories.filter((category) => category.kind === 'opt_in').map((category) => category.key);
+  return link.categories.filter((category) => category.kind === 'opt_in' && category.channels.includes('email')).map((category) => category.key);
 }
 
 function describeChanges(link: OpenedLink, changes: PreferenceChange[]): string {

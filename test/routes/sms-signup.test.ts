@@ -198,3 +198,32 @@ describe('SMS contacts in the console', () => {
     expect(await unknown.text()).toContain('No contact with the number 090-9999-0000 on this site.');
   });
 });
+
+describe('SMS on the preference page', () => {
+  it('shows the text messages next to the emails and stops one unticked, leaving the email consent alone', async () => {
+    const answered = await signupSms({ phone: '090-1234-5678', email: 'both@example.com', categories: ['newsletter'] });
+    const [confirmation] = await t.deliver();
+    await t.request(confirmPathOf(confirmation!.text), { method: 'POST' });
+    const [welcome] = await t.deliver();
+    const manage = /Email preferences: https:\/\/assent\.test(\S+)/.exec(welcome!.text)![1]!;
+    const [code] = await t.deliverSms();
+    await enter(answered.headers.get('Location')!, codeOf(code!.body));
+
+    const page = await (await t.request(manage)).text();
+    expect(page).toContain('Text messages (SMS)');
+    expect(page).toContain('To +81 ** **** 5678.');
+    expect(page).toMatch(/<input type="checkbox" name="sms_categories" value="offers" id="sms-offers" checked=""/);
+    const consent = /name="consent" value="([0-9a-f]{64})"/.exec(page)![1]!;
+    const saved = await t.request(`${manage}/sms`, { method: 'POST', body: new URLSearchParams({ consent, page_lang: 'en', shown: 'offers' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('The text messages you unticked are stopped.');
+    expect(await smsConsents()).toEqual({ offers: 'withdrawn' });
+    expect(await t.consents('both@example.com')).toMatchObject({ newsletter: 'granted' });
+    const stop = await t.db.selectFrom('consent_events').select(['channel', 'action', 'method']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(stop).toEqual({ channel: 'sms', action: 'withdrawn', method: 'preference_page' });
+  });
+});
+
+function confirmPathOf(text: string): string {
+  return /https:\/\/assent\.test(\/c\/\S+)/.exec(text)![1]!;
+}

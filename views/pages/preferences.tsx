@@ -56,6 +56,8 @@ export interface PreferencesPageProps {
   languages: { locale: string; label: string }[];
   /** The contact never confirmed an address by email: ticking sends a confirmation first. */
   byEmail: boolean;
+  /** The contact's text messages, when it has a number and SMS consents. */
+  sms?: { masked: string; categories: { key: string; name: string; on: boolean }[] } | null;
   notice?: string;
 }
 
@@ -81,6 +83,27 @@ export function PreferencesPage(props: PreferencesPageProps) {
         <p class="hint">{props.byEmail ? p.statementByEmail(props.legalName) : p.statement(props.legalName)}</p>
         <button type="submit">{p.save}</button>
       </form>
+
+      {props.sms && props.sms.categories.length > 0 ? (
+        <section>
+          <h2 id="sms-heading">{p.smsHeading}</h2>
+          <p>{p.smsIntro(props.sms.masked)}</p>
+          <form method="post" action={useHref(`${props.base}/sms`)}>
+            <input type="hidden" name="consent" value={props.consentSha256} />
+            <input type="hidden" name="page_lang" value={props.lang} />
+            {props.sms.categories.map((category) => (
+              <div class="category">
+                <input type="hidden" name="shown" value={category.key} />
+                <input type="checkbox" name="sms_categories" value={category.key} id={`sms-${category.key}`} checked={category.on} disabled={!category.on} />
+                <label for={`sms-${category.key}`}>
+                  <strong>{t.signup.smsBox(category.name)}</strong>
+                </label>
+              </div>
+            ))}
+            <button type="submit">{p.smsSave}</button>
+          </form>
+        </section>
+      ) : null}
 
       <section>
         <h2>{p.unsubscribeAllHeading}</h2>
