@@ -227,3 +227,18 @@ describe('SMS on the preference page', () => {
 function confirmPathOf(text: string): string {
   return /https:\/\/assent\.test(\/c\/\S+)/.exec(text)![1]!;
 }
+
+describe('the API by number', () => {
+  it('looks a contact up by its number in E.164, with its SMS consents, and refuses both or neither or a number as typed', async () => {
+    await signupSms({ phone: '090-1234-5678' });
+    const lookup = (body: unknown) =>
+      t.request('/api/v1/sites/demo/contacts/lookup', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const found = await lookup({ phone: '+819012345678' });
+    expect(found.status).toBe(200);
+    expect((await found.json()).contact).toMatchObject({ email: '', phone: '+819012345678', consents: [{ category: 'offers', channel: 'sms', status: 'pending' }] });
+    expect((await lookup({ phone: '+819099998888' })).status).toBe(404);
+    expect((await lookup({ phone: '090-1234-5678' })).status).toBe(400);
+    expect((await lookup({ phone: '+819012345678', email: 'a@example.com' })).status).toBe(400);
+    expect((await lookup({})).status).toBe(400);
+  });
+});

@@ -8,10 +8,11 @@ import type { ContactRow } from '../../db/schema.ts';
 import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
+import { phoneLookupHash } from '../../sms/phone.ts';
 import { listUnsubscribeHeaders, manageUrl, revokeContactLinks, unsubscribeUrl } from '../../domain/links.ts';
 import { recordSends } from '../../domain/sends.ts';
 import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
-import { ContactParam, ContactSchema, EmailField, EventSchema, IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
+import { ContactParam, ContactSchema, EmailField, PhoneField, EventSchema, IneligibleReasonSchema, json, SiteParam } from './schemas.ts';
 import { CampaignField } from './sends.ts';
 import { validationHook } from './validation.ts';
 
@@ -38,16 +39,41 @@ async function contactByEmail(c: AppContext, siteId: string, email: string): Pro
   return contact;
 }
 
+/** The contact of this site with this number (E.164), or the 404 answer. */
+async function contactByPhone(c: AppContext, siteId: string, phone: string): Promise<ContactRow | Response> {
+  const { deps } = c.var;
+  const site = await findSite(deps.db, siteId);
+  if (!site) return apiError(c, 'not_found', 'No site with this id.');
+  const hash = await phoneLookupHash(deps.config.lookupKey, phone);
+  const contact = await deps.db.selectFrom('contacts').selectAll().where('site_id', '=', site.id).where('phone_hash', '=', hash).executeTakeFirst();
+  if (!contact) return apiError(c, 'not_found', 'No contact with this number on this site.');
+  c.set('auditContact', contact.id);
+  return contact;
+}
+
 const lookup = createRoute({
   method: 'post',
   path: '/sites/{site}/contacts/lookup',
   summary: 'Find a contact by address, with its current consents',
-  request: { params: SiteParam, body: { content: { 'application/json': { schema: z.object({ email: EmailField }) } }, required: true } },
+  request: {
+    params: SiteParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z
+            .object({ email: EmailField.optional(), phone: PhoneField.optional() })
+            .refine((body) => (body.email === undefined) !== (body.phone === undefined), { message: 'Send `email` or `phone`, one of them.', path: ['email'] }),
+        },
+      },
+      required: true,
+    },
+  },
   responses: { 200: json(z.object({ contact: ContactSchema }), 'The contact'), ...JSON_BODY_ERRORS },
 });
 
 contactRoutes.openapi(lookup, async (c) => {
-  const found = await contactByEmail(c, c.req.valid('param').site, c.req.valid('json').email);
+  const { email, phone } = c.req.valid('json');
+  const found = phone !== undefined ? await contactByPhone(c, c.req.valid('param').site, phone) : await contactByEmail(c, c.req.valid('param').site, email!);
   if (found instanceof Response) return found;
   const contact = found;
   const consents = await listConsents(c.var.deps.db, contact.id);
@@ -55,7 +81,8 @@ contactRoutes.openapi(lookup, async (c) => {
     {
       contact: {
         id: contact.id,
-        email: await c.var.deps.cipher.decrypt(contact.email),
+        email: contact.email === '' ? '' : await c.var.deps.cipher.decrypt(contact.email),
+        phone: contact.phone ? await c.var.deps.cipher.decrypt(contact.phone) : null,
         locale: contact.locale,
         consents: consents.map((row) => ({ category: row.category_key, channel: row.channel, status: row.status, updatedAt: row.updated_at })),
       },

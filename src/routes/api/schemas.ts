@@ -23,13 +23,20 @@ export const IneligibleReasonSchema = z.enum(['invalid', 'not_found', 'pending',
 export const ContactSchema = z
   .object({
     id: z.string(),
-    email: z.string(),
+    email: z.string().openapi({ description: 'Empty for a contact known by its number only' }),
+    phone: z.string().nullable().openapi({ description: 'E.164; null: no number' }),
     locale: z.string(),
     consents: z.array(
       z.object({ category: z.string(), channel: ChannelSchema, status: ConsentStatusSchema, updatedAt: z.string() }),
     ),
   })
   .openapi('Contact');
+
+/** A mobile number as the API takes it: E.164 (+ and up to 15 digits). */
+export const PhoneField = z
+  .string()
+  .regex(/^\+[1-9]\d{1,14}$/, 'Must be a number in E.164, like +819012345678.')
+  .openapi({ example: '+819012345678' });
 
 /** A grant's basis, on every event as the API and the proof show it. */
 export const BasisFields = {
