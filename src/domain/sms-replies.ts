@@ -226,12 +226,12 @@ async function answer(deps: Deps, kind: ReplyKind | 'other', contacts: readonly 
   const locale: Locale = isLocale(first.locale) ? first.locale : 'en';
   const r = messages(locale).smsReply;
   const sites = contacts.map((subject) => subject.site);
-  if (kind === 'stop') return r.stopped(r.list(sites.map((site) => site.name)));
-  if (kind === 'help') return r.help(sites.map((site) => r.helpLine(site.legal_name, site.inquiry_contact)));
+  if (kind === 'stop') return r.stopped(sites.map((site) => site.name).join(r.listSeparator));
+  if (kind === 'help') return r.help(sites.map((site) => r.helpLine(site.legal_name, site.inquiry_contact)).join(r.helpSeparator));
   if (kind !== 'start') return null;
   const resumed = await deps.db.selectFrom('consents').select('site_id').distinct().where('change_id', '=', batch).execute();
   const resumedSites = new Set(resumed.map((row) => row.site_id));
   const names = sites.filter((site: SiteRow) => resumedSites.has(site.id)).map((site) => site.name);
-  return names.length > 0 ? r.started(r.list(names)) : null;
+  return names.length > 0 ? r.started(names.join(r.listSeparator)) : null;
 }
 

@@ -161,9 +161,12 @@ export const en = {
   smsReply: {
     stopped: (sites: string) => `You will get no more texts from ${sites}. Reply START to resume.`,
     started: (sites: string) => `You will get texts from ${sites} again. Reply STOP to stop.`,
-    help: (lines: string[]) => `${lines.join('. ')}. Reply STOP to stop texts.`,
+    /** `senders`: each sender's helpLine, joined by helpSeparator. */
+    help: (senders: string) => `${senders}. Reply STOP to stop texts.`,
     helpLine: (legalName: string, inquiryContact: string) => `${legalName}, inquiries: ${inquiryContact}`,
-    list: (names: string[]) => names.join(', '),
+    helpSeparator: '. ',
+    /** Between site names. */
+    listSeparator: ', ',
   },
   preferences: {
     title: (site: string) => `Your email preferences for ${site}`,
