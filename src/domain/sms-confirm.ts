@@ -15,6 +15,7 @@ import { messages, type Locale } from '../i18n/index.ts';
 import { enqueueSmsQuery } from '../sms/outbox.ts';
 import { changeQueries, type Evidence } from './consent-change.ts';
 import { notErased } from './contact-guards.ts';
+import { optOutLink, smsOptOutLine } from './sms-opt-out.ts';
 import { secretsEqual } from './ids.ts';
 import { CODE_TRIES, codeHash, codeQueries } from './subscribe-sms.ts';
 
@@ -95,7 +96,7 @@ async function confirmQueries(deps: Deps, site: SiteRow, contact: ContactRow, co
   if (pending.length > 0) {
     const confirmedNow = contactChangedBy(contact.id, batch);
     queries.push(sql`UPDATE contacts SET confirmed_at = ${now}, updated_at = ${now} WHERE id = ${contact.id} AND confirmed_at IS NULL AND ${confirmedNow}`.compile(db));
-    queries.push(await welcomeSmsQuery(deps, site, contact, code.id, pending, confirmedNow));
+    queries.push(...(await welcomeSmsQuery(deps, site, contact, code.id, pending, confirmedNow)));
   }
   return { queries, pending };
 }
@@ -106,12 +107,24 @@ async function welcomeSmsQuery(deps: Deps, site: SiteRow, contact: ContactRow, c
   const t = messages(locale);
   const byKey = new Map((await listCategories(deps.db, site, locale)).map((c) => [c.key, c]));
   const programmes = keys.map((key) => `${byKey.get(key)?.name ?? key} (${byKey.get(key)?.frequency ?? ''})`).join(locale === 'ja' ? '、' : ', ');
-  return enqueueSmsQuery(
-    deps.db,
-    { id: `welcome-${codeId}`, siteId: site.id, contactId: contact.id, kind: 'sms_welcome', encryptedTo: contact.phone ?? '', numberHash: contact.phone_hash ?? '', body: t.smsCode.welcome(site.name, programmes, site.inquiry_contact) },
-    deps.clock.now(),
-    when,
-  );
+  const optOut = await optOutLink(deps, { siteId: site.id, contactId: contact.id });
+  return [
+    ...optOut.queries,
+    enqueueSmsQuery(
+      deps.db,
+      {
+        id: `welcome-${codeId}`,
+        siteId: site.id,
+        contactId: contact.id,
+        kind: 'sms_welcome',
+        encryptedTo: contact.phone ?? '',
+        numberHash: contact.phone_hash ?? '',
+        body: `${t.smsCode.welcome(site.name, programmes, site.inquiry_contact)}\n${smsOptOutLine(locale, optOut.url)}`,
+      },
+      deps.clock.now(),
+      when,
+    ),
+  ];
 }
 
 /** A new code for what is still pending for SMS, to the stored number, within the number's limits. */

@@ -15,6 +15,7 @@ import { messages, type Locale } from '../i18n/index.ts';
 import { phoneLookupHash } from '../sms/phone.ts';
 import { enqueueSmsQuery } from '../sms/outbox.ts';
 import { changeQueries } from './consent-change.ts';
+import { optOutLink, smsOptOutLine } from './sms-opt-out.ts';
 import { notErased } from './contact-guards.ts';
 import type { ConsentWording } from './consent-wording.ts';
 import { hmacSha256Hex } from './ids.ts';
@@ -153,14 +154,25 @@ export async function codeQueries(
     .columns(columns)
     .expression(db.selectNoFrom((eb) => columns.map((column) => eb.val(row[column]).as(column))).where(sql<boolean>`${when} AND ${within}`))
     .compile();
-  const t = messages(contact.locale as Locale);
+  const locale = contact.locale as Locale;
+  // Every SMS we send ends with its short opt-out link (sms-opt-out.ts), the code too.
+  const optOut = await optOutLink(deps, { siteId: site.id, contactId: contact.id });
   const text = enqueueSmsQuery(
     db,
-    { id: `code-${id}`, siteId: site.id, contactId: contact.id, kind: 'sms_code', encryptedTo: encryptedPhone, numberHash, body: t.smsCode.message(site.name, code), expiresAt },
+    {
+      id: `code-${id}`,
+      siteId: site.id,
+      contactId: contact.id,
+      kind: 'sms_code',
+      encryptedTo: encryptedPhone,
+      numberHash,
+      body: `${messages(locale).smsCode.message(site.name, code)}\n${smsOptOutLine(locale, optOut.url)}`,
+      expiresAt,
+    },
     now,
     sql<boolean>`EXISTS (SELECT 1 FROM sms_codes WHERE id = ${id})`,
   );
-  return [store, text];
+  return [store, ...optOut.queries, text];
 }
 
 /** The code as stored: keyed by LOOKUP_KEY and its row, so a leaked table gives no codes away. */

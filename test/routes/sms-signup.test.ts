@@ -76,8 +76,26 @@ describe('SMS signup', () => {
     const [welcome] = await t.deliverSms();
     expect(welcome!.body).toContain('Demo Shop: you will get Offers');
     expect(welcome!.body).toContain('Reply STOP to stop.');
+    // Every text ends with the same short opt-out link, the code's too.
+    const optOut = /\nOpt out: https:\/\/assent\.test(\/x\/[a-z2-9]{10})$/.exec(welcome!.body)?.[1];
+    expect(optOut).toBeDefined();
+    expect(text!.body.endsWith(`Opt out: https://assent.test${optOut}`)).toBe(true);
     // A second press of the same code changes nothing.
     expect((await enter(codePath, codeOf(text!.body))).status).toBe(400);
+    // The link stops the texts: a press on its page, not the opening.
+    expect((await t.request(optOut!)).status).toBe(200);
+    expect(await smsConsents()).toEqual({ offers: 'granted' });
+    const stopped = await t.request(optOut!, { method: 'POST', headers: { 'User-Agent': 'Phone/1.0' } });
+    expect(stopped.status).toBe(200);
+    expect(await smsConsents()).toEqual({ offers: 'withdrawn' });
+    // Every step is in the proof, by channel, with its method.
+    const contact = await t.db.selectFrom('contacts').select('id').executeTakeFirstOrThrow();
+    const proof = await (await t.request(`/api/v1/sites/demo/contacts/${contact.id}/proof`, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json();
+    expect(proof.events.map((e: { channel: string; action: string; method: string }) => `${e.channel} ${e.action} ${e.method}`)).toEqual([
+      'sms requested signup_form',
+      'sms confirmed sms_code',
+      'sms withdrawn sms_link',
+    ]);
     await sealLedger(t.deps);
     expect(await verifyLedger(t.deps)).toMatchObject({ ok: true });
   });
