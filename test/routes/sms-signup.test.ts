@@ -259,4 +259,22 @@ describe('the API by number', () => {
     expect((await lookup({ phone: '+819012345678', email: 'a@example.com' })).status).toBe(400);
     expect((await lookup({})).status).toBe(400);
   });
+
+  it('hands a sender the short opt-out link and the line to end each text with, the same link our own texts carry', async () => {
+    await signupSms({ phone: '090-1234-5678', lang: 'ja' });
+    const [code] = await t.deliverSms();
+    const links = (body: unknown) =>
+      t.request('/api/v1/sites/demo/contacts/sms-links', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await links({ phone: '+819012345678' });
+    expect(res.status).toBe(200);
+    const { optOutUrl, text } = await res.json();
+    expect(optOutUrl).toMatch(/^https:\/\/assent\.test\/x\/[a-z2-9]{10}$/);
+    expect(text).toBe(`配信停止はこちら：${optOutUrl}`);
+    expect(code!.body.endsWith(optOutUrl)).toBe(true);
+    expect((await (await links({ phone: '+819012345678' })).json()).optOutUrl).toBe(optOutUrl);
+    const offersOnly = await (await links({ phone: '+819012345678', category: 'offers' })).json();
+    expect(offersOnly.optOutUrl).not.toBe(optOutUrl);
+    expect((await links({ phone: '+819012345678', category: 'account' })).status).toBe(400);
+    expect((await links({ phone: '+819099998888' })).status).toBe(404);
+  });
 });

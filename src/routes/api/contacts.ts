@@ -9,6 +9,8 @@ import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { phoneLookupHash } from '../../sms/phone.ts';
+import { ALL_SMS, optOutLink, smsOptOutLine } from '../../domain/sms-opt-out.ts';
+import type { Locale } from '../../i18n/index.ts';
 import { listUnsubscribeHeaders, manageUrl, revokeContactLinks, unsubscribeUrl } from '../../domain/links.ts';
 import { recordSends } from '../../domain/sends.ts';
 import { apiError, ERROR_RESPONSES, JSON_BODY_ERRORS } from './errors.ts';
@@ -193,6 +195,54 @@ contactRoutes.openapi(links, async (c) => {
     },
     200,
   );
+});
+
+const smsLinks = createRoute({
+  method: 'post',
+  path: '/sites/{site}/contacts/sms-links',
+  summary: "A number's short opt-out link and the line every text you send it must end with, in the contact's language",
+  request: {
+    params: SiteParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            phone: PhoneField,
+            category: z.string().min(1).max(100).optional().openapi({ description: 'Stop only this category by the link; default: every text message of the site' }),
+          }),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(
+      z.object({
+        optOutUrl: z.string().openapi({ description: '{BASE_URL}/x/{code}: opens a page whose button stops the texts (opening alone changes nothing)' }),
+        text: z.string().openapi({ description: 'Append it, on its own line, to every text: e.g. "Opt out: https://…/x/abc23defgh"' }),
+      }),
+      'The link',
+    ),
+    ...JSON_BODY_ERRORS,
+  },
+});
+
+contactRoutes.openapi(smsLinks, async (c) => {
+  const { deps } = c.var;
+  const { phone, category } = c.req.valid('json');
+  const siteId = c.req.valid('param').site;
+  if (category !== undefined && (await findSite(deps.db, siteId))) {
+    const kind = await findCategoryKind(deps.db, siteId, category);
+    if (kind !== 'opt_in') {
+      const message = kind ? 'An exempt category has no opt-out.' : 'No such category on this site.';
+      return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
+    }
+  }
+  const found = await contactByPhone(c, siteId, phone);
+  if (found instanceof Response) return found;
+  const link = await optOutLink(deps, { siteId, contactId: found.id }, category ?? ALL_SMS);
+  if (link.queries.length > 0) await deps.atomic(link.queries);
+  return c.json({ optOutUrl: link.url, text: smsOptOutLine(found.locale as Locale, link.url) }, 200);
 });
 
 /** The links API's send: recorded as the sends API would, for this one address. */
