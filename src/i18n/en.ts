@@ -82,6 +82,10 @@ export const en = {
     doneOutro: 'Every message ends with a link to stop them; you can also reply STOP.',
     message: (site: string, code: string) => `${site}: your code is ${code}. It works for 10 minutes.`,
     welcome: (site: string, programmes: string, help: string) => `${site}: you will get ${programmes}. Help: ${help}. Reply STOP to stop.`,
+    /** The script embed's answer to an SMS signup: the code is typed on our page, opened in a new tab. */
+    embedTitle: 'Check your phone',
+    embedBody: 'We sent a 6-digit code by SMS to the mobile number you entered. Open our code page and enter it there to confirm the text messages you chose.',
+    embedOpen: 'Enter the code',
   },
   checkInbox: {
     title: 'Check your inbox',

@@ -82,6 +82,9 @@ export const ja: Messages = {
     doneOutro: 'すべてのメッセージの末尾に配信停止のリンクがあります。「停止」と返信しても停止できます。',
     message: (site: string, code: string) => `${site}：確認コードは ${code} です。10分間有効です。`,
     welcome: (site: string, programmes: string, help: string) => `${site}：${programmes}をお送りします。お問い合わせ：${help}。停止は「停止」と返信。`,
+    embedTitle: 'SMSをご確認ください',
+    embedBody: 'ご入力の携帯電話番号に6桁のコードをSMSで送信しました。コード入力ページを開いてコードを入力し、選んだSMSの受信を確定してください。',
+    embedOpen: 'コードを入力する',
   },
   checkInbox: {
     title: '受信トレイをご確認ください',

@@ -45,6 +45,16 @@ export function answerCheckInbox(c: AppContext, door: Door, form: LoadedForm, re
   return page(c, 200, <MessagePage lang={form.locale} title={text.title} paragraphs={text.paragraphs} compact={door === 'iframe'} />);
 }
 
+/**
+ * The script embed's answer to an SMS signup: the code is typed on our code page, which the
+ * script offers to open in a new tab (the same answer for every number's state, as the redirect
+ * the other doors get).
+ */
+export function answerSmsCode(c: AppContext, form: LoadedForm, codeUrl: string, alsoEmail: boolean) {
+  const t = form.t;
+  return c.json({ status: 'sms_code', codeUrl, title: t.smsCode.embedTitle, paragraphs: [t.smsCode.embedBody, ...(alsoEmail ? [t.smsCode.alsoEmail] : [])] }, 200);
+}
+
 /** The form again with what to correct (400), or a 409 when its wording changed meanwhile. */
 export function answerInvalid(
   c: AppContext,

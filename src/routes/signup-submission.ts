@@ -42,11 +42,14 @@ export async function readSubmission(c: AppContext): Promise<Submission | null> 
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
     const json = body as Record<string, unknown>;
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
+    const keys = (value: unknown) => (Array.isArray(value) ? value.filter((key): key is string => typeof key === 'string').slice(0, 100) : []);
     return {
       fields: {
         email: text(json.email),
         name: text(json.name),
-        categories: Array.isArray(json.categories) ? json.categories.filter((key): key is string => typeof key === 'string').slice(0, 100) : [],
+        categories: keys(json.categories),
+        phone: text(json.phone),
+        smsCategories: keys(json.sms_categories),
       },
       lang: text(json.lang),
       consent: text(json.consent),

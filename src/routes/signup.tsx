@@ -14,7 +14,7 @@ import { normalisePhone } from '../sms/phone.ts';
 import { isLocale } from '../i18n/index.ts';
 import { formScreen } from './form-screens.tsx';
 import { loadForm, ourOrigins, readSubmission, type Door } from './signup-submission.ts';
-import { answerCheckInbox, answerInvalid, answerUnavailable, renderForm } from './signup-answers.tsx';
+import { answerCheckInbox, answerInvalid, answerSmsCode, answerUnavailable, renderForm } from './signup-answers.tsx';
 import { badRequestPage, basePath, evidenceOf, notFoundPage, requestLocale } from './render.tsx';
 
 const redirect = (c: AppContext, path: string) => c.redirect(`${basePath(c)}${path}`, 303);
@@ -84,7 +84,10 @@ signupRoutes.post('/:site', async (c) => {
     const contactId = await subscribeSms(deps, { ...common, e164: phone.e164, categories: bySms, emailContactId });
     // The page that takes the code, the same for every number's state.
     const token = await codePageToken(deps, site, contactId);
-    return redirect(c, `/s/${site.id}/sms/${token}?lang=${form.locale}${byEmail.length > 0 ? '&email=1' : ''}`);
+    const codePage = `/s/${site.id}/sms/${token}?lang=${form.locale}${byEmail.length > 0 ? '&email=1' : ''}`;
+    // The script embed cannot follow a redirect on the host page: it links to the code page.
+    if (door === 'script') return answerSmsCode(c, form, `${deps.config.baseUrl}${codePage}`, byEmail.length > 0);
+    return redirect(c, codePage);
   }
   // The same answer whatever happened: new, pending, confirmed, withdrawn or rate-limited
   // (and for a filled-in honeypot, above).
