@@ -102,7 +102,10 @@ export function snippetProps(c: AppContext, form: LoadedForm, returnTo: string |
       privacyPolicyUrl: site.privacy_policy_url,
       privacyPolicyVersion: site.privacy_policy_version,
     },
-    optIn: form.categories.filter((category) => category.kind === 'opt_in'),
+    // As the hosted page and the wording: email boxes for the categories sent by email, SMS boxes
+    // for those sent by SMS (a site without any gets the snippet it always had).
+    optIn: form.categories.filter((category) => category.kind === 'opt_in' && category.channels.includes('email')),
+    sms: { categories: smsCategories(form.categories), ratesNotice: site.sms_rates_notice === 1 },
     exempt: form.categories.filter((category) => category.kind === 'exempt'),
     consentSha256: form.wording.sha256,
     returnTo,
@@ -144,9 +147,12 @@ export function formDocument(c: AppContext, form: LoadedForm) {
       humanNoScript: s.humanNoScript,
     },
     categories: form.categories
-      .filter((category) => category.kind === 'opt_in')
+      .filter((category) => category.kind === 'opt_in' && category.channels.includes('email'))
       .map(({ key, name, description, purpose, frequency }) => ({ key, name, description, purpose, frequency })),
     exempt: form.categories.filter((category) => category.kind === 'exempt').map(({ name, description }) => ({ name, description })),
+    // Only a site that offers SMS has this member (undefined is left out of the JSON), so the
+    // documents of every other site stay byte for byte what they were.
+    sms: smsPart(form),
     consent: {
       statement: s.consent(site.legal_name),
       sha256: form.wording.sha256,
@@ -155,5 +161,22 @@ export function formDocument(c: AppContext, form: LoadedForm) {
     },
     expiry: form.t.checkInbox.expiry(formatDuration(form.t, deps.config.confirmTtlSeconds)),
     turnstileSiteKey: deps.config.turnstile?.siteKey ?? null,
+  };
+}
+
+/** form.json's SMS part, worded as the hosted page words it; undefined when nothing goes by SMS. */
+function smsPart(form: LoadedForm) {
+  const bySms = smsCategories(form.categories);
+  if (bySms.length === 0) return undefined;
+  const s = form.t.signup;
+  return {
+    legend: s.smsChoose,
+    categories: bySms.map(({ key, name, description, purpose, frequency }) => ({ key, label: s.smsBox(name), description, purpose, frequency })),
+    ratesNotice: form.site.sms_rates_notice === 1 ? s.smsRates : null,
+    phone: s.phone,
+    phoneHint: s.phoneHint,
+    statement: s.smsConsent(form.site.legal_name),
+    // The answer to an SMS signup links to our code page, where the code is typed.
+    openCode: form.t.smsCode.embedOpen,
   };
 }

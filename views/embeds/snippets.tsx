@@ -11,7 +11,10 @@ export interface SnippetProps {
   /** BASE_URL, absolute: the snippets live on other sites' pages. */
   baseUrl: string;
   site: { id: string; name: string; legalName: string; privacyPolicyUrl: string; privacyPolicyVersion: string };
+  /** The categories offered by email. */
   optIn: LocalisedCategory[];
+  /** The categories offered by SMS too (none: the form asks for no number, as it always did). */
+  sms?: { categories: LocalisedCategory[]; ratesNotice: boolean };
   exempt: LocalisedCategory[];
   consentSha256: string;
   /** The SHA-256 of the snippet without this field, which the events record. */
@@ -70,6 +73,7 @@ export async function scriptSnippet(props: SnippetProps): Promise<string> {
 export async function htmlSnippet(props: SnippetProps): Promise<string> {
   const { t } = props;
   const s = t.signup;
+  const sms = props.sms && props.sms.categories.length > 0 ? props.sms : null;
   const html = (
     <form class="assent-form" method="post" action={`${props.baseUrl}/s/${props.site.id}`} lang={props.lang}>
       <input type="hidden" name="lang" value={props.lang} />
@@ -89,6 +93,26 @@ export async function htmlSnippet(props: SnippetProps): Promise<string> {
           </div>
         ))}
       </fieldset>
+      {sms ? (
+        <fieldset>
+          <legend>{s.smsChoose}</legend>
+          {sms.categories.map((category) => (
+            <div class="assent-category">
+              <input type="checkbox" name="sms_categories" value={category.key} id={`assent-sms-${category.key}`} aria-describedby={`assent-sms-${category.key}-details`} />
+              <label for={`assent-sms-${category.key}`}>
+                <strong>{s.smsBox(category.name)}</strong>
+              </label>
+              <CategoryDetails t={t} category={category} id={`assent-sms-${category.key}-details`} />
+            </div>
+          ))}
+          {sms.ratesNotice ? <p>{s.smsRates}</p> : null}
+          <div>
+            <label for="assent-phone">{s.phone}</label>
+            <p id="assent-phone-hint">{s.phoneHint}</p>
+            <input type="tel" name="phone" id="assent-phone" autocomplete="tel" inputmode="tel" maxlength={40} aria-describedby="assent-phone-hint" />
+          </div>
+        </fieldset>
+      ) : null}
       {props.exempt.length > 0 ? (
         <section>
           <h3>{s.exemptHeading}</h3>
@@ -104,7 +128,8 @@ export async function htmlSnippet(props: SnippetProps): Promise<string> {
       ) : null}
       <p>
         <label for="assent-email">{s.email}</label>
-        <input type="email" name="email" id="assent-email" autocomplete="email" maxlength={254} required />
+        {/* With SMS boxes the address may stay empty (texts only), so the browser must not insist. */}
+        <input type="email" name="email" id="assent-email" autocomplete="email" maxlength={254} required={!sms} />
       </p>
       <p>
         <label for="assent-name">
@@ -119,6 +144,7 @@ export async function htmlSnippet(props: SnippetProps): Promise<string> {
       <section>
         <h3>{s.consentHeading}</h3>
         <p>{s.consent(props.site.legalName)}</p>
+        {sms ? <p>{s.smsConsent(props.site.legalName)}</p> : null}
         <p>
           <a href={props.site.privacyPolicyUrl} target="_blank" rel="noopener">
             {s.privacy(props.site.privacyPolicyVersion)}
