@@ -5,9 +5,11 @@
  * It reads the form from {BASE_URL}/s/{site}/form.json (in the page's language, or data-lang),
  * renders it into the element (nothing ticked, every field labelled, errors tied to their
  * fields, a live region for the result), and posts it as JSON; the answer replaces the form,
- * and the page never navigates. Without script the link stays. No dependencies. A few plain
- * styles for the assent-* classes come first in the page's <head>, so the page's own rules win;
- * data-assent-style="none" on the element leaves them out.
+ * and the page never navigates. A site that offers SMS gets SMS boxes and a number field; an SMS
+ * signup is answered with a link that opens our code page in a new tab, where the code is typed.
+ * Without script the link stays. No dependencies. A few plain styles for the assent-* classes
+ * come first in the page's <head>, so the page's own rules win; data-assent-style="none" on the
+ * element leaves them out.
  */
 (function () {
   'use strict';
@@ -25,6 +27,7 @@
     '.assent-field input{box-sizing:border-box;width:100%;font:inherit;padding:.5rem .6rem;border:1px solid #a1a1aa;border-radius:6px}' +
     '.assent-optional{font-weight:400}.assent-error{color:#b91c1c;font-weight:600;margin:.25rem 0}' +
     '.assent-form button{font:inherit;font-weight:600;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#1d4ed8;color:#fff;cursor:pointer}' +
+    '.assent-hint{margin:.25rem 0;opacity:.85}.assent-button{display:inline-block;font-weight:600;padding:.6rem 1.2rem;border-radius:6px;background:#1d4ed8;color:#fff;text-decoration:none}' +
     '.assent-form button[disabled]{opacity:.6}.assent-status:empty{display:none}';
 
   function el(tag, attrs, children) {
@@ -76,24 +79,49 @@
       return errors[name];
     }
 
+    function details(detailsId, category) {
+      return el('div', { class: 'assent-details', id: detailsId }, [
+        el('p', { text: category.description }),
+        el('dl', {}, [el('dt', { text: L.purpose }), el('dd', { text: category.purpose }), el('dt', { text: L.frequency }), el('dd', { text: category.frequency })]),
+      ]);
+    }
+
     var boxes = form.categories.map(function (category) {
       var box = el('input', { type: 'checkbox', name: 'categories', value: category.key, id: id + category.key, 'aria-describedby': id + category.key + '-details' });
       return el('div', { class: 'assent-category' }, [
         box,
         el('label', { for: id + category.key }, [el('strong', { text: category.name })]),
-        el('div', { class: 'assent-details', id: id + category.key + '-details' }, [
-          el('p', { text: category.description }),
-          el('dl', {}, [el('dt', { text: L.purpose }), el('dd', { text: category.purpose }), el('dt', { text: L.frequency }), el('dd', { text: category.frequency })]),
-        ]),
+        details(id + category.key + '-details', category),
       ]);
     });
     var choose = el('fieldset', { class: 'assent-categories', 'aria-describedby': id + 'categories-error' }, [el('legend', { text: L.choose }), errorFor('categories')].concat(boxes));
 
-    function field(name, label, attrs) {
-      inputs[name] = el('input', Object.assign({ name: name, id: id + name, 'aria-describedby': id + name + '-error' }, attrs));
-      return el('div', { class: 'assent-field' }, [el('label', { for: id + name }, label), errorFor(name), inputs[name]]);
+    function field(name, label, attrs, hint) {
+      var described = (hint ? id + name + '-hint ' : '') + id + name + '-error';
+      inputs[name] = el('input', Object.assign({ name: name, id: id + name, 'aria-describedby': described }, attrs));
+      return el('div', { class: 'assent-field' }, [el('label', { for: id + name }, label), hint ? el('p', { class: 'assent-hint', id: id + name + '-hint', text: hint }) : null, errorFor(name), inputs[name]]);
     }
-    var email = field('email', [document.createTextNode(L.email)], { type: 'email', autocomplete: 'email', maxlength: '254', required: true });
+
+    // The categories offered by SMS too: boxes of their own, the rates notice and the number.
+    var S = form.sms;
+    var smsBoxes = [];
+    var sms = null;
+    if (S) {
+      smsBoxes = S.categories.map(function (category) {
+        var key = id + 'sms-' + category.key;
+        return el('div', { class: 'assent-category' }, [
+          el('input', { type: 'checkbox', name: 'sms_categories', value: category.key, id: key, 'aria-describedby': key + '-details' }),
+          el('label', { for: key }, [el('strong', { text: category.label })]),
+          details(key + '-details', category),
+        ]);
+      });
+      sms = el('fieldset', { class: 'assent-sms' }, [el('legend', { text: S.legend })].concat(smsBoxes, [
+        S.ratesNotice ? el('p', { class: 'assent-hint', text: S.ratesNotice }) : null,
+        field('phone', [document.createTextNode(S.phone)], { type: 'tel', autocomplete: 'tel', inputmode: 'tel', maxlength: '40' }, S.phoneHint),
+      ]));
+    }
+    // An address is needed unless only SMS boxes are ticked.
+    var email = field('email', [document.createTextNode(L.email)], { type: 'email', autocomplete: 'email', maxlength: '254', required: !S });
     var name = field('name', [document.createTextNode(L.name + ' '), el('span', { class: 'assent-optional', text: L.optional })], { type: 'text', autocomplete: 'name', maxlength: '100' });
     // A trap for bots that fill every field: not shown, not focusable, not read out.
     var trap = el('input', { type: 'text', name: 'website', id: id + 'website', tabindex: '-1', autocomplete: 'off' });
@@ -111,6 +139,7 @@
     var consent = el('section', { class: 'assent-consent' }, [
       el('h3', { text: L.consentHeading }),
       el('p', { text: form.consent.statement }),
+      S ? el('p', { text: S.statement }) : null,
       el('p', {}, [el('a', { href: form.consent.privacyUrl, target: '_blank', rel: 'noopener', text: form.consent.privacyLabel + ' ' + L.opensInNewTab })]),
     ]);
     var widget = null;
@@ -125,6 +154,7 @@
     var formEl = el('form', { class: 'assent-form', lang: form.lang, novalidate: true, action: form.action, method: 'post' }, [
       el('h2', { text: form.title }),
       choose,
+      sms,
       exempt,
       email,
       name,
@@ -143,12 +173,14 @@
         errors[key].textContent = '';
         if (inputs[key]) inputs[key].removeAttribute('aria-invalid');
       });
-      var checked = boxes.map(function (row) { return row.firstChild; }).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+      function ticked(rows) {
+        return rows.map(function (row) { return row.firstChild; }).filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+      }
       var token = formEl.querySelector('[name="cf-turnstile-response"]');
       var body = {
         email: inputs.email.value,
         name: inputs.name.value,
-        categories: checked,
+        categories: ticked(boxes),
         consent: form.consent.sha256,
         // The form names the very document it was rendered from, for the evidence.
         form: form.formSha256 || '',
@@ -157,6 +189,10 @@
         page: location.href,
         'cf-turnstile-response': token ? token.value : '',
       };
+      if (S) {
+        body.phone = inputs.phone.value;
+        body.sms_categories = ticked(smsBoxes);
+      }
       button.disabled = true;
       status.textContent = L.sending;
       fetch(form.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' })
@@ -171,6 +207,10 @@
             var done = el('div', { class: 'assent-done', tabindex: '-1' }, [el('h2', { text: answer.title })].concat(answer.paragraphs.map(function (text) {
               return el('p', { text: text });
             })));
+            // An SMS signup: the code is typed on our page, in a new tab (only a page of ours).
+            if (answer.status === 'sms_code' && S && String(answer.codeUrl).indexOf(form.action + '/sms/') === 0) {
+              done.appendChild(el('p', {}, [el('a', { class: 'assent-button', href: answer.codeUrl, target: '_blank', rel: 'noopener', text: S.openCode + ' ' + L.opensInNewTab })]));
+            }
             host.replaceChildren(done, status);
             status.textContent = answer.title;
             done.focus();
