@@ -101,6 +101,18 @@ describe.skipIf(noBrowser)('the signup form embedded on a site’s own pages', (
     return { tab, url, navigations, close: () => context.close() };
   }
 
+  /** The code texted to a number, from the dev outbox (no SMS provider in this trial). */
+  async function waitForCode(to: string): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const texts = (await (await fetch(`${baseUrl}/dev/sms.json`)).json()) as { to: string; body: string }[];
+      const code = /your code is (\d{6})/.exec(texts.find((text) => text.to === to)?.body ?? '')?.[1];
+      if (code) return code;
+      if (Date.now() > deadline) throw new Error(`no code texted to ${to} within 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function confirm(email: string) {
     const mail = await waitForMail(baseUrl, (m) => m.to.includes(email) && m.subject.startsWith('Confirm'));
     const link = urlsIn(mail.text).find((u) => u.startsWith(`${baseUrl}/c/`))!;
@@ -138,6 +150,65 @@ describe.skipIf(noBrowser)('the signup form embedded on a site’s own pages', (
       expect(JSON.parse(shown.content).categories.map((c: { name: string }) => c.name)).toEqual(['Newsletter', 'Offers']);
     } finally {
       await close();
+    }
+  });
+
+  it('script, SMS: the SMS box and number field, submitted in place, a link to our code page, where the code confirms', async () => {
+    const patched = [
+      await api('/sites/demo', { method: 'PATCH', body: JSON.stringify({ defaultCountry: 'JP', smsRatesNotice: true }) }),
+      await api('/sites/demo/categories/offers', { method: 'PATCH', body: JSON.stringify({ channels: ['email', 'sms'] }) }),
+    ];
+    expect(patched.map((res) => res.status)).toEqual([200, 200]);
+    const { tab, url, navigations, close } = await open(allowed, 'script');
+    try {
+      await tab.locator('form.assent-form').waitFor({ timeout: 10_000 });
+      const box = tab.getByRole('checkbox', { name: 'Offers by SMS' });
+      expect(await box.isChecked()).toBe(false);
+      expect(await tab.getByRole('checkbox', { name: 'Newsletter by SMS' }).count()).toBe(0);
+      const phone = tab.getByLabel('Mobile number');
+      expect(await phone.getAttribute('type')).toBe('tel');
+      expect(await phone.getAttribute('autocomplete')).toBe('tel');
+      await tab.getByText('Msg & data rates may apply.').waitFor();
+      await tab.getByText('I also agree that Demo Shop K.K. may send the text messages').waitFor();
+      const found = describeViolations('script embed with SMS', await runAxe(tab));
+      expect(found, `axe-core found serious or critical violations:\n${found.join('\n')}`).toEqual([]);
+      await tab.screenshot({ path: `${SHOTS}/embed-script-sms-form.png`, fullPage: true });
+
+      // A box ticked without a number: the error is on the number field.
+      await box.check();
+      await tab.getByRole('button', { name: 'Subscribe' }).click();
+      await expect.poll(() => phone.getAttribute('aria-invalid')).toBe('true');
+      await phone.fill('090-1234-5678');
+      await tab.getByRole('button', { name: 'Subscribe' }).click();
+      await tab.getByRole('heading', { name: 'Check your phone' }).waitFor();
+      expect(navigations).toEqual([url]);
+      const link = tab.getByRole('link', { name: 'Enter the code (opens in a new tab)' });
+      expect(await link.getAttribute('href')).toMatch(new RegExp(`^${baseUrl}/s/demo/sms/[\\w.-]+\\?lang=en$`));
+      expect(await link.getAttribute('target')).toBe('_blank');
+      const done = describeViolations('script embed, SMS answer', await runAxe(tab));
+      expect(done, `axe-core found serious or critical violations:\n${done.join('\n')}`).toEqual([]);
+      await tab.screenshot({ path: `${SHOTS}/embed-script-sms-done.png`, fullPage: true });
+
+      // The code is typed on our page, in the tab the link opens; the host page stays as it was.
+      const [codeTab] = await Promise.all([tab.context().waitForEvent('page'), link.click()]);
+      await codeTab.getByRole('heading', { name: 'Enter the code we sent you' }).waitFor({ timeout: 10_000 });
+      const code = await waitForCode('+819012345678');
+      await codeTab.getByLabel('Code').fill(code);
+      await codeTab.getByRole('button', { name: 'Confirm' }).click();
+      await codeTab.getByRole('heading', { name: 'Your number is confirmed' }).waitFor();
+      expect(tab.url()).toBe(url);
+      const contact = await api('/sites/demo/contacts/lookup', { method: 'POST', body: JSON.stringify({ phone: '+819012345678' }) });
+      expect(contact.body.contact.consents).toEqual([expect.objectContaining({ category: 'offers', channel: 'sms', status: 'granted' })]);
+      const events = (await api(`/sites/demo/contacts/${contact.body.contact.id}/events`)).body.events as { action: string; method: string; sourceUrl: string; formSha256: string | null }[];
+      expect(events.map((e) => `${e.action}:${e.method}`)).toEqual(['requested:embedded_form', 'confirmed:sms_code']);
+      expect(events[0]!.sourceUrl).toBe(url);
+      const shown = await formOf(events[0]!);
+      expect(shown.door).toBe('script');
+      expect(JSON.parse(shown.content).sms.categories.map((c: { key: string }) => c.key)).toEqual(['offers']);
+    } finally {
+      await close();
+      // The other cases see the site as it was: nothing by SMS.
+      expect((await api('/sites/demo/categories/offers', { method: 'PATCH', body: JSON.stringify({ channels: ['email'] }) })).status).toBe(200);
     }
   });
 
