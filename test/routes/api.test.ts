@@ -31,6 +31,7 @@ describe('POST /api/v1/sites/{site}/contacts/lookup', () => {
       contact: {
         id: expect.any(String),
         email: 'Alice@Example.com',
+        phone: null,
         locale: 'en',
         consents: [
           { category: 'newsletter', channel: 'email', status: 'granted', updatedAt: '2026-11-01T09:05:00.000Z' },
