@@ -13,7 +13,17 @@ export const importRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 // The fields of domain/import-fields.ts, described.
 const f = ImportItemFields.shape;
 const ImportItemSchema = ImportItemFields.extend({
-  email: EmailField,
+  email: EmailField.optional().openapi({
+    description: 'The person’s address. Required for channel `email` (the default); beside `phone`, both are tied to one contact (an address or a number already another contact’s is refused)',
+  }),
+  phone: f.phone.openapi({
+    description:
+      'The person’s mobile number in E.164. Required for channel `sms`; a contact known by its number alone is created when no contact has it. Beside `email`, the contact’s number',
+    example: '+819012345678',
+  }),
+  channel: f.channel.openapi({
+    description: 'What the categories are granted on: `email` (default) or `sms` (text messages to `phone`; every category must be offered by SMS)',
+  }),
   method: f.method.openapi({ description: '`paper`, `in_store`, `event` and `app` need `consentText` and `evidence`' }),
   occurredAt: f.occurredAt.openapi({ description: 'When the person consented, ISO 8601 with a zone; not in the future', example: '2026-10-01T09:00:00Z' }),
   evidence: f.evidence.openapi({
