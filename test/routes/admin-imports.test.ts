@@ -3,7 +3,8 @@
 // may do what; and files that are not what they should be.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addTeaSite, signedInOperator, withCookie } from '../helpers/console.ts';
-import { makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { phoneLookupHash } from '../../src/sms/phone.ts';
+import { ADMIN_KEY, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -251,5 +252,61 @@ describe('who may import', () => {
     expect(await written()).toEqual([0, 0, 0, 0]);
     // The same post from our own page imports: the refusal was the origin's.
     expect((await post(editor.cookie, 'run', fields)).status).toBe(201);
+  });
+});
+
+describe('text message rows in a CSV', () => {
+  const admin = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
+  const patch = (path: string, body: unknown) => t.request(`/api/v1/sites/demo${path}`, { method: 'PATCH', headers: admin, body: JSON.stringify(body) });
+  const smsStatuses = async (phone: string) => {
+    const contact = await t.db.selectFrom('contacts').select('id').where('phone_hash', '=', await phoneLookupHash(t.config.lookupKey, phone)).executeTakeFirstOrThrow();
+    const rows = await t.db.selectFrom('consents').select(['category_key', 'channel', 'status']).where('contact_id', '=', contact.id).orderBy('channel').orderBy('category_key').execute();
+    return rows.map((r) => `${r.channel}:${r.category_key}:${r.status}`);
+  };
+
+  beforeEach(async () => {
+    expect((await patch('/categories/offers', { channels: ['email', 'sms'] })).status).toBe(200);
+    expect((await patch('', { defaultCountry: 'JP' })).status).toBe(200);
+  });
+
+  it('gives a site offering SMS a template with the number and channel columns and a text message’s row, which imports as it is', async () => {
+    const editor = await signedInOperator(t, 'editor@shop.example', 'editor');
+    const template = await (await t.request('/admin/sites/demo/imports/template.csv', withCookie(editor.cookie))).text();
+    const [header, emailRow, smsRow] = template.replace(/^\uFEFF/, '').split('\r\n');
+    expect(header).toBe('email,phone,channel,categories,method,occurredAt,evidence,consentText,locale,basis,relationshipAt,sourceUrl');
+    expect(emailRow).toMatch(/^alice@example\.com,,,newsletter;offers,paper,/);
+    expect(smsRow).toMatch(/^,\+819012345678,sms,offers,paper,/);
+    const html = await (await upload(editor.cookie, csvFile(template))).text();
+    expect(text(html)).toContain('No problems in the 2 rows.');
+    expect((await post(editor.cookie, 'run', previewForm(html))).status).toBe(201);
+    expect(await t.consents('alice@example.com')).toEqual({ newsletter: 'granted', offers: 'granted' });
+    expect(await smsStatuses('+819012345678')).toEqual(['sms:offers:granted']);
+  });
+
+  it('reads numbers as dialled in the site’s country, names each bad row’s field, and needs no address column beside a number column', async () => {
+    const editor = await signedInOperator(t, 'editor@shop.example', 'editor');
+    const head = '携帯電話番号,チャネル,カテゴリー,取得方法,同意日時';
+    const bad = [head, '090-8765-4321,sms,offers,web_form,2026-10-01T09:00:00+09:00', '03-1234-5678,SMS,offers,web_form,2026-10-01T09:00:00+09:00', '+819011112222,sms,newsletter,web_form,2026-10-01T09:00:00+09:00', ',sms,offers,web_form,2026-10-01T09:00:00+09:00'].join('\n');
+    const badHtml = await (await upload(editor.cookie, csvFile(bad))).text();
+    const badPage = text(badHtml);
+    expect(badPage).not.toContain('Choose the column that holds');
+    expect(badPage).toContain('3 problems: nothing is imported until every row is right');
+    expect(badPage).toContain('Row 3, Mobile number: not a mobile number: a text message cannot reach it.');
+    expect(badPage).toContain('Row 4, Categories: “newsletter” is not offered by SMS on this site.');
+    expect(badPage).toContain('Row 5, Mobile number: neither an email address nor a mobile number: give one of them, or both.');
+    expect(badHtml).not.toContain('/imports/run');
+    const ja = text(await (await upload(editor.cookie, csvFile(bad), 'ja')).text());
+    expect(ja).toContain('4行目、カテゴリー：「newsletter」はこのサイトではSMSで提供していません。');
+    expect(await count('contacts')).toBe(0);
+
+    const good = [head, '090-8765-4321,sms,offers,web_form,2026-10-01T09:00:00+09:00'].join('\n');
+    const html = await (await upload(editor.cookie, csvFile(good))).text();
+    expect(text(html)).toContain('No problems in the 1 rows.');
+    const result = await post(editor.cookie, 'run', previewForm(html));
+    expect(result.status).toBe(201);
+    expect(text(await result.text())).toContain('2 +819087654321 offers: granted');
+    expect(await smsStatuses('+819087654321')).toEqual(['sms:offers:granted']);
+    const [event] = await t.db.selectFrom('consent_events').selectAll().execute();
+    expect(event).toMatchObject({ channel: 'sms', action: 'granted', method: 'web_form', actor: `operator:${editor.id}` });
   });
 });

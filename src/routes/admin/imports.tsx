@@ -40,8 +40,12 @@ export const importPages = new Hono<AppEnv>();
 
 const PREVIEW_ROWS = 10;
 
-/** What the import's schema needs: a field it refuses to go without must have its column. */
-const REQUIRED: readonly ImportField[] = IMPORT_FIELDS.filter((field) => !ImportItemFields.shape[field].safeParse(undefined).success);
+/**
+ * What the import's schema needs: a field it refuses to go without must have its column. So
+ * must the address, unless a column holds mobile numbers (an item needs one or the other).
+ */
+const REQUIRED: readonly ImportField[] = IMPORT_FIELDS.filter((field) => field === 'email' || !ImportItemFields.shape[field].safeParse(undefined).success);
+const missingColumns = (mapping: ColumnMapping) => REQUIRED.filter((field) => mapping[field] === null && !(field === 'email' && mapping.phone !== null));
 
 /** The words of this page, and the language links of its GET page (a POST answer has no URL of its own). */
 function words(c: AppContext, site: SiteRow) {
@@ -67,8 +71,9 @@ importPages.get('/template.csv', async (c) => {
   if (!site) return notFoundPage(c);
   // An example moment that is never in the future: yesterday, to the second.
   const yesterday = new Date(c.var.deps.clock.now().getTime() - 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const keys = (await categoryKeys(c, site)).map((category) => category.key);
-  return c.body(importTemplate(keys, yesterday), 200, {
+  const categories = await categoryKeys(c, site);
+  const keysOn = (channel: 'email' | 'sms') => categories.filter((category) => category.channels.includes(channel)).map((category) => category.key);
+  return c.body(importTemplate(keysOn('email'), yesterday, keysOn('sms')), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="assent-import-${site.id}.csv"`,
   });
@@ -144,7 +149,10 @@ importPages.post('/run', async (c) => {
   // As the API does: the audit row names every contact the answer is about.
   await auditContact(c, site, null, status, outcome.result.items.flatMap((item) => (item.status === 'imported' ? [item.contactId] : [])));
   const w = words(c, site);
-  const rows = outcome.result.items.map((item) => ({ row: posted.table.rows[item.index]?.row ?? item.index + 2, email: checked.request!.items[item.index]?.email ?? '', item }));
+  const rows = outcome.result.items.map((item) => {
+    const imported = checked.request!.items[item.index];
+    return { row: posted.table.rows[item.index]?.row ?? item.index + 2, email: imported?.email ?? imported?.phone ?? '', item };
+  });
   return page(c, status, <ImportResultPage {...w} replayed={outcome.replayed} result={outcome.result} rows={rows} formatNumber={(n) => count(c, n)} />);
 });
 
@@ -161,13 +169,13 @@ interface Checked {
  * (an address, a method needing nothing), and what the checks say of those fields is not shown.
  */
 async function checkRows(c: AppContext, site: SiteRow, table: CsvTable, mapping: ColumnMapping): Promise<Checked> {
-  const missing = REQUIRED.filter((field) => mapping[field] === null);
+  const missing = missingColumns(mapping);
   if (missing.length > 0) return { missing, problems: [], request: null };
   const schemaProblems: { index: number; field: string; issue: SchemaIssue }[] = [];
   const refused = new Set<string>();
   const valid: [number, ImportItem][] = [];
   const checkable: [number, ImportItem][] = [];
-  rowItems(table, mapping).forEach((raw, index) => {
+  rowItems(table, mapping, site.default_country).forEach((raw, index) => {
     const parsed = ImportItemFields.safeParse(raw);
     if (parsed.success) {
       valid.push([index, parsed.data]);
@@ -178,7 +186,7 @@ async function checkRows(c: AppContext, site: SiteRow, table: CsvTable, mapping:
     for (const issue of parsed.error.issues) schemaProblems.push({ index, field: String(issue.path[0] ?? ''), issue });
     for (const field of fields) refused.add(`${index}.${field}`);
     const rest = Object.fromEntries(Object.entries(raw).filter(([field]) => !fields.has(field)));
-    const standIn = ImportItemFields.safeParse({ ...STAND_IN, ...rest });
+    const standIn = ImportItemFields.safeParse({ ...Object.fromEntries(Object.entries(STAND_IN).filter(([field]) => fields.has(field))), ...rest });
     if (standIn.success) checkable.push([index, standIn.data]);
   });
   const checked = await checkImport(c.var.deps, site.id, checkable);
@@ -240,6 +248,10 @@ function domainText(ti: AdminImportsMessages, problem: ImportProblem): string {
     case 'category_exempt':
     case 'category_archived':
       return p[problem.code](problem.key);
+    case 'category_channel':
+      return p.category_channel(problem.key, problem.channel);
+    case 'needed_for_channel':
+      return p.needed_for_channel(problem.channel);
     case 'required_offline':
       return p.required_offline(problem.method);
     case 'relationship_required':
@@ -287,7 +299,7 @@ async function previewAnswer(
 
 /** The categories an import may grant: opt-in and not archived, in the site's order. */
 async function categoryKeys(c: AppContext, site: SiteRow) {
-  return (await listCategories(c.var.deps.db, site, copy(c).lang)).filter((category) => category.kind === 'opt_in' && !category.archived).map((category) => ({ key: category.key, name: category.name }));
+  return (await listCategories(c.var.deps.db, site, copy(c).lang)).filter((category) => category.kind === 'opt_in' && !category.archived).map((category) => ({ key: category.key, name: category.name, channels: category.channels }));
 }
 
 async function recentImports(c: AppContext, site: SiteRow): Promise<RecentImport[]> {
