@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, startFakeResend, startServer, urlsIn, waitFor, type EnvVars, type FakeRequest, type FakeResend, type ServerProcess } from '../helpers/server-process.ts';
 import { startWorker } from '../helpers/worker-process.ts';
+import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { twilioSignature } from '../helpers/sms-contacts.ts';
 
 const ADMIN_KEY = 'contract-admin-key-0123456789abcdef';
 const SHOP = 'https://shop.example';
@@ -28,13 +30,19 @@ afterAll(() => removeTempDirs());
 describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
   let server: ServerProcess;
   let resend: FakeResend;
+  let twilio: FakeTwilio;
 
   beforeAll(async () => {
     resend = await startFakeResend();
+    twilio = await startFakeTwilio();
     server = await start({
       ADMIN_API_KEY: ADMIN_KEY,
       RESEND_API_KEY: 're_contract_123',
       RESEND_BASE_URL: resend.url,
+      TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN,
+      TWILIO_FROM: '+15005550006',
+      TWILIO_BASE_URL: twilio.url,
       MAIL_FROM: 'Demo Shop <news@shop.example>',
       RATE_LIMIT_SIGNUP: '100000/10m',
       RATE_LIMIT_LINKS: '100000/10m',
@@ -45,6 +53,7 @@ describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
   afterAll(async () => {
     await server?.stop();
     await resend?.close();
+    await twilio?.close();
   }, 30_000);
 
   // --- speaking to the runtime ---------------------------------------------------------------
@@ -315,5 +324,43 @@ describe.each(runtimes)('the contract on $name', ({ start, tick }) => {
     });
     expect(added.status).toBe(303);
     expect(await (await server.fetch('/s/demo')).text()).toContain('value="events"');
+  });
+
+  // Last: it offers a category by SMS, which changes the signup page's wording for what follows.
+  it('signs up by SMS: a code through Twilio, confirmed on the page, a welcome text ending with the opt-out link, and 停止 by reply stops it', async () => {
+    expect((await api('PATCH', '/sites/demo', { defaultCountry: 'JP' })).status).toBe(200);
+    expect((await api('PATCH', '/sites/demo/categories/offers', { channels: ['email', 'sms'] })).status).toBe(200);
+    const body = new URLSearchParams({ email: '', name: '', ...(await formFields()), phone: '090-1234-5678' });
+    body.append('sms_categories', 'offers');
+    const answered = await server.fetch('/s/demo', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'User-Agent': 'ContractPhone/1' }, redirect: 'manual' });
+    expect(answered.status).toBe(303);
+    const textTo = async (what: RegExp) => {
+      await tick(server);
+      return waitFor(() => twilio.messages.find((m) => m.to === '+819012345678' && what.test(m.body)), { timeoutMs: 15_000, what: `a text matching ${what}` });
+    };
+    const code = /your code is (\d{6})/.exec((await textTo(/your code is/)).body)![1]!;
+    const origin = new URL(server.env.BASE_URL ?? `http://localhost:${server.port}`).origin;
+    const confirmedPage = await server.fetch(path(new URL(answered.headers.get('Location')!, origin).href), {
+      method: 'POST',
+      body: new URLSearchParams({ code }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
+    });
+    expect(await confirmedPage.text()).toContain('Your number is confirmed');
+    const welcome = await textTo(/you will get/);
+    expect(welcome.body).toMatch(/\nOpt out: http:\/\/localhost:\d+\/x\/[a-z2-9]{10}$/);
+    const eligible = await api('POST', '/sites/demo/eligibility', { category: 'offers', channel: 'sms', phones: ['+819012345678'] });
+    expect(eligible.body.results).toEqual([{ phone: '+819012345678', eligible: true }]);
+
+    const inboundUrl = `${server.env.BASE_URL ?? `http://localhost:${server.port}`}/sms/inbound/twilio`;
+    const fields = { MessageSid: 'SM' + '1'.repeat(32), From: '+819012345678', To: '+15005550006', Body: '停止' };
+    const reply = await server.fetch('/sms/inbound/twilio', {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': twilioSignature(FAKE_AUTH_TOKEN, inboundUrl, fields) },
+    });
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toContain('<Message>');
+    const after = await api('POST', '/sites/demo/eligibility', { category: 'offers', channel: 'sms', phones: ['+819012345678'] });
+    expect(after.body.results).toEqual([{ phone: '+819012345678', eligible: false, reason: 'withdrawn' }]);
   });
 });
