@@ -7,10 +7,10 @@ import { cachedSite } from '../db/site-content-cache.ts';
 import { listCategories } from '../db/sites.ts';
 import { confirmSmsCode, resendSmsCode } from '../domain/sms-confirm.ts';
 import { CODE_TTL_SECONDS } from '../domain/subscribe-sms.ts';
-import { formatDuration, messages, type Locale } from '../i18n/index.ts';
+import { formatDuration, messages, resolveLocale, type Locale } from '../i18n/index.ts';
 import { maskPhone } from '../sms/phone.ts';
 import { SmsCodePage, SmsConfirmedPage } from '../../views/pages/sms-code.tsx';
-import { errorPage, evidenceOf, formText, page, readForm, requestLocale, showBrand } from './render.tsx';
+import { errorPage, evidenceOf, formText, page, readForm, showBrand } from './render.tsx';
 
 export const smsCodeRoutes = new Hono<AppEnv>();
 
@@ -22,7 +22,8 @@ async function opened(c: AppContext): Promise<{ site: SiteRow; contact: ContactR
   const contact = site ? await c.var.deps.db.selectFrom('contacts').selectAll().where('id', '=', verified.claims.subject).where('site_id', '=', site.id).executeTakeFirst() : undefined;
   if (!site || !contact || !contact.phone) return null;
   showBrand(c, site);
-  return { site, contact, locale: requestLocale(c, contact.locale) };
+  // The language the person signed up in (or ?lang=), not the browser's: as on the link pages.
+  return { site, contact, locale: resolveLocale(c.req.query('lang'), undefined, contact.locale) };
 }
 
 const invalid = (c: AppContext) => errorPage(c, 400, (t) => [t.confirm.invalidTitle, t.confirm.invalidBody]);
@@ -38,6 +39,7 @@ async function codePage(c: AppContext, found: NonNullable<Awaited<ReturnType<typ
       lang={found.locale}
       masked={masked}
       action={`/s/${found.site.id}/sms/${c.req.param('token')}`}
+      query={`?lang=${found.locale}${c.req.query('email') === '1' ? '&email=1' : ''}`}
       alsoEmail={c.req.query('email') === '1'}
       ttl={formatDuration(t, CODE_TTL_SECONDS)}
       error={shown.error ?? null}

@@ -278,3 +278,16 @@ describe('the API by number', () => {
     expect((await links({ phone: '+819099998888' })).status).toBe(404);
   });
 });
+
+describe('the code page', () => {
+  it('speaks the language the person signed up in, not the browser’s, and keeps it on its forms', async () => {
+    const answered = await signupSms({ phone: '090-1234-5678', lang: 'ja' });
+    const path = answered.headers.get('Location')!;
+    const bare = path.split('?')[0]!;
+    const page = await (await t.request(bare, { headers: { 'Accept-Language': 'en-US' } })).text();
+    expect(page).toContain('送信したコードを入力してください');
+    expect(page).toContain(`action="${bare}?lang=ja"`);
+    const wrong = await t.request(`${bare}?lang=ja`, { method: 'POST', body: new URLSearchParams({ code: '12' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Accept-Language': 'en-US' } });
+    expect(await wrong.text()).toContain('コードの6桁の数字を入力してください。');
+  });
+});

@@ -9,6 +9,8 @@ export interface SmsCodePageProps {
   /** The number, mostly masked. */
   masked: string;
   action: string;
+  /** ?lang=… (and &email=1), kept on the forms' actions. */
+  query: string;
   /** The same signup chose emails too: their link comes by email. */
   alsoEmail: boolean;
   ttl: string;
@@ -28,7 +30,7 @@ export function SmsCodePage(props: SmsCodePageProps) {
           {props.notice}
         </p>
       ) : null}
-      <form method="post" action={useHref(props.action)} novalidate>
+      <form method="post" action={useHref(`${props.action}${props.query}`)} novalidate>
         <div class={props.error ? 'field invalid' : 'field'}>
           <label for="code">{c.code}</label>
           {props.error ? (
@@ -54,7 +56,7 @@ export function SmsCodePage(props: SmsCodePageProps) {
         </div>
         <button type="submit">{c.submit}</button>
       </form>
-      <form method="post" action={useHref(`${props.action}/resend`)}>
+      <form method="post" action={useHref(`${props.action}/resend${props.query}`)}>
         <p>
           <button type="submit" class="secondary">
             {c.resend}
