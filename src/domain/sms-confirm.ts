@@ -106,7 +106,10 @@ async function welcomeSmsQuery(deps: Deps, site: SiteRow, contact: ContactRow, c
   const locale = contact.locale as Locale;
   const t = messages(locale);
   const byKey = new Map((await listCategories(deps.db, site, locale)).map((c) => [c.key, c]));
-  const programmes = keys.map((key) => `${byKey.get(key)?.name ?? key} (${byKey.get(key)?.frequency ?? ''})`).join(locale === 'ja' ? '、' : ', ');
+  const ja = locale === 'ja';
+  const programmes = keys
+    .map((key) => (ja ? `${byKey.get(key)?.name ?? key}（${byKey.get(key)?.frequency ?? ''}）` : `${byKey.get(key)?.name ?? key} (${byKey.get(key)?.frequency ?? ''})`))
+    .join(ja ? '、' : ', ');
   const optOut = await optOutLink(deps, { siteId: site.id, contactId: contact.id });
   return [
     ...optOut.queries,
