@@ -17,9 +17,8 @@ import { enqueueSmsQuery } from '../sms/outbox.ts';
 import { changeQueries } from './consent-change.ts';
 import { optOutLink, smsOptOutLine } from './sms-opt-out.ts';
 import { notErased } from './contact-guards.ts';
-import type { ConsentWording } from './consent-wording.ts';
 import { hmacSha256Hex } from './ids.ts';
-import type { FormToStore } from './subscribe.ts';
+import { onceMoreIfRaced, type SignupInput } from './subscribe.ts';
 
 export const CODE_TTL_SECONDS = 10 * 60;
 export const CODE_TRIES = 5;
@@ -28,35 +27,16 @@ export const CODES_PER_DAY = 10;
 /** The code page's token outlives its code a little, so a late visitor is told to ask for another. */
 const CODE_PAGE_TTL_SECONDS = 30 * 60;
 
-export interface SmsSignupInput {
-  site: SiteRow;
-  locale: Locale;
+export interface SmsSignupInput extends SignupInput {
   /** Normalised (sms/phone.ts). */
   e164: string;
-  name: string;
-  /** Validated: opt-in categories the site offers by SMS. */
-  categories: readonly string[];
-  wording: ConsentWording;
-  form: FormToStore | null;
-  method: 'signup_form' | 'embedded_form';
-  sourceUrl: string;
-  ip: string | null;
-  userAgent: string | null;
   /** The contact the same signup's email half used: the number joins it when it has none. */
   emailContactId: string | null;
 }
 
 /** The contact the number belongs to now (the code page's subject), whatever happened. */
 export async function subscribeSms(deps: Deps, input: SmsSignupInput): Promise<string> {
-  let contactId: string;
-  try {
-    contactId = await attempt(deps, input);
-  } catch (error) {
-    // Two first signups for one number at once: the loser's insert hits the unique key and its
-    // batch rolls back whole; once more finds the winner's contact.
-    if (!(error instanceof Error && /UNIQUE constraint failed/i.test(error.message))) throw error;
-    contactId = await attempt(deps, input);
-  }
+  const contactId = await onceMoreIfRaced(() => attempt(deps, input));
   deps.smsQueued?.();
   return contactId;
 }

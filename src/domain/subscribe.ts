@@ -20,12 +20,12 @@ import { emailLookupHash, mailboxHash } from './email-address.ts';
 
 export type FormToStore = Omit<StoredForm, 'siteId'>;
 
-export interface SubscribeInput {
+/** What a signup's email half and SMS half (subscribe-sms.ts) both record. */
+export interface SignupInput {
   site: SiteRow;
   locale: Locale;
-  /** Validated: syntax checked, keys are opt-in categories of the site. */
-  email: string;
   name: string;
+  /** Validated: keys are opt-in categories the site offers on the channel. */
   categories: readonly string[];
   wording: ConsentWording;
   /** The exact form the submission came from, when it named one we would show now. */
@@ -36,19 +36,29 @@ export interface SubscribeInput {
   userAgent: string | null;
 }
 
+export interface SubscribeInput extends SignupInput {
+  /** Validated: syntax checked. */
+  email: string;
+}
+
 /** The contact the address belongs to now (an SMS signup in the same form may join it). */
 export async function subscribe(deps: Deps, input: SubscribeInput): Promise<string> {
-  let contactId: string;
-  try {
-    contactId = await attempt(deps, input);
-  } catch (error) {
-    // Two first signups for one address at once: the loser's contact insert hits the unique
-    // key and its whole batch rolls back. Once more finds the winner's contact.
-    if (!isUniqueViolation(error)) throw error;
-    contactId = await attempt(deps, input);
-  }
+  const contactId = await onceMoreIfRaced(() => attempt(deps, input));
   deps.mailQueued();
   return contactId;
+}
+
+/**
+ * Two first signups for one address (or number) at once: the loser's contact insert hits the
+ * unique key and its whole batch rolls back. Once more finds the winner's contact.
+ */
+export async function onceMoreIfRaced<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return attempt();
+  }
 }
 
 async function attempt(deps: Deps, input: SubscribeInput): Promise<string> {

@@ -76,19 +76,27 @@ function heldUntil(c: AppContext, link: OpenedLink): string | null {
   return hold ? formatDateTime(link.locale, link.site.time_zone, new Date(hold.until)) : null;
 }
 
-preferenceRoutes.post('/:token', async (c) => {
+/** A save from the page: its link, form and wording, or the answer (a bad link, an unreadable form, wording changed meanwhile). */
+async function pageSave(c: AppContext) {
   const link = await openLinkFor(c, 'manage');
   if (!link) return invalidLinkPage(c);
   const form = await readForm(c);
   if (!form) return badRequestPage(c);
   const wording = await pageWording(link);
   if (formText(form.consent) !== wording.sha256) return renderPage(c, link, 409, link.t.signup.errors.wordingChanged);
+  return { link, form, wording, evidence: { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale } };
+}
+
+preferenceRoutes.post('/:token', async (c) => {
+  const save = await pageSave(c);
+  if (save instanceof Response) return save;
+  const { link, form, wording, evidence } = save;
   const changes = await savePreferences(
     c.var.deps,
     link,
     { optIn: optInKeys(link), shown: formTexts(form.shown), checked: formTexts(form.categories) },
     wording,
-    { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
+    evidence,
   );
   const p = link.t.preferences;
   const notice = changes.some((change) => change.action === 'requested') ? p.requested : changes.length > 0 ? p.saved : p.savedNothing;
@@ -96,19 +104,10 @@ preferenceRoutes.post('/:token', async (c) => {
 });
 
 preferenceRoutes.post('/:token/sms', async (c) => {
-  const link = await openLinkFor(c, 'manage');
-  if (!link) return invalidLinkPage(c);
-  const form = await readForm(c);
-  if (!form) return badRequestPage(c);
-  const wording = await pageWording(link);
-  if (formText(form.consent) !== wording.sha256) return renderPage(c, link, 409, link.t.signup.errors.wordingChanged);
-  const stopped = await saveSmsChoices(
-    c.var.deps,
-    link,
-    { shown: formTexts(form.shown), checked: formTexts(form.sms_categories) },
-    wording,
-    { ...evidenceOf(c), sourceUrl: `${c.var.deps.config.baseUrl}/p`, locale: link.locale },
-  );
+  const save = await pageSave(c);
+  if (save instanceof Response) return save;
+  const { link, form, wording, evidence } = save;
+  const stopped = await saveSmsChoices(c.var.deps, link, { shown: formTexts(form.shown), checked: formTexts(form.sms_categories) }, wording, evidence);
   return renderPage(c, link, 200, stopped.length > 0 ? link.t.preferences.smsSaved : link.t.preferences.savedNothing);
 });
 

@@ -172,13 +172,8 @@ contactRoutes.openapi(links, async (c) => {
     const message = 'A send is of a campaign in one category: give the category too.';
     return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
   }
-  if (category !== undefined && (await findSite(deps.db, siteId))) {
-    const kind = await findCategoryKind(deps.db, siteId, category);
-    if (kind !== 'opt_in') {
-      const message = kind ? 'An exempt category has no unsubscribe.' : 'No such category on this site.';
-      return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
-    }
-  }
+  const refused = await notOptIn(c, siteId, category, 'unsubscribe');
+  if (refused) return refused;
   const found = await contactByEmail(c, siteId, email);
   if (found instanceof Response) return found;
   // An erased contact has nobody behind it to speak for: no links (a new signup brings it back).
@@ -231,19 +226,24 @@ contactRoutes.openapi(smsLinks, async (c) => {
   const { deps } = c.var;
   const { phone, category } = c.req.valid('json');
   const siteId = c.req.valid('param').site;
-  if (category !== undefined && (await findSite(deps.db, siteId))) {
-    const kind = await findCategoryKind(deps.db, siteId, category);
-    if (kind !== 'opt_in') {
-      const message = kind ? 'An exempt category has no opt-out.' : 'No such category on this site.';
-      return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
-    }
-  }
+  const refused = await notOptIn(c, siteId, category, 'opt-out');
+  if (refused) return refused;
   const found = await contactByPhone(c, siteId, phone);
   if (found instanceof Response) return found;
   const link = await optOutLink(deps, { siteId, contactId: found.id }, category ?? ALL_SMS);
   if (link.queries.length > 0) await deps.atomic(link.queries);
   return c.json({ optOutUrl: link.url, text: smsOptOutLine(found.locale as Locale, link.url) }, 200);
 });
+
+/** The 400 for a link scoped to a category that has none (exempt, or not on the site); null: fine or none named. */
+async function notOptIn(c: AppContext, siteId: string, category: string | undefined, what: 'unsubscribe' | 'opt-out') {
+  const { db } = c.var.deps;
+  if (category === undefined || !(await findSite(db, siteId))) return null;
+  const kind = await findCategoryKind(db, siteId, category);
+  if (kind === 'opt_in') return null;
+  const message = kind ? `An exempt category has no ${what}.` : 'No such category on this site.';
+  return apiError(c, 'invalid_request', message, [{ path: 'category', message }]);
+}
 
 /** The links API's send: recorded as the sends API would, for this one address. */
 async function sendOfLinks(c: AppContext, siteId: string, category: string, campaign: string, email: string) {
