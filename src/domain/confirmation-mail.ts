@@ -2,6 +2,7 @@
 // queries for the caller's atomic batch, each guarded inside the batch: the mail only when the
 // change that asks for it happened, the address is not erased and the per-inbox limit allows it
 // (so the signup form cannot flood someone's inbox), the confirmation row only with its mail.
+import { identityHeaders, siteSender } from '../mail/sender-identity.ts';
 import { emailBrand } from './site-branding.ts';
 import { sql, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
@@ -62,7 +63,8 @@ export async function confirmationMailQueries(
         siteId: site.id,
         contactId: contact.id,
         kind: CONFIRMATION_MAIL_KIND,
-        from: site.sender_address ?? deps.config.mailFrom,
+        from: siteSender(site, deps.config.mailFrom),
+        headers: identityHeaders(site, { kind: CONFIRMATION_MAIL_KIND, baseUrl: deps.config.baseUrl, marketing: false }),
         encryptedTo: contact.email,
         mailboxHash: guard.mailboxHash,
         ...email,

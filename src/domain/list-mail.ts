@@ -1,5 +1,6 @@
 // Mail other than confirmations: every message carries the one-click unsubscribe headers and the
 // footer the Act on Specified Electronic Mail asks for, with links made for its recipient.
+import { identityHeaders, siteSender } from '../mail/sender-identity.ts';
 import { emailBrand } from './site-branding.ts';
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
@@ -57,9 +58,9 @@ export async function welcomeMailQuery(
       siteId: site.id,
       contactId: contact.id,
       kind: 'welcome',
-      from: site.sender_address ?? deps.config.mailFrom,
+      from: siteSender(site, deps.config.mailFrom),
       encryptedTo: contact.email,
-      headers,
+      headers: { ...headers, ...identityHeaders(site, { kind: 'welcome', baseUrl: deps.config.baseUrl, marketing: true }) },
       ...email,
     },
     deps.clock.now(),

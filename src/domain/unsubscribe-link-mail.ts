@@ -2,6 +2,7 @@
 // same for every address; the mail goes to the stored address of each matching contact (of the
 // link's site when the expired link still names it, else of every site), within the same
 // per-inbox limit as confirmations (its own count), queued only while the contact is not erased.
+import { identityHeaders, siteSender } from '../mail/sender-identity.ts';
 import { emailBrand } from './site-branding.ts';
 import type { CompiledQuery } from 'kysely';
 import { sql } from 'kysely';
@@ -54,7 +55,8 @@ async function linkMail(deps: Deps, contact: ContactRow, inbox: string, now: Dat
         siteId: site.id,
         contactId: contact.id,
         kind: UNSUBSCRIBE_LINK_MAIL_KIND,
-        from: site.sender_address ?? deps.config.mailFrom,
+        from: siteSender(site, deps.config.mailFrom),
+        headers: identityHeaders(site, { kind: UNSUBSCRIBE_LINK_MAIL_KIND, baseUrl: deps.config.baseUrl, marketing: false }),
         encryptedTo: contact.email,
         mailboxHash: inbox,
         ...email,

@@ -7,6 +7,8 @@ export function resendMailer(options: { apiKey: string; baseUrl?: string; timeou
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
   return {
     async send(mail) {
+      // Resend takes Reply-To as a field of its own, the rest as custom headers.
+      const { 'Reply-To': replyTo, ...headers } = mail.headers;
       try {
         const { data, error } = await resend.emails.send(
           {
@@ -15,7 +17,8 @@ export function resendMailer(options: { apiKey: string; baseUrl?: string; timeou
             subject: mail.subject,
             html: mail.html,
             text: mail.text,
-            headers: mail.headers,
+            headers,
+            ...(replyTo ? { replyTo } : {}),
           },
           // A provider that accepts the connection and never answers must not stall the sender
           // (or shutdown): give up on the attempt and let the outbox retry it with the same key.

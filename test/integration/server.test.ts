@@ -202,7 +202,10 @@ describe('delivery through Resend', () => {
     expect(request!.idempotencyKey).toBeTruthy();
     const body = request!.body!;
     expect(body.to).toEqual([email]);
-    expect(body.from).toBe(MAIL_FROM);
+    // From the site by name at MAIL_FROM's address; replies go to its inquiry address (Resend's reply_to).
+    expect(body.from).toBe('Demo Shop <news@shop.example>');
+    expect((body as Record<string, unknown>).reply_to).toBe('privacy@example.com');
+    expect(body.headers).toEqual({ 'Feedback-ID': 'confirmation:demo:assent' });
     expect(body.subject).toContain('Demo Shop');
     expect(typeof body.html).toBe('string');
     expect(body.html!.length).toBeGreaterThan(0);

@@ -11,7 +11,9 @@ describe('the confirmation email', () => {
     await t.signup({ email: 'a@example.com', name: 'Alice', categories: ['newsletter', 'offers'] });
     const [mail] = await t.deliver();
     expect(mail!.subject).toBe('Confirm your subscription to Demo Shop');
-    expect(mail!.from).toBe('assent <onboarding@resend.dev>');
+    // The site's name at MAIL_FROM's address, never the service's; replies to its inquiry address.
+    expect(mail!.from).toBe('Demo Shop <onboarding@resend.dev>');
+    expect(mail!.headers).toEqual({ 'Feedback-ID': 'confirmation:demo:assent', 'Reply-To': 'privacy@example.com' });
     const urls = mail!.text.match(/https?:\/\/\S+/g)!;
     expect(urls).toHaveLength(1);
     expect(mail!.text.split('\n')).toContain(urls[0]);

@@ -153,6 +153,11 @@ describe('the welcome email’s unsubscribe headers', () => {
     const [welcome] = await confirmAndDeliver('alice@example.com', ['newsletter', 'offers']);
     const header = welcome!.headers['List-Unsubscribe'];
     expect(welcome!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    // Marketing mail: its list, its feedback-loop id, and replies to the site's inquiry address.
+    expect(welcome!.headers['List-Id']).toBe('<demo.assent.test>');
+    expect(welcome!.headers['Feedback-ID']).toBe('welcome:demo:assent');
+    expect(welcome!.headers['Reply-To']).toBe('privacy@example.com');
+    expect(welcome!.from).toBe('Demo Shop <onboarding@resend.dev>');
     expect(header).toMatch(new RegExp(`^<${BASE_URL}/u/[\\w-]+\\.[\\w-]+\\.[\\w-]+>$`));
     const url = header!.slice(1, -1);
 

@@ -143,6 +143,7 @@ describe('POST /api/v1/sites/{site}/contacts/links', () => {
     expect(body.headers).toEqual({
       'List-Unsubscribe': `<${body.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': '<demo.assent.test>',
     });
     expect((await t.request(body.manageUrl.replace('https://assent.test', ''))).status).toBe(200);
     const oneClick = await t.request(body.unsubscribeUrl.replace('https://assent.test', ''), {

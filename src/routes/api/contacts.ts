@@ -9,6 +9,7 @@ import { findCategoryKind, findSite } from '../../db/sites.ts';
 import { campaignFooter } from '../../domain/campaign-footer.ts';
 import { emailLookupHash } from '../../domain/email-address.ts';
 import { phoneLookupHash } from '../../sms/phone.ts';
+import { listId } from '../../mail/sender-identity.ts';
 import { ALL_SMS, optOutLink, smsOptOutLine } from '../../domain/sms-opt-out.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { listUnsubscribeHeaders, manageUrl, revokeContactLinks, unsubscribeUrl } from '../../domain/links.ts';
@@ -146,7 +147,11 @@ const links = createRoute({
       z.object({
         manageUrl: z.string(),
         unsubscribeUrl: z.string(),
-        headers: z.object({ 'List-Unsubscribe': z.string(), 'List-Unsubscribe-Post': z.literal('List-Unsubscribe=One-Click') }),
+        headers: z.object({
+          'List-Unsubscribe': z.string(),
+          'List-Unsubscribe-Post': z.literal('List-Unsubscribe=One-Click'),
+          'List-Id': z.string().openapi({ description: 'The site’s list, <{site}.{BASE_URL host}>, for mailbox providers to group and filter it' }),
+        }),
         send: z
           .object({ campaign: z.string(), recorded: z.boolean(), reason: IneligibleReasonSchema.optional() })
           .optional()
@@ -184,7 +189,7 @@ contactRoutes.openapi(links, async (c) => {
     {
       manageUrl: manage,
       unsubscribeUrl: unsubscribe,
-      headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const },
+      headers: { ...listUnsubscribeHeaders(unsubscribe), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' as const, 'List-Id': listId({ id: siteId }, deps.config.baseUrl) },
       ...(campaign !== undefined && category !== undefined ? { send: await sendOfLinks(c, siteId, category, campaign, email) } : {}),
       footer: await campaignFooter((await findSite(deps.db, siteId))!, found, { unsubscribeUrl: unsubscribe, manageUrl: manage }),
     },
