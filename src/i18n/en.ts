@@ -292,8 +292,11 @@ export const en = {
     unsubscribeLinkIgnore: 'If you did not ask for this, ignore this email: nothing changes.',
     welcomeSubject: (site: string) => `Welcome to ${site}`,
     welcomeIntro: (site: string) => `You are confirmed. From now on ${site} will send you:`,
-    welcomeOutro: 'You can change your choices or stop these emails at any time with the links below.',
-    footerStop: 'You can stop these emails at any time: unsubscribe in one click, or choose which emails you get.',
+    welcomeOutro: 'You can change your choices or unsubscribe at any time with the links below.',
+    // The opt-out sentence the Act on Specified Electronic Mail asks for (that the recipient can
+    // refuse further mail, and how: the links that follow). Not "stop these emails": SpamAssassin's
+    // END_FUTURE_EMAILS (1.0) scores that phrase as a spammer's unsubscribe line.
+    footerStop: 'You can unsubscribe from these emails at any time: use the one-click link below, or choose which emails you get.',
     footerUnsubscribe: 'Unsubscribe',
     footerPreferences: 'Email preferences',
     footerAddress: 'Postal address',

@@ -284,7 +284,7 @@ export const ja: Messages = {
     welcomeSubject: (site) => `${site} へのご登録ありがとうございます`,
     welcomeIntro: (site) => `登録が確認されました。今後、${site} から次のメールをお送りします。`,
     welcomeOutro: '下のリンクから、受け取るメールの変更や配信停止がいつでもできます。',
-    footerStop: 'このメールの配信はいつでも停止できます。ワンクリックで配信停止するか、受け取るメールを選んでください。',
+    footerStop: 'このメールの配信はいつでも停止できます。下のリンクからワンクリックで配信停止するか、受け取るメールを選んでください。',
     footerUnsubscribe: '配信停止',
     footerPreferences: '配信設定',
     footerAddress: '住所',

@@ -90,7 +90,7 @@ describe.skipIf(noBrowser)('unsubscribe and preferences in Chromium', () => {
     const text = mail.text;
     expect(text).toContain('- Newsletter (Monthly)');
     expect(text).toContain('- Offers (Weekly)');
-    expect(text).toContain('You can stop these emails at any time');
+    expect(text).toContain('You can unsubscribe from these emails at any time');
     expect(text).toContain('Sent by Demo Shop K.K.');
     expect(text).toContain('Postal address: 1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan');
     expect(text).toContain('Inquiries: privacy@example.com');

@@ -199,7 +199,7 @@ describe('the welcome email’s footer', () => {
 
     const lines = text.split('\n');
     for (const line of [
-      'You can stop these emails at any time: unsubscribe in one click, or choose which emails you get.',
+      'You can unsubscribe from these emails at any time: use the one-click link below, or choose which emails you get.',
       `Unsubscribe: ${unsubscribe}`,
       `Email preferences: ${preferences}`,
       'Sent by Demo Shop K.K.',
@@ -209,7 +209,7 @@ describe('the welcome email’s footer', () => {
       expect(lines).toContain(line);
     }
 
-    expect(html).toContain('You can stop these emails at any time: unsubscribe in one click, or choose which emails you get.');
+    expect(html).toContain('You can unsubscribe from these emails at any time: use the one-click link below, or choose which emails you get.');
     expect(html).toContain('Sent by Demo Shop K.K.');
     expect(html).toContain('Postal address: 1-2-3 Marunouchi, Chiyoda-ku, Tokyo 100-0005, Japan');
     expect(html).toContain('Inquiries: privacy@example.com');
@@ -222,7 +222,7 @@ describe('the welcome email’s footer', () => {
     const [welcome] = await confirmAndDeliver('hanako@example.com', ['newsletter'], 'ja');
     const [unsubscribe, preferences] = ourUrls(welcome!.text);
     expect(welcome!.headers['List-Unsubscribe']).toBe(`<${unsubscribe}>`);
-    const stop = 'このメールの配信はいつでも停止できます。ワンクリックで配信停止するか、受け取るメールを選んでください。';
+    const stop = 'このメールの配信はいつでも停止できます。下のリンクからワンクリックで配信停止するか、受け取るメールを選んでください。';
     const lines = welcome!.text.split('\n');
     for (const line of [
       stop,
@@ -245,7 +245,7 @@ describe('the welcome email’s footer', () => {
       expect(part).not.toContain('Sent by');
       expect(part).not.toContain('Postal address');
       expect(part).not.toContain('Inquiries');
-      expect(part).not.toContain('You can stop these emails');
+      expect(part).not.toContain('You can unsubscribe from these emails');
     }
   });
 
@@ -269,7 +269,7 @@ describe('the confirmation email', () => {
     for (const part of [mail.text, mail.html]) {
       expect(part).not.toContain('/u/');
       expect(part).not.toContain('/p/');
-      expect(part).not.toContain('You can stop these emails');
+      expect(part).not.toContain('You can unsubscribe from these emails');
     }
   }
 

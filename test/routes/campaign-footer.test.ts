@@ -24,7 +24,7 @@ describe('POST /api/v1/sites/{site}/contacts/links: footer', () => {
     expect(body.footer.text).toBe(
       [
         '--',
-        'You can stop these emails at any time: unsubscribe in one click, or choose which emails you get.',
+        'You can unsubscribe from these emails at any time: use the one-click link below, or choose which emails you get.',
         `Unsubscribe: ${body.unsubscribeUrl}`,
         `Email preferences: ${body.manageUrl}`,
         '',
@@ -38,7 +38,7 @@ describe('POST /api/v1/sites/{site}/contacts/links: footer', () => {
     expect(html.startsWith('<div lang="en">')).toBe(true);
     expect(html).toContain(`<a href="${body.unsubscribeUrl}"`);
     expect(html).toContain(`<a href="${body.manageUrl}"`);
-    for (const item of ['You can stop these emails at any time', 'Sent by Demo Shop K.K.', '1-2-3 Marunouchi, Chiyoda-ku', 'privacy@example.com']) {
+    for (const item of ['You can unsubscribe from these emails at any time', 'Sent by Demo Shop K.K.', '1-2-3 Marunouchi, Chiyoda-ku', 'privacy@example.com']) {
       expect(html).toContain(item);
     }
     // The links in it are the recipient's own and open their pages.
