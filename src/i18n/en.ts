@@ -282,6 +282,10 @@ export const en = {
       `Someone, hopefully you, asked to receive these emails from ${site} at this address:`,
     confirmAction: 'To confirm, open this link and press the button on the page:',
     confirmButton: 'Confirm my subscription',
+    // The inbox's preview line of each email (hidden in the message itself).
+    confirmPreheader: 'Open the link and press the button to start receiving the emails you chose.',
+    welcomePreheader: 'Your subscription is confirmed. Inside: a receipt of what you agreed to.',
+    unsubscribeLinkPreheader: 'The new link you asked for, to stop emails or choose which ones you get.',
     confirmExpiry: (when: string) => `The link works until ${when}.`,
     confirmIgnore: 'If you did not ask for this, ignore this email: you will not be subscribed.',
     sentBy: (legalName: string) => `Sent by ${legalName}`,

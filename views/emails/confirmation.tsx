@@ -3,7 +3,7 @@
 import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import { EmailButton } from './email-button.tsx';
-import { EmailLayout } from './email-layout.tsx';
+import { EmailLayout, Heading, Paragraph, emailDocument } from './email-layout.tsx';
 
 export interface ConfirmationEmailProps {
   t: Messages;
@@ -27,21 +27,22 @@ export async function renderConfirmationEmail(props: ConfirmationEmailProps): Pr
   const { t } = props;
   const subject = t.email.confirmSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
-      <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
-      <p>{t.email.confirmIntro(props.siteName)}</p>
-      <ul>
+    <EmailLayout lang={props.lang} title={subject} preheader={t.email.confirmPreheader} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
+      <Heading>{subject}</Heading>
+      <Paragraph>{t.email.confirmIntro(props.siteName)}</Paragraph>
+      <ul style="margin:0 0 16px;padding:0 0 0 24px">
         {props.categoryNames.map((name) => (
-          <li>{name}</li>
+          <li style="margin:0 0 4px">{name}</li>
         ))}
       </ul>
-      <p>{t.email.confirmAction}</p>
+      <Paragraph>{t.email.confirmAction}</Paragraph>
       <EmailButton accent={props.brand.accent} href={props.confirmUrl} label={t.email.confirmButton} />
-      <p>{t.email.confirmExpiry(props.expiresAt)}</p>
-      <p>{t.email.confirmIgnore}</p>
+      <Paragraph>{t.email.confirmExpiry(props.expiresAt)}</Paragraph>
+      <Paragraph>{t.email.confirmIgnore}</Paragraph>
     </EmailLayout>
   );
-  // The plain part holds exactly one URL, on a line of its own, so any client can open it.
+  // The same sentences in the same order; exactly one URL, on a line of its own, so any client
+  // can open it.
   const text = [
     subject,
     '',
@@ -59,5 +60,5 @@ export async function renderConfirmationEmail(props: ConfirmationEmailProps): Pr
     t.email.sentBy(props.legalName),
     '',
   ].join('\n');
-  return { subject, html: '<!doctype html>' + (await html.toString()), text };
+  return { subject, html: await emailDocument(html), text };
 }

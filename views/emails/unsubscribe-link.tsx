@@ -4,7 +4,7 @@ import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import type { RenderedEmail } from './confirmation.tsx';
 import { EmailButton } from './email-button.tsx';
-import { EmailLayout } from './email-layout.tsx';
+import { EmailLayout, Heading, Paragraph, TextLink, emailDocument } from './email-layout.tsx';
 
 export interface UnsubscribeLinkEmailProps {
   t: Messages;
@@ -21,14 +21,17 @@ export async function renderUnsubscribeLinkEmail(props: UnsubscribeLinkEmailProp
   const { t } = props;
   const subject = t.email.unsubscribeLinkSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
-      <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
-      <p>{t.email.unsubscribeLinkIntro(props.siteName)}</p>
+    <EmailLayout lang={props.lang} title={subject} preheader={t.email.unsubscribeLinkPreheader} brand={props.brand} footer={t.email.sentBy(props.legalName)}>
+      <Heading>{subject}</Heading>
+      <Paragraph>{t.email.unsubscribeLinkIntro(props.siteName)}</Paragraph>
       <EmailButton accent={props.brand.accent} href={props.unsubscribeUrl} label={t.email.footerUnsubscribe} />
-      <p>
-        {t.email.unsubscribeLinkPreferences} <a href={props.manageUrl}>{t.email.footerPreferences}</a>
-      </p>
-      <p>{t.email.unsubscribeLinkIgnore}</p>
+      <Paragraph>
+        {t.email.unsubscribeLinkPreferences}{' '}
+        <TextLink href={props.manageUrl} accent={props.brand.accent}>
+          {t.email.footerPreferences}
+        </TextLink>
+      </Paragraph>
+      <Paragraph>{t.email.unsubscribeLinkIgnore}</Paragraph>
     </EmailLayout>
   );
   const text = [
@@ -47,5 +50,5 @@ export async function renderUnsubscribeLinkEmail(props: UnsubscribeLinkEmailProp
     t.email.sentBy(props.legalName),
     '',
   ].join('\n');
-  return { subject, html: '<!doctype html>' + (await html.toString()), text };
+  return { subject, html: await emailDocument(html), text };
 }

@@ -2,7 +2,7 @@
 import type { EmailBrand } from '../../src/domain/site-branding.ts';
 import type { Messages } from '../../src/i18n/index.ts';
 import type { RenderedEmail } from './confirmation.tsx';
-import { EmailLayout } from './email-layout.tsx';
+import { EmailLayout, Heading, Paragraph, emailDocument } from './email-layout.tsx';
 import { EmailFooter, footerText, type FooterProps } from './footer.tsx';
 
 export interface WelcomeEmailProps {
@@ -19,17 +19,17 @@ export async function renderWelcomeEmail(props: WelcomeEmailProps): Promise<Rend
   const { t } = props;
   const subject = t.email.welcomeSubject(props.siteName);
   const html = (
-    <EmailLayout lang={props.lang} title={subject} brand={props.brand} footer={<EmailFooter {...props.footer} />}>
-      <h1 style="font-size:20px;margin:0 0 16px">{subject}</h1>
-      <p>{t.email.welcomeIntro(props.siteName)}</p>
-      <ul>
+    <EmailLayout lang={props.lang} title={subject} preheader={t.email.welcomePreheader} brand={props.brand} footer={<EmailFooter {...props.footer} />}>
+      <Heading>{subject}</Heading>
+      <Paragraph>{t.email.welcomeIntro(props.siteName)}</Paragraph>
+      <ul style="margin:0 0 16px;padding:0 0 0 24px">
         {props.categories.map((category) => (
-          <li>
+          <li style="margin:0 0 4px">
             <strong>{category.name}</strong> ({category.frequency})
           </li>
         ))}
       </ul>
-      <p>{t.email.welcomeOutro}</p>
+      <Paragraph>{t.email.welcomeOutro}</Paragraph>
     </EmailLayout>
   );
   const text = [
@@ -42,5 +42,5 @@ export async function renderWelcomeEmail(props: WelcomeEmailProps): Promise<Rend
     '',
     footerText(props.footer),
   ].join('\n');
-  return { subject, html: '<!doctype html>' + (await html.toString()), text };
+  return { subject, html: await emailDocument(html), text };
 }
