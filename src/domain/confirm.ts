@@ -105,7 +105,12 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
     // this batch confirmed every category it names.
     const answered = pending.map((key) => `${key}:${requests.get(key)?.eventId ?? 0}`).sort().join(',');
     const welcomeId = `welcome-${(await sha256Hex(`${contact.id}|${answered}`)).slice(0, 32)}`;
-    queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending, contactChangedBy(contact.id, batch, { every: pending })));
+    const consent = {
+      confirmedAt: new Date(now),
+      confirmMethod: 'confirmation_link' as const,
+      requestEventIds: pending.flatMap((key) => requests.get(key)?.eventId ?? []),
+    };
+    queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending, consent, contactChangedBy(contact.id, batch, { every: pending })));
   }
   await deps.atomic(queries);
   if (pending.length > 0) deps.mailQueued();

@@ -6,7 +6,7 @@ import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { listCategories } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
-import { messages } from '../i18n/index.ts';
+import { formatDateTime, messages, type Messages } from '../i18n/index.ts';
 import { enqueueMailQuery } from '../mail/outbox.ts';
 import type { FooterProps } from '../../views/emails/footer.tsx';
 import { renderWelcomeEmail } from '../../views/emails/welcome.tsx';
@@ -27,6 +27,16 @@ async function footerAndHeaders(deps: Deps, site: SiteRow, contact: Recipient) {
   return { footer, headers: listUnsubscribeHeaders(unsubscribe) };
 }
 
+/** What the welcome's consent receipt says about the confirmation it follows. */
+export interface WelcomeConsent {
+  /** The time of the confirmed events. */
+  confirmedAt: Date;
+  /** Their method: the only way to a welcome today is the link in the confirmation email. */
+  confirmMethod: 'confirmation_link';
+  /** The request events it answers: their method names the form the person used. */
+  requestEventIds: readonly number[];
+}
+
 /**
  * The welcome email after a confirmation, queued only when `only` holds as the batch reaches it
  * (the confirmation it welcomes happened); queuing the same `mailId` twice sends it once.
@@ -37,6 +47,7 @@ export async function welcomeMailQuery(
   contact: Recipient,
   mailId: string,
   granted: readonly string[],
+  consent: WelcomeConsent,
   only: RawBuilder<boolean>,
 ): Promise<CompiledQuery> {
   const locale = contactLocale(contact, site);
@@ -48,7 +59,15 @@ export async function welcomeMailQuery(
     lang: locale,
     siteName: site.name,
     brand: emailBrand(site, deps.config.baseUrl),
-    categories: granted.map((key) => ({ name: byKey.get(key)?.name ?? key, frequency: byKey.get(key)?.frequency ?? '' })),
+    categories: granted.map((key) => {
+      const category = byKey.get(key);
+      return { name: category?.name ?? key, frequency: category?.frequency ?? '', purpose: category?.purpose ?? '' };
+    }),
+    receipt: {
+      confirmedAt: formatDateTime(locale, site.time_zone, consent.confirmedAt),
+      how: howSentence(t, site, await requestMethods(deps, contact.id, consent.requestEventIds)),
+      recordUrl: footer.manageUrl,
+    },
     footer: { t, ...footer },
   });
   return enqueueMailQuery(
@@ -66,4 +85,30 @@ export async function welcomeMailQuery(
     deps.clock.now(),
     only,
   );
+}
+
+/** The methods of these request events, each once, in ledger order. */
+async function requestMethods(deps: Deps, contactId: string, eventIds: readonly number[]): Promise<string[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await deps.db
+    .selectFrom('consent_events')
+    .select('method')
+    .where('contact_id', '=', contactId)
+    .where('id', 'in', [...eventIds])
+    .orderBy('id')
+    .execute();
+  return [...new Set(rows.map((row) => row.method))];
+}
+
+/** Where the person asked (the forms of the requests), then the link that confirmed it. */
+function howSentence(t: Messages, site: SiteRow, methods: readonly string[]): string {
+  const e = t.email;
+  const where = methods.flatMap((method) => {
+    if (method === 'signup_form') return [e.receiptSignupPage(site.name)];
+    if (method === 'embedded_form') return [e.receiptSiteForm(site.name)];
+    if (method === 'preference_page') return [e.receiptPreferencePage];
+    // An undone unsubscribe or an import names no form the person filled in.
+    return [];
+  });
+  return where.length > 0 ? e.receiptSignedUp(where.join(e.receiptWhereSeparator)) : e.receiptLinkOnly;
 }

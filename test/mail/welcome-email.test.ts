@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { confirm, loadConfirmation } from '../../src/domain/confirm.ts';
 import type { OutgoingMail } from '../../src/mail/mailer.ts';
-import { BASE_URL, TEST_IP, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
+import { ADMIN_KEY, BASE_URL, TEST_IP, confirmPath, makeTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 const HOUR = 3_600_000;
@@ -33,6 +33,8 @@ function decodePayload(token: string): Record<string, unknown> {
 
 /** Every URL under BASE_URL in a plain-text part. */
 const ourUrls = (text: string) => (text.match(/https?:\/\/\S+/g) ?? []).filter((url) => url.startsWith(BASE_URL));
+/** The URLs of the footer (after the "--" line): the receipt before it links the preference page too. */
+const footerUrls = (text: string) => ourUrls(text.slice(text.lastIndexOf('\n--\n')));
 /** Every href in an HTML part. */
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
 
@@ -48,9 +50,14 @@ describe('queuing the welcome email', () => {
     expect(welcome!.subject).toBe('Welcome to Demo Shop');
     expect(welcome!.to).toEqual(['alice@example.com']);
     expect(welcome!.text).toContain('You are confirmed. From now on Demo Shop will send you:');
-    expect(welcome!.text).toContain('- Newsletter (Monthly)\n- Offers (Weekly)');
-    expect(welcome!.html).toContain('<li style="margin:0 0 4px"><strong>Newsletter</strong> (Monthly)</li>');
-    expect(welcome!.html).toContain('<li style="margin:0 0 4px"><strong>Offers</strong> (Weekly)</li>');
+    // Each category with its frequency and its purpose: the "what" of the consent receipt.
+    expect(welcome!.text).toContain(
+      '- Newsletter (Monthly)\n  Purpose: To keep you informed about our products and news.\n- Offers (Weekly)\n  Purpose: To send you promotions and special prices.',
+    );
+    expect(welcome!.html).toContain('<strong>Newsletter (Monthly)</strong>');
+    expect(welcome!.html).toContain('Purpose: To keep you informed about our products and news.');
+    expect(welcome!.html).toContain('<strong>Offers (Weekly)</strong>');
+    expect(welcome!.html).toContain('Purpose: To send you promotions and special prices.');
     expect(welcome!.html).toMatch(/<html lang="en"[ >]/);
     // Exempt categories were never asked for and are not listed.
     expect(welcome!.text).not.toContain('Account and order notices');
@@ -63,9 +70,10 @@ describe('queuing the welcome email', () => {
     expect(welcome!.subject).toBe('Demo Shop へのご登録ありがとうございます');
     expect(welcome!.html).toMatch(/<html lang="ja"[ >]/);
     expect(welcome!.text).toContain('登録が確認されました。今後、Demo Shop から次のメールをお送りします。');
-    expect(welcome!.text).toContain('- ニュースレター (月1回)\n- キャンペーン・クーポン (週1回)');
-    expect(welcome!.html).toContain('<li style="margin:0 0 4px"><strong>ニュースレター</strong> (月1回)</li>');
-    expect(welcome!.html).toContain('<li style="margin:0 0 4px"><strong>キャンペーン・クーポン</strong> (週1回)</li>');
+    expect(welcome!.text).toContain('- ニュースレター（月1回）\n  目的：商品とお知らせのご案内のため。\n- キャンペーン・クーポン（週1回）\n  目的：キャンペーンや特別価格のご案内のため。');
+    expect(welcome!.html).toContain('<strong>ニュースレター（月1回）</strong>');
+    expect(welcome!.html).toContain('<strong>キャンペーン・クーポン（週1回）</strong>');
+    expect(welcome!.html).toContain('目的：キャンペーンや特別価格のご案内のため。');
     expect(welcome!.text).not.toContain('Newsletter');
     expect(welcome!.text).not.toContain('Monthly');
   });
@@ -90,7 +98,8 @@ describe('queuing the welcome email', () => {
     await Promise.all([confirm(t.deps, first.context, evidence), confirm(t.deps, second.context, evidence)]);
     const mails = await t.deliver();
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.text).toContain('- Newsletter (Monthly)\n- Offers (Weekly)');
+    expect(mails[0]!.text).toContain('- Newsletter (Monthly)');
+    expect(mails[0]!.text).toContain('- Offers (Weekly)');
   });
 
   it('two presses over HTTP at once queue one welcome', async () => {
@@ -191,8 +200,10 @@ describe('the welcome email’s footer', () => {
     const [welcome] = await confirmAndDeliver('alice@example.com', ['newsletter', 'offers']);
     const text = welcome!.text;
     const html = welcome!.html;
-    const [unsubscribe, preferences, ...others] = ourUrls(text);
+    const [unsubscribe, preferences, ...others] = footerUrls(text);
     expect(others).toEqual([]);
+    // Above the footer only the receipt's link to the same preference page.
+    expect(ourUrls(text)).toEqual([preferences, unsubscribe, preferences]);
     expect(unsubscribe).toMatch(new RegExp(`^${BASE_URL}/u/`));
     expect(preferences).toMatch(new RegExp(`^${BASE_URL}/p/`));
     expect(decodePayload(preferences!.slice(`${BASE_URL}/p/`.length))).toMatchObject({ pur: 'manage' });
@@ -215,12 +226,12 @@ describe('the welcome email’s footer', () => {
     expect(html).toContain('Inquiries: privacy@example.com');
     expect(html).toContain(`<a href="${unsubscribe}" style="color:#1d4ed8">Unsubscribe</a>`);
     expect(html).toContain(`<a href="${preferences}" style="color:#1d4ed8">Email preferences</a>`);
-    expect(hrefs(html)).toEqual([unsubscribe, preferences]);
+    expect(hrefs(html)).toEqual([preferences, unsubscribe, preferences]);
   });
 
   it('is in Japanese in a Japanese welcome', async () => {
     const [welcome] = await confirmAndDeliver('hanako@example.com', ['newsletter'], 'ja');
-    const [unsubscribe, preferences] = ourUrls(welcome!.text);
+    const [unsubscribe, preferences] = footerUrls(welcome!.text);
     expect(welcome!.headers['List-Unsubscribe']).toBe(`<${unsubscribe}>`);
     const stop = 'このメールの配信はいつでも停止できます。下のリンクからワンクリックで配信停止するか、受け取るメールを選んでください。';
     const lines = welcome!.text.split('\n');
@@ -251,7 +262,7 @@ describe('the welcome email’s footer', () => {
 
   it('its links open the recipient’s own unsubscribe page', async () => {
     const [welcome] = await confirmAndDeliver('alice@example.com', ['newsletter', 'offers']);
-    const [unsubscribe] = ourUrls(welcome!.text);
+    const [unsubscribe] = footerUrls(welcome!.text);
     const res = await t.request(unsubscribe!.slice(BASE_URL.length));
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Stop all the emails you chose to receive from Demo Shop?');
@@ -290,5 +301,88 @@ describe('the confirmation email', () => {
     expect(mail!.subject).toBe('Confirm your subscription to Demo Shop');
     expect(confirmPath(mail!)).not.toBe(path);
     expectNoListMail(mail!);
+  });
+});
+
+describe('the welcome email’s consent receipt', () => {
+  /** Signs up at 09:00 UTC, presses Confirm at 09:07 (18:07 in Tokyo) and returns the welcome. */
+  async function confirmLater(email: string, lang?: string): Promise<OutgoingMail> {
+    const path = await signupLink(email, ['newsletter', 'offers'], lang);
+    t.clock.advance(7 * MINUTE);
+    expect((await post(path)).status).toBe(200);
+    const [welcome, ...rest] = await t.deliver();
+    expect(rest).toEqual([]);
+    return welcome!;
+  }
+
+  it('says what, when (the confirmation’s time in the site’s zone), how, and links the preference page', async () => {
+    const welcome = await confirmLater('alice@example.com');
+    const [, preferences] = footerUrls(welcome.text);
+    const lines = welcome.text.split('\n');
+    const receipt = [
+      'You are confirmed. From now on Demo Shop will send you:',
+      '- Newsletter (Monthly)',
+      '  Purpose: To keep you informed about our products and news.',
+      '- Offers (Weekly)',
+      '  Purpose: To send you promotions and special prices.',
+      '',
+      'Your consent receipt',
+      'Confirmed: 1 November 2026 at 18:07 GMT+9',
+      'How: You signed up on the Demo Shop signup page and confirmed with the link in our email.',
+      'The exact wording you agreed to and the history of your choices are on your preferences page:',
+      preferences,
+    ];
+    const start = lines.indexOf(receipt[0]!);
+    expect(lines.slice(start, start + receipt.length)).toEqual(receipt);
+
+    const html = welcome.html;
+    for (const sentence of receipt.slice(6, 10)) expect(html).toContain(sentence!.trim());
+    expect(html).toContain(`<a href="${preferences}" class="email-link" style="color:#1d4ed8;text-decoration:underline">See your consent record</a>`);
+    // The page it links is the person's own preference page.
+    const page = await t.request(preferences!.slice(BASE_URL.length));
+    expect(page.status).toBe(200);
+  });
+
+  it('in Japanese: full-width colons, the time in JST', async () => {
+    const welcome = await confirmLater('hanako@example.com', 'ja');
+    const [, preferences] = footerUrls(welcome.text);
+    const lines = welcome.text.split('\n');
+    for (const line of [
+      '- ニュースレター（月1回）',
+      '  目的：商品とお知らせのご案内のため。',
+      'ご同意内容の控え',
+      '確認日時：2026年11月1日 18:07 JST',
+      '方法：Demo Shop の登録ページでお申し込みいただき、確認メールのリンクからご確認いただきました。',
+      '同意いただいた文言とこれまでの変更の履歴は、配信設定ページでご覧いただけます：',
+    ]) {
+      expect(lines).toContain(line);
+      expect(welcome.html).toContain(line.replace(/^- /, '').trim());
+    }
+    expect(welcome.html).toContain(`<a href="${preferences}" class="email-link" style="color:#1d4ed8;text-decoration:underline">同意の記録を見る</a>`);
+  });
+
+  it('writes the time in the site’s own zone', async () => {
+    await t.db.updateTable('sites').set({ time_zone: 'Europe/Berlin' }).where('id', '=', 'demo').execute();
+    const welcome = await confirmLater('alice@example.com');
+    expect(welcome.text.split('\n')).toContain('Confirmed: 1 November 2026 at 10:07 CET');
+  });
+
+  it('names a form on the site’s own pages when the request came from one', async () => {
+    const SHOP = 'https://shop.example';
+    const auth = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
+    expect((await t.request('/api/v1/sites/demo', { method: 'PATCH', headers: auth, body: JSON.stringify({ allowedOrigins: [SHOP] }) })).status).toBe(200);
+    const snippet = (await (await t.request('/api/v1/sites/demo/embed?lang=en', { headers: auth })).json()) as { html: string };
+    const consent = /name="consent" value="([0-9a-f]{64})"/.exec(snippet.html)![1]!;
+    const body = new URLSearchParams({ consent, lang: 'en', email: 'plain@example.com' });
+    body.append('categories', 'newsletter');
+    const res = await t.request('/s/demo', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: SHOP, Referer: `${SHOP}/` } });
+    expect(res.status).toBe(200);
+    expect((await t.events('plain@example.com')).at(-1)).toMatchObject({ action: 'requested', method: 'embedded_form' });
+    const [confirmation] = await t.deliver();
+    expect((await post(confirmPath(confirmation!))).status).toBe(200);
+    const [welcome] = await t.deliver();
+    const how = 'How: You signed up on a signup form on the Demo Shop website and confirmed with the link in our email.';
+    expect(welcome!.text.split('\n')).toContain(how);
+    expect(welcome!.html).toContain(how);
   });
 });
