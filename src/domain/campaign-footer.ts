@@ -1,6 +1,6 @@
 // The footer a sender puts in its own campaigns, from the links API: the same one our own mail
 // carries (legal name, postal address, inquiry contact, the sentence saying the recipient can
-// stop these emails, the unsubscribe and preference links: the Act on Specified Electronic
+// unsubscribe from these emails, the unsubscribe and preference links: the Act on Specified Electronic
 // Mail's display items, and CAN-SPAM's postal address), in the recipient's language.
 import type { ContactRow, SiteRow } from '../db/schema.ts';
 import { messages } from '../i18n/index.ts';

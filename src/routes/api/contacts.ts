@@ -160,7 +160,7 @@ const links = createRoute({
           .object({ text: z.string(), html: z.string() })
           .openapi({
             description:
-              "The footer every advertising email must show, in the contact's language: legal name, postal address, inquiry contact, the sentence saying the recipient can stop these emails, and these unsubscribe and preference links (plain text and HTML)",
+              "The footer every advertising email must show, in the contact's language: legal name, postal address, inquiry contact, the sentence saying the recipient can unsubscribe from these emails, and these unsubscribe and preference links (plain text and HTML)",
           }),
       }),
       'The links',
