@@ -66,7 +66,9 @@ describe('site settings in the console', () => {
     await t.signup({ email: 'reader@example.com', categories: ['newsletter'] });
     await t.deliver();
     const mail = t.mailer.sent.at(-1)!;
-    expect(mail.html).toContain('background:#0f766e');
+    // The button is painted in the site's accent: the table cell and Outlook's VML button.
+    expect(mail.html).toContain('bgcolor="#0f766e" style="background-color:#0f766e');
+    expect(mail.html).toContain('fillcolor="#0f766e"');
     expect(mail.text).toContain('Demo Shop K.K.');
   });
 
