@@ -40,13 +40,13 @@ export interface GrantInForce {
 }
 
 /** The grant in force of each of a contact's granted consents, by category. */
-export async function grantsInForce(db: Kysely<Database>, contactId: string): Promise<Map<string, GrantInForce>> {
+export async function grantsInForce(db: Kysely<Database>, contactId: string, channel: Channel = 'email'): Promise<Map<string, GrantInForce>> {
   const rows = await db
     .selectFrom('consents as s')
-    .innerJoin('consent_events as g', (join) => join.on(sql<boolean>`g.id = ${grantInForceId(sql.ref('s.contact_id'), sql.ref('s.category_key'))}`))
+    .innerJoin('consent_events as g', (join) => join.on(sql<boolean>`g.id = ${grantInForceId(sql.ref('s.contact_id'), sql.ref('s.category_key'), channel)}`))
     .select(['s.category_key', 'g.id', 'g.basis', 'g.relationship_at', termsShownAt('g').as('terms_shown_at')])
     .where('s.contact_id', '=', contactId)
-    .where('s.channel', '=', 'email')
+    .where('s.channel', '=', channel)
     .where('s.status', '=', 'granted')
     .execute();
   return new Map(

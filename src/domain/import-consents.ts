@@ -24,7 +24,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { consentStatuses } from '../db/consents.ts';
 import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
-import { grantInForceId, termsShownAt, type GrantInForce } from '../db/grants.ts';
+import { grantInForceId, grantsInForce, type GrantInForce } from '../db/grants.ts';
 import type { Channel, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import { channelsOf, findSite } from '../db/sites.ts';
 import type { Deps } from '../deps.ts';
@@ -363,7 +363,7 @@ class Contacts {
     if (!state) {
       state = known.isNew
         ? { statuses: new Map(), grants: new Map(), grantedNow: new Set() }
-        : { statuses: await consentStatuses(this.deps.db, known.contact.id, channel), grants: await grantsOn(this.deps, known.contact.id, channel), grantedNow: new Set() };
+        : { statuses: await consentStatuses(this.deps.db, known.contact.id, channel), grants: await grantsInForce(this.deps.db, known.contact.id, channel), grantedNow: new Set() };
       known.channels.set(channel, state);
     }
     return state;
@@ -397,19 +397,6 @@ class Contacts {
     }
     return known;
   }
-}
-
-/** The grant in force of each of a contact's granted consents on one channel, by category. */
-async function grantsOn(deps: Pick<Deps, 'db'>, contactId: string, channel: Channel): Promise<Map<string, GrantInForce>> {
-  const rows = await deps.db
-    .selectFrom('consents as s')
-    .innerJoin('consent_events as g', (join) => join.on(sql<boolean>`g.id = ${grantInForceId(sql.ref('s.contact_id'), sql.ref('s.category_key'), channel)}`))
-    .select(['s.category_key', 'g.id', 'g.basis', 'g.relationship_at', termsShownAt('g').as('terms_shown_at')])
-    .where('s.contact_id', '=', contactId)
-    .where('s.channel', '=', channel)
-    .where('s.status', '=', 'granted')
-    .execute();
-  return new Map(rows.map((row) => [row.category_key, { eventId: row.id, basis: row.basis, relationshipAt: row.relationship_at, termsShownAt: row.terms_shown_at ?? '' }]));
 }
 
 async function attempt(deps: Deps, siteId: string, by: ImportActor, request: ImportRequest): Promise<ImportOutcome> {
