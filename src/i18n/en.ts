@@ -58,6 +58,7 @@ export const en = {
     smsRates: 'Msg & data rates may apply.',
     smsConsent: (legalName: string) =>
       `I also agree that ${legalName} may send the text messages I have ticked to the mobile number I entered. I can stop them at any time by replying STOP or through the link in every message. We will first send a code to confirm the number.`,
+    emailHintSms: 'For the emails you tick. Leave it empty if you want text messages only.',
     smsUnavailable: 'Text messages cannot be sent from here yet. Untick the SMS boxes, or try again later.',
     honeypot: 'Leave this field empty',
     humanMissing:

@@ -43,6 +43,9 @@ describe('SMS signup', () => {
     expect(html).toContain('type="tel" name="phone"');
     expect(html).toContain('Msg &amp; data rates may apply.');
     expect(html).toContain('by replying STOP');
+    // The address is needed only for the emails ticked: not required, and the page says so.
+    expect(html).toContain('Leave it empty if you want text messages only.');
+    expect(html).not.toMatch(/<input type="email"[^>]*required/);
     const ja = (await formPage('ja')).html;
     expect(ja).toContain('通信料がかかる場合があります。');
     expect(ja).toContain('「停止」と返信するか');

@@ -138,7 +138,14 @@ export function SignupPage(props: SignupPageProps) {
           </fieldset>
         ) : null}
         <ExemptCategories t={t} categories={props.exempt} />
-        <EmailField label={s.email} value={values.email} error={errors.email ? s.errors[errors.email] : null} />
+        <EmailField
+          label={s.email}
+          value={values.email}
+          error={errors.email ? s.errors[errors.email] : null}
+          // With SMS boxes on the form, an address is needed only for the emails ticked.
+          hint={sms ? s.emailHintSms : undefined}
+          required={!sms}
+        />
         <div class={errors.name ? 'field invalid' : 'field'}>
           <label for="name">
             {s.name} <span class="optional">{s.optional}</span>
