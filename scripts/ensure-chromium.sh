@@ -17,18 +17,8 @@ if [ -z "$missing" ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "ensure-chromium: missing$missing and this user cannot run apt-get" >&2
-  exit 1
-fi
-
-$SUDO apt-get update
 # shellcheck disable=SC2086 # one word per package
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y $PACKAGES
+sh "$(dirname "$0")/apt-install.sh" ensure-chromium $PACKAGES
 
 if [ ! -x /usr/bin/chromium ] || ! installed fonts-noto-cjk; then
   echo "ensure-chromium: apt-get finished but chromium or fonts-noto-cjk is still missing" >&2

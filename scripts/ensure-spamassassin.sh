@@ -13,17 +13,7 @@ if [ -x /usr/bin/spamassassin ] && installed spamassassin; then
   exit 0
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "ensure-spamassassin: spamassassin is missing and this user cannot run apt-get" >&2
-  exit 1
-fi
-
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y spamassassin
+sh "$(dirname "$0")/apt-install.sh" ensure-spamassassin spamassassin
 
 if [ ! -x /usr/bin/spamassassin ]; then
   echo "ensure-spamassassin: apt-get finished but /usr/bin/spamassassin is still missing" >&2
