@@ -4,7 +4,7 @@
 // confirms, in one batch, every category still pending for SMS (method sms_code), with the
 // wording and source of its request; the first SMS after it names the programme, how often, how
 // to get help and how to stop.
-import { sql, type CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery, type Selectable } from 'kysely';
 import { consentStatuses } from '../db/consents.ts';
 import { latestRequests } from '../db/events.ts';
 import { contactChangedBy } from '../db/ledger.ts';
@@ -26,7 +26,7 @@ export type CodeOutcome =
   | { kind: 'spent' }
   | { kind: 'malformed' };
 
-type CodeRow = Omit<SmsCodesTable, 'attempts'> & { attempts: number };
+type CodeRow = Selectable<SmsCodesTable>;
 
 /** The contact's newest code still open. */
 function openCode(deps: Deps, contactId: string, now: string): Promise<CodeRow | undefined> {
@@ -56,11 +56,11 @@ export async function confirmSmsCode(deps: Deps, site: SiteRow, contact: Contact
     .where('attempts', '<', CODE_TRIES)
     .where('spent_at', 'is', null)
     .where('expires_at', '>', now)
+    .returning('attempts')
     .executeTakeFirst();
-  if (Number(taken.numUpdatedRows) === 0) return { kind: 'spent' };
+  if (!taken) return { kind: 'spent' };
   if (!(await secretsEqual(await codeHash(deps.config.lookupKey, code.id, digits), code.code_hash))) {
-    const after = await db.selectFrom('sms_codes').select('attempts').where('id', '=', code.id).executeTakeFirstOrThrow();
-    const triesLeft = CODE_TRIES - Number(after.attempts);
+    const triesLeft = CODE_TRIES - Number(taken.attempts);
     return triesLeft > 0 ? { kind: 'wrong', triesLeft } : { kind: 'spent' };
   }
   const categories = JSON.parse(code.categories) as string[];

@@ -26,7 +26,7 @@ import { hmacSha256Hex } from './ids.ts';
 /** Every category of the site, on SMS. */
 export const ALL_SMS = '*';
 /** The ledger method of a withdrawal through the link's page. */
-export const SMS_LINK_METHOD = 'sms_link';
+const SMS_LINK_METHOD = 'sms_link';
 
 export interface OptOutLink {
   url: string;
@@ -120,23 +120,13 @@ export async function findOptOutCode(deps: Pick<Deps, 'db'>, code: string): Prom
 /**
  * Withdraws the SMS consents the link stops (channel sms only: email is untouched), as the email
  * one-click does: method sms_link, the request's IP and user agent as evidence, a webhook per
- * change. Returns how many consents it withdrew (0: nothing was left, here or by a request at
- * the same time).
+ * change. The status guards decide, as the batch runs, what is still left to withdraw.
  */
-export async function withdrawByOptOutLink(deps: Deps, target: OptOutTarget, evidence: EventEvidence): Promise<number> {
+export async function withdrawByOptOutLink(deps: Deps, target: OptOutTarget, evidence: EventEvidence): Promise<void> {
   const keys = await smsWithdrawalKeys(deps.db, target.site, target.contact, target.scope);
   const now = deps.clock.now().toISOString();
-  const batch = deps.newId();
-  const queries = await withdrawSmsQueries(deps, target, keys, SMS_LINK_METHOD, evidence, now, batch, notErased(target.contact.id));
-  if (queries.length === 0) return 0;
-  await deps.atomic(queries);
-  const changed = await deps.db
-    .selectFrom('consents')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('contact_id', '=', target.contact.id)
-    .where('change_id', '=', batch)
-    .executeTakeFirstOrThrow();
-  return Number(changed.n);
+  const queries = await withdrawSmsQueries(deps, target, keys, SMS_LINK_METHOD, evidence, now, deps.newId(), notErased(target.contact.id));
+  if (queries.length > 0) await deps.atomic(queries);
 }
 
 /**

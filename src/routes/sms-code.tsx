@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../app-env.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
+import { findContact } from '../db/contacts.ts';
 import { cachedSite } from '../db/site-content-cache.ts';
 import { listCategories } from '../db/sites.ts';
 import { confirmSmsCode, resendSmsCode } from '../domain/sms-confirm.ts';
@@ -19,7 +20,7 @@ async function opened(c: AppContext): Promise<{ site: SiteRow; contact: ContactR
   const verified = await c.var.deps.tokens.verify(c.req.param('token') ?? '', 'sms_code');
   if (!verified.ok || verified.claims.site !== c.req.param('site')) return null;
   const site = await cachedSite(c.var.deps.db, verified.claims.site);
-  const contact = site ? await c.var.deps.db.selectFrom('contacts').selectAll().where('id', '=', verified.claims.subject).where('site_id', '=', site.id).executeTakeFirst() : undefined;
+  const contact = site ? await findContact(c.var.deps.db, site.id, verified.claims.subject) : undefined;
   if (!site || !contact || !contact.phone) return null;
   showBrand(c, site);
   // The language the person signed up in (or ?lang=), not the browser's: as on the link pages.

@@ -14,7 +14,7 @@ import { evidenceOf, formText, readForm } from './render.tsx';
 export const smsInboundRoutes = new Hono<AppEnv>();
 
 /** The longest SMS a provider hands in (Twilio's limit for a concatenated message). */
-export const MAX_INBOUND_TEXT = 1600;
+const MAX_INBOUND_TEXT = 1600;
 
 // Twilio: form fields From, To, Body, MessageSid, signed in X-Twilio-Signature with the auth
 // token over the URL Twilio was given, which is ours under BASE_URL (behind a proxy the request's
@@ -73,6 +73,6 @@ function twiml(c: AppContext, reply: string | null) {
   return c.body(`<?xml version="1.0" encoding="UTF-8"?>${body}`, 200, { 'Content-Type': 'text/xml; charset=utf-8' });
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[char]};`);
 }
