@@ -6,7 +6,7 @@
 // of the statement that stores the code: parallel signups cannot get past them.
 import { sql, type CompiledQuery } from 'kysely';
 import { contactChangedBy } from '../db/ledger.ts';
-import { newContactRow } from '../db/contacts.ts';
+import { findContact, newContactRow } from '../db/contacts.ts';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { storeFormQuery } from '../db/forms.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
@@ -50,7 +50,7 @@ async function attempt(deps: Deps, input: SmsSignupInput): Promise<string> {
   const [encryptedPhone, byNumber, byEmail] = await Promise.all([
     deps.cipher.encrypt(input.e164),
     db.selectFrom('contacts').selectAll().where('site_id', '=', input.site.id).where('phone_hash', '=', numberHash).executeTakeFirst(),
-    input.emailContactId ? db.selectFrom('contacts').selectAll().where('id', '=', input.emailContactId).executeTakeFirst() : undefined,
+    input.emailContactId ? findContact(db, input.site.id, input.emailContactId) : undefined,
   ]);
   const queries: CompiledQuery[] = [storeConsentTextQuery(db, input.wording, at)];
   if (input.form) queries.push(storeFormQuery(db, { ...input.form, siteId: input.site.id }, at));
@@ -75,7 +75,9 @@ async function attempt(deps: Deps, input: SmsSignupInput): Promise<string> {
   }
 
   const wording = { ...input.wording, formSha256: input.form?.sha256 ?? null };
-  const stillThere = notErased(contact.id);
+  // Requested (and a code texted) only while the contact holds this number as the batch runs: a
+  // concurrent signup that gave the address's contact another number first gets neither.
+  const stillThere = sql<boolean>`${notErased(contact.id)} AND EXISTS (SELECT 1 FROM contacts WHERE id = ${contact.id} AND phone_hash = ${numberHash})`;
   for (const key of input.categories) {
     queries.push(
       ...(await changeQueries(
