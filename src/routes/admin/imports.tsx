@@ -34,7 +34,7 @@ import { formatDateTime } from '../../i18n/index.ts';
 import { ImportResultPage, ImportsPage, PreviewPage, type PreviewView, type RecentImport, type ShownProblem } from '../../../views/admin/imports-pages.tsx';
 import { ImportFields, ImportItemFields } from '../../domain/import-fields.ts';
 import { formText, languageLinks, notFoundPage, page, readForm } from '../render.tsx';
-import { auditContact, copy, mayChange, siteFor, viewerRefused } from './shared.ts';
+import { auditContact, copy, mayChange, siteFor, siteToChange } from './shared.ts';
 
 export const importPages = new Hono<AppEnv>();
 
@@ -81,9 +81,8 @@ importPages.get('/template.csv', async (c) => {
 
 // Step 1: the file arrives; its columns are guessed and its rows checked.
 importPages.post('/', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const ti = words(c, site).ti;
   const form = await readForm(c);
   const file = form?.file;
@@ -116,9 +115,8 @@ async function postedFile(c: AppContext, site: SiteRow) {
 
 // Step 2 (as often as needed): the same file with other columns.
 importPages.post('/preview', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const posted = await postedFile(c, site);
   if ('problem' in posted) return uploadAnswer(c, site, 400, posted.problem ?? null);
   return previewAnswer(c, site, posted);
@@ -126,9 +124,8 @@ importPages.post('/preview', async (c) => {
 
 // Step 3: all rows or none, through the API's use-case; pressed twice, the same import id replays.
 importPages.post('/run', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const posted = await postedFile(c, site);
   if ('problem' in posted) return uploadAnswer(c, site, 400, posted.problem ?? null);
   const checked = await checkRows(c, site, posted.table, posted.mapping);

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../i18n/index.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../webhooks/events.ts';
 import { DeliveriesPage, WebhooksPage } from '../../../views/admin/webhooks-pages.tsx';
 import { formText, formTexts, notFoundPage, page, readForm } from '../render.tsx';
-import { copy, mayChange, redirect, siteFor, viewerRefused } from './shared.ts';
+import { copy, mayChange, redirect, siteFor, siteToChange } from './shared.ts';
 
 export const webhookPages = new Hono<AppEnv>();
 
@@ -41,9 +41,8 @@ webhookPages.get('/', async (c) => {
 });
 
 webhookPages.post('/', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const form = await readForm(c);
   const url = formText(form?.url).trim();
   const chosen = formTexts(form?.events).filter((type): type is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(type));
@@ -54,9 +53,8 @@ webhookPages.post('/', async (c) => {
 });
 
 webhookPages.post('/:id/delete', async (c) => {
-  const site = await siteFor(c);
-  if (!site) return notFoundPage(c);
-  if (!mayChange(c.var.operator)) return viewerRefused(c);
+  const site = await siteToChange(c);
+  if (site instanceof Response) return site;
   const id = c.req.param('id');
   if (!(await deleteWebhook(c.var.deps, site.id, id))) return notFoundPage(c);
   return redirect(c, `/admin/sites/${site.id}/webhooks?lang=${copy(c).lang}&removed=${encodeURIComponent(id)}`);
