@@ -66,6 +66,13 @@ type SiteDeps = Pick<Deps, 'db' | 'atomic' | 'clock'>;
 const NO_SITE = { kind: 'not_found', message: 'No site with this id.' } as const;
 const NO_CATEGORY = { kind: 'not_found', message: 'No category with this key on this site.' } as const;
 
+/** The sites' ids and names in the order they were made: every site, or only the one given. */
+export function siteNames(db: Kysely<Database>, onlySiteId: string | null = null): Promise<{ id: string; name: string }[]> {
+  let query = db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').orderBy('id');
+  if (onlySiteId !== null) query = query.where('id', '=', onlySiteId);
+  return query.execute();
+}
+
 export async function categoriesOf(db: Kysely<Database>, siteId: string, key?: string): Promise<CategoryView[]> {
   let query = db.selectFrom('categories').selectAll().where('site_id', '=', siteId);
   if (key !== undefined) query = query.where('key', '=', key);
@@ -94,7 +101,8 @@ export async function categoriesOf(db: Kysely<Database>, siteId: string, key?: s
   });
 }
 
-export async function siteView(db: Kysely<Database>, site: SiteRow): Promise<SiteView> {
+/** A site's own fields, without its categories: what its settings page shows (no query). */
+export function siteFields(site: SiteRow): Omit<SiteView, 'categories'> {
   return {
     id: site.id,
     name: site.name,
@@ -112,8 +120,11 @@ export async function siteView(db: Kysely<Database>, site: SiteRow): Promise<Sit
     smsRatesNotice: site.sms_rates_notice === 1,
     logoPath: brandPaths(site).logo,
     createdAt: site.created_at,
-    categories: await categoriesOf(db, site.id),
   };
+}
+
+export async function siteView(db: Kysely<Database>, site: SiteRow): Promise<SiteView> {
+  return { ...siteFields(site), categories: await categoriesOf(db, site.id) };
 }
 
 async function viewOf(db: Kysely<Database>, siteId: string): Promise<SiteView> {
@@ -230,19 +241,13 @@ async function placeAt(db: Kysely<Database>, siteId: string, key: string, positi
 }
 
 /** Whether a patch of one locale's texts changes its purpose or frequency (a first text in it does). */
-export function changesTerms(
+function changesTerms(
   current: { purpose: string; frequency: string } | undefined,
   patch: { purpose?: string | undefined; frequency?: string | undefined } | undefined,
 ): boolean {
   if (!patch) return false;
   const differs = (field: 'purpose' | 'frequency') => patch[field] !== undefined && patch[field] !== current?.[field];
   return differs('purpose') || differs('frequency');
-}
-
-/** The locales whose purpose or frequency this update changes: each needs a termsChange. */
-export async function termsChangedBy(db: Kysely<Database>, siteId: string, key: string, update: CategoryUpdate): Promise<Locale[]> {
-  const current = (await categoriesOf(db, siteId, key))[0];
-  return LOCALES.filter((locale) => changesTerms(current?.translations[locale], update.translations?.[locale]));
 }
 
 export async function updateCategory(deps: SiteDeps, siteId: string, key: string, update: CategoryUpdate): Promise<SiteOutcome<CategoryView>> {

@@ -45,8 +45,14 @@ function common(c: AppContext, site: SiteRow, values: CategoryFormValues, errors
   return { ...copied, s: adminSiteMessages(copied.lang), site, locales: localesOf(site, copied.lang), values, errors, notice };
 }
 
-async function listAnswer(c: AppContext, site: SiteRow, status: 200 | 400 | 409, shown: { values?: CategoryFormValues; errors?: CategoryFormErrors; notice?: string | null } = {}) {
-  const categories = await categoriesOf(c.var.deps.db, site.id);
+async function listAnswer(
+  c: AppContext,
+  site: SiteRow,
+  status: 200 | 400 | 409,
+  shown: { values?: CategoryFormValues; errors?: CategoryFormErrors; notice?: string | null } = {},
+  categories?: CategoryView[],
+) {
+  categories ??= await categoriesOf(c.var.deps.db, site.id);
   return page(
     c,
     status,
@@ -62,16 +68,18 @@ async function listAnswer(c: AppContext, site: SiteRow, status: 200 | 400 | 409,
 categoryPages.get('/', async (c) => {
   const site = await siteFor(c);
   if (!site) return notFoundPage(c);
-  return listAnswer(c, site, 200, { notice: await noticeOf(c, site) });
+  // One read of the list: the notice names a category from it.
+  const categories = await categoriesOf(c.var.deps.db, site.id);
+  return listAnswer(c, site, 200, { notice: noticeOf(c, site, categories) }, categories);
 });
 
 /** What the redirect after a change says happened (?done=added&key=...). */
-async function noticeOf(c: AppContext, site: SiteRow): Promise<string | null> {
+function noticeOf(c: AppContext, site: SiteRow, categories: readonly CategoryView[]): string | null {
   const done = c.req.query('done');
   const key = c.req.query('key');
   if (done === 'created') return adminSiteMessages(copy(c).lang).settings.created;
   if (!done || !key) return null;
-  const category = (await categoriesOf(c.var.deps.db, site.id, key))[0];
+  const category = categories.find((one) => one.key === key);
   if (!category) return null;
   const name = namer(site, copy(c).lang)(category);
   const words = adminSiteMessages(copy(c).lang).categories;

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext, AppEnv } from '../../app-env.ts';
-import type { OperatorRow } from '../../db/schema.ts';
+import type { SiteRow } from '../../db/schema.ts';
 import { checkNewPassword, completeSetup, operatorForSetup } from '../../domain/operators.ts';
 import { endSession, sessionOperator, signIn, startSession } from '../../domain/operator-sessions.ts';
 import { MessagePage } from '../../../views/pages/message.tsx';
@@ -11,6 +11,7 @@ import { SetupPage, SignInPage } from '../../../views/admin/auth-pages.tsx';
 import { HomePage } from '../../../views/admin/home-page.tsx';
 import { SitePage, type LedgerState } from '../../../views/admin/site-page.tsx';
 import { ledgerHead, verifyLedger } from '../../domain/ledger-seal.ts';
+import { siteNames } from '../../domain/site-admin.ts';
 import { FIGURE_DAYS, siteFigures } from '../../domain/site-figures.ts';
 import { adminImportsMessages } from '../../i18n/admin-imports.ts';
 import { adminSiteMessages } from '../../i18n/admin-site.ts';
@@ -120,17 +121,10 @@ adminRoutes.use('*', async (c, next) => {
 adminRoutes.get('/', async (c) => {
   const copied = copy(c);
   const operator = c.var.operator;
-  const sites = await visibleSites(c, operator);
+  const sites = await siteNames(c.var.deps.db, operator.site_id);
   const email = await c.var.deps.cipher.decrypt(operator.email);
   return page(c, 200, <HomePage {...copied} email={email} role={copied.t.roles[operator.role]} owner={operator.role === 'owner'} sites={sites} newSiteLink={adminSiteMessages(copied.lang).settings.newLink} />);
 });
-
-/** The sites an operator may see: every site, or the one they work on. */
-function visibleSites(c: AppContext, operator: OperatorRow) {
-  let query = c.var.deps.db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').orderBy('id');
-  if (operator.site_id !== null) query = query.where('id', '=', operator.site_id);
-  return query.execute();
-}
 
 adminRoutes.route('/sites/:site/contacts', contactPages);
 adminRoutes.route('/sites/:site/embed', embedPages);
@@ -143,21 +137,22 @@ adminRoutes.route('/keys', keyPages);
 adminRoutes.route('/operators', operatorPages);
 adminRoutes.route('/audit', auditPages);
 
-adminRoutes.get('/sites/:site', async (c) => (await siteAnswer(c, null)) ?? notFoundPage(c));
-
-adminRoutes.post('/sites/:site/verify', async (c) => {
-  if (!(await siteFor(c))) return notFoundPage(c);
-  const report = await verifyLedger(c.var.deps);
-  const { t } = copy(c);
-  const text = report.ok
-    ? t.site.verified(report.events.toLocaleString(copy(c).lang), report.sealed.toLocaleString(copy(c).lang))
-    : t.site.broken(String(report.problem?.eventId ?? '?'));
-  return (await siteAnswer(c, { ok: report.ok, text })) ?? notFoundPage(c);
+adminRoutes.get('/sites/:site', async (c) => {
+  const site = await siteFor(c);
+  if (!site) return notFoundPage(c);
+  return siteAnswer(c, site, null);
 });
 
-async function siteAnswer(c: AppContext, verification: LedgerState['verification']) {
+adminRoutes.post('/sites/:site/verify', async (c) => {
   const site = await siteFor(c);
-  if (!site) return null;
+  if (!site) return notFoundPage(c);
+  const report = await verifyLedger(c.var.deps);
+  const { t, lang } = copy(c);
+  const text = report.ok ? t.site.verified(report.events.toLocaleString(lang), report.sealed.toLocaleString(lang)) : t.site.broken(String(report.problem?.eventId ?? '?'));
+  return siteAnswer(c, site, { ok: report.ok, text });
+});
+
+async function siteAnswer(c: AppContext, site: SiteRow, verification: LedgerState['verification']) {
   const copied = copy(c);
   const { db } = c.var.deps;
   const [figures, head, seal, events] = await Promise.all([

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import { findSite } from '../../db/sites.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../domain/api-keys.ts';
+import { siteNames } from '../../domain/site-admin.ts';
 import { formatDateTime } from '../../i18n/index.ts';
 import { hasControlCharacters } from '../../mail/header-values.ts';
 import { KeysPage } from '../../../views/admin/keys-page.tsx';
@@ -43,7 +44,6 @@ keyPages.post('/:id/revoke', async (c) => {
 
 async function keysAnswer(c: AppContext, status: 200 | 201 | 400, shown: { created?: string; notice?: string | null; error?: string; label?: string }) {
   const copied = copy(c);
-  const { db } = c.var.deps;
   const moment = (iso: string) => formatDateTime(copied.lang, 'UTC', new Date(iso));
   const keys = (await listApiKeys(c.var.deps)).map((key) => ({
     id: key.id,
@@ -52,7 +52,7 @@ async function keysAnswer(c: AppContext, status: 200 | 201 | 400, shown: { creat
     created: moment(key.created_at),
     revoked: key.revoked_at ? moment(key.revoked_at) : null,
   }));
-  const sites = await db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').execute();
+  const sites = await siteNames(c.var.deps.db);
   return page(
     c,
     status,

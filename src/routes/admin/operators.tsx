@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import { createOperator, disableOperatorById, findOperator, listOperators, OperatorError, resetOperatorById } from '../../domain/operators.ts';
+import { siteNames } from '../../domain/site-admin.ts';
 import { OperatorsPage } from '../../../views/admin/operators-page.tsx';
 import { errorPage, formText, notFoundPage, page, readForm } from '../render.tsx';
 import { copy, redirect } from './shared.ts';
@@ -15,7 +16,7 @@ operatorPages.use('*', async (c, next) => {
 });
 
 async function answer(c: AppContext, status: 200 | 201 | 400, shown: { setup?: { email: string; url: string }; notice?: string | null; error?: string; email?: string } = {}) {
-  const sites = await c.var.deps.db.selectFrom('sites').select(['id', 'name']).orderBy('created_at').execute();
+  const sites = await siteNames(c.var.deps.db);
   return page(
     c,
     status,

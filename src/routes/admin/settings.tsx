@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import type { SiteRow } from '../../db/schema.ts';
-import { categoriesOf, createSite, siteView, updateSite, type SiteOutcome, type SiteView } from '../../domain/site-admin.ts';
+import { categoriesOf, createSite, siteFields, updateSite, type SiteOutcome, type SiteView } from '../../domain/site-admin.ts';
 import { contrastRatio, DEFAULT_ACCENT, isAccentColor, meetsContrast, removeLogo, setLogo, type LogoProblem } from '../../domain/site-branding.ts';
 import { checkFields, CreateSiteFields, SITE_TEXT_LIMITS, UpdateSiteFields, type FieldProblem } from '../../domain/site-fields.ts';
 import { adminSiteMessages } from '../../i18n/admin-site.ts';
@@ -16,7 +16,7 @@ export const settingsPages = new Hono<AppEnv>();
 
 type Errors = Partial<Record<SettingsField | 'logo' | 'id', string>>;
 
-function valuesOf(view: SiteView): SettingsValues {
+function valuesOf(view: ReturnType<typeof siteFields>): SettingsValues {
   return {
     name: view.name,
     legalName: view.legalName,
@@ -36,7 +36,7 @@ function valuesOf(view: SiteView): SettingsValues {
 
 async function settingsAnswer(c: AppContext, site: SiteRow, status: 200 | 400, shown: { values?: SettingsValues; errors?: Errors; notice?: string | null } = {}) {
   const copied = copy(c);
-  const view = await siteView(c.var.deps.db, site);
+  const view = siteFields(site);
   const values = shown.values ?? valuesOf(view);
   const typed = values.accentColor.trim();
   const previewAccent = isAccentColor(typed) ? typed : (view.accentColor ?? DEFAULT_ACCENT);
