@@ -4,7 +4,7 @@ import { identityHeaders, siteSender } from '../mail/sender-identity.ts';
 import { emailBrand } from './site-branding.ts';
 import type { CompiledQuery, RawBuilder } from 'kysely';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
-import { listCategories } from '../db/sites.ts';
+import { cachedCategories } from '../db/site-content-cache.ts';
 import type { Deps } from '../deps.ts';
 import { formatDateTime, messages, type Messages } from '../i18n/index.ts';
 import { enqueueMailQuery } from '../mail/outbox.ts';
@@ -52,7 +52,7 @@ export async function welcomeMailQuery(
 ): Promise<CompiledQuery> {
   const locale = contactLocale(contact, site);
   const t = messages(locale);
-  const byKey = new Map((await listCategories(deps.db, site, locale)).map((c) => [c.key, c]));
+  const byKey = new Map((await cachedCategories(deps.db, site, locale)).map((c) => [c.key, c]));
   const { footer, headers } = await footerAndHeaders(deps, site, contact);
   const email = await renderWelcomeEmail({
     t,

@@ -84,12 +84,17 @@ export async function findLogo(db: Kysely<Database>, siteId: string): Promise<{ 
   return row ? { type: row.content_type, bytes: fromBase64Url(row.data), version: row.version } : null;
 }
 
+/** The version in the stylesheet's URL: the colour itself, without its "#". */
+export function accentVersion(accent: string): string {
+  return accent.slice(1);
+}
+
 /** Where a page finds the site's logo and its colours: versioned, so they may be cached for good. */
 export function brandPaths(site: Pick<SiteRow, 'id' | 'logo_version' | 'accent_color'>): { logo: string | null; stylesheet: string | null } {
   const base = `/s/${encodeURIComponent(site.id)}`;
   return {
     logo: site.logo_version ? `${base}/logo?v=${site.logo_version}` : null,
-    stylesheet: site.accent_color ? `${base}/brand.css?v=${site.accent_color.slice(1)}` : null,
+    stylesheet: site.accent_color ? `${base}/brand.css?v=${accentVersion(site.accent_color)}` : null,
   };
 }
 

@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { cachedSite } from '../db/site-content-cache.ts';
-import { brandPaths, brandStylesheet, findLogo } from '../domain/site-branding.ts';
+import { accentVersion, brandStylesheet, findLogo } from '../domain/site-branding.ts';
 import { notFoundPage } from './render.tsx';
 
 export const brandRoutes = new Hono<AppEnv>();
@@ -22,8 +22,10 @@ brandRoutes.get('/:site/logo', async (c) => {
 brandRoutes.get('/:site/brand.css', async (c) => {
   const site = await cachedSite(c.var.deps.db, c.req.param('site'));
   if (!site?.accent_color) return notFoundPage(c);
-  const version = new URL(brandPaths(site).stylesheet!, 'http://x').searchParams.get('v')!;
-  return c.body(brandStylesheet(site.accent_color), 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': caching(c, version) });
+  return c.body(brandStylesheet(site.accent_color), 200, {
+    'Content-Type': 'text/css; charset=utf-8',
+    'Cache-Control': caching(c, accentVersion(site.accent_color)),
+  });
 });
 
 function caching(c: Context<AppEnv>, version: string): string {

@@ -168,6 +168,11 @@ describe.each(LANGS.flatMap((lang) => (['confirmation', 'unsubscribe_link'] as c
       expect(table![1]).toBe(url);
       // The table button is hidden from Outlook desktop, which gets the VML one instead.
       expect(html.indexOf('<!--[if !mso]><!-->')).toBeLessThan(table!.index);
+      // indexOf is -1 when the marker is missing: the opener must be there, before the table
+      // and not closed again before it.
+      const opener = html.lastIndexOf('<!--[if !mso]><!-->', table!.index);
+      expect(opener).toBeGreaterThanOrEqual(0);
+      expect(html.slice(opener, table!.index)).not.toContain('<!--<![endif]-->');
       expect(html.indexOf('<!--<![endif]-->', table!.index)).toBeGreaterThan(table!.index);
 
       const vml = [...html.matchAll(MSO_BLOCK)].map((m) => m[1]!).find((block) => block.includes('<v:roundrect'))!;
