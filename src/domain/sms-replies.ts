@@ -141,30 +141,27 @@ const GRANTING: readonly ConsentAction[] = ['granted', 'confirmed', 'resubscribe
 async function startQueries(deps: Deps, subject: Subject, evidence: EventEvidence, now: string, batch: string, live: RawBuilder<boolean>): Promise<CompiledQuery[]> {
   const { db } = deps;
   const id = subject.contact.id;
-  const stops = db
-    .selectFrom('consent_events')
-    .where('contact_id', '=', id)
-    .where('channel', '=', 'sms')
-    .where('action', '=', 'withdrawn')
-    .where('method', '=', SMS_REPLY_METHOD);
-  const latest = await stops.select((eb) => eb.fn.max('occurred_at').as('at')).executeTakeFirst();
-  if (!latest?.at) return [];
-  // One STOP's withdrawals share its batch's time.
-  const withdrawals = await stops.selectAll().where('occurred_at', '=', latest.at).orderBy('id').execute();
+  // The latest STOP's withdrawals (one STOP's share its batch's time), each with the event before
+  // it, in one read.
+  const latestStop = sql`(SELECT max(occurred_at) FROM consent_events WHERE contact_id = ${id}
+    AND channel = 'sms' AND action = 'withdrawn' AND method = ${SMS_REPLY_METHOD})`;
+  const withdrawals = await db
+    .selectFrom('consent_events as w')
+    .innerJoin('consent_events as prior', (join) =>
+      join.on(sql<boolean>`prior.id = (SELECT max(p.id) FROM consent_events p WHERE p.contact_id = w.contact_id
+        AND p.category_key = w.category_key AND p.channel = 'sms' AND p.id < w.id AND p.action != 'replied')`),
+    )
+    .select(['w.id', 'w.category_key', 'prior.action', 'prior.consent_text_sha256', 'prior.policy_version'])
+    .where('w.contact_id', '=', id)
+    .where('w.channel', '=', 'sms')
+    .where('w.action', '=', 'withdrawn')
+    .where('w.method', '=', SMS_REPLY_METHOD)
+    .where(sql<boolean>`w.occurred_at = ${latestStop}`)
+    .orderBy('w.id')
+    .execute();
   const queries: CompiledQuery[] = [];
   for (const withdrawal of withdrawals) {
-    const before = await db
-      .selectFrom('consent_events')
-      .selectAll()
-      .where('contact_id', '=', id)
-      .where('category_key', '=', withdrawal.category_key)
-      .where('channel', '=', 'sms')
-      .where('id', '<', withdrawal.id)
-      .where('action', '!=', 'replied')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (!before || !GRANTING.includes(before.action)) continue;
+    if (!GRANTING.includes(withdrawal.action)) continue;
     const stillLatest = sql<boolean>`(SELECT max(id) FROM consent_events WHERE contact_id = ${id}
       AND category_key = ${withdrawal.category_key} AND channel = 'sms') = ${withdrawal.id}`;
     queries.push(
@@ -181,7 +178,7 @@ async function startQueries(deps: Deps, subject: Subject, evidence: EventEvidenc
           condition: sql<boolean>`${live} AND ${stillLatest}`,
         },
         evidence,
-        { sha256: before.consent_text_sha256, policyVersion: before.policy_version },
+        { sha256: withdrawal.consent_text_sha256, policyVersion: withdrawal.policy_version },
         now,
         batch,
       )),
