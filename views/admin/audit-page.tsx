@@ -2,7 +2,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
-import { BackLink } from './parts.tsx';
+import { BackLink, DataTable } from './parts.tsx';
 
 export interface AuditRowView {
   id: number;
@@ -70,37 +70,11 @@ export function AuditPage(props: AuditPageProps) {
       {props.rows.length === 0 ? (
         <p>{a.none}</p>
       ) : (
-        // Focusable, so that a keyboard can scroll it when it is wider than the screen.
-        <div class="table-scroll" tabindex={0} role="region" aria-label={a.title}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{a.when}</th>
-                <th scope="col">{a.who}</th>
-                <th scope="col">{a.request}</th>
-                <th scope="col">{a.site}</th>
-                <th scope="col">{a.contacts}</th>
-                <th scope="col">{a.answer}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row) => (
-                <tr>
-                  <td>{row.when}</td>
-                  <td>{row.who}</td>
-                  <td>
-                    <code>{row.request}</code>
-                  </td>
-                  <td>{row.site}</td>
-                  <td>
-                    <code>{row.contacts}</code>
-                  </td>
-                  <td>{row.answer}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label={a.title}
+          columns={[a.when, a.who, a.request, a.site, a.contacts, a.answer]}
+          rows={props.rows.map((row) => [row.when, row.who, <code>{row.request}</code>, row.site, <code>{row.contacts}</code>, row.answer])}
+        />
       )}
       {props.older ? (
         <p>

@@ -3,7 +3,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
-import { BackLink, Notice } from './parts.tsx';
+import { BackLink, DataTable, Notice } from './parts.tsx';
 import { EmailField } from '../partials/email-field.tsx';
 import { Field } from './form-fields.tsx';
 
@@ -81,26 +81,10 @@ export function ContactPage(props: Common & { contact: ContactView; mayChange: b
       {contact.consents.length === 0 ? (
         <p>{c.noConsents}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{c.category}</th>
-              <th scope="col">{c.channel}</th>
-              <th scope="col">{c.status}</th>
-              <th scope="col">{c.changed}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contact.consents.map((consent) => (
-              <tr>
-                <td>{consent.category}</td>
-                <td>{c.channels[consent.channel] ?? consent.channel}</td>
-                <td>{c.statuses[consent.status] ?? consent.status}</td>
-                <td>{consent.since}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[c.category, c.channel, c.status, c.changed]}
+          rows={contact.consents.map((consent) => [consent.category, c.channels[consent.channel] ?? consent.channel, c.statuses[consent.status] ?? consent.status, consent.since])}
+        />
       )}
       <p>
         <a href={useHref(`${base}/proof?lang=${props.lang}`)}>{c.proof}</a>

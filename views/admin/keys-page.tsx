@@ -2,7 +2,7 @@
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
-import { BackLink, Notice, ShownOnce } from './parts.tsx';
+import { BackLink, DataTable, Notice, ShownOnce } from './parts.tsx';
 
 export interface KeysPageProps {
   lang: string;
@@ -30,41 +30,25 @@ export function KeysPage(props: KeysPageProps) {
       {props.keys.length === 0 ? (
         <p>{k.none}</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{k.id}</th>
-              <th scope="col">{k.scope}</th>
-              <th scope="col">{k.label}</th>
-              <th scope="col">{k.created}</th>
-              <th scope="col">{k.state}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.keys.map((key) => (
-              <tr>
-                <td>
-                  <code>{key.id}</code>
-                </td>
-                <td>{key.site ?? k.everySite}</td>
-                <td>{key.label ?? '—'}</td>
-                <td>{key.created}</td>
-                <td>
-                  {key.revoked ? (
-                    k.revokedAt(key.revoked)
-                  ) : (
-                    <form method="post" action={useHref(`/admin/keys/${key.id}/revoke?lang=${props.lang}`)}>
-                      {k.active}{' '}
-                      <button type="submit" class="secondary" aria-label={`${k.revoke} ${key.id}`}>
-                        {k.revoke}
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          columns={[k.id, k.scope, k.label, k.created, k.state]}
+          rows={props.keys.map((key) => [
+            <code>{key.id}</code>,
+            key.site ?? k.everySite,
+            key.label ?? '—',
+            key.created,
+            key.revoked ? (
+              k.revokedAt(key.revoked)
+            ) : (
+              <form method="post" action={useHref(`/admin/keys/${key.id}/revoke?lang=${props.lang}`)}>
+                {k.active}{' '}
+                <button type="submit" class="secondary" aria-label={`${k.revoke} ${key.id}`}>
+                  {k.revoke}
+                </button>
+              </form>
+            ),
+          ])}
+        />
       )}
       <h2>{k.newTitle}</h2>
       <form method="post" action={useHref(`/admin/keys?lang=${props.lang}`)}>

@@ -1,5 +1,6 @@
 // Pieces every console page uses: the link back up, a notice of what just happened, an error,
-// and a secret or link shown this once.
+// a secret or link shown this once, and a table of rows.
+import type { Child } from 'hono/jsx';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import type { AdminSiteMessages } from '../../src/i18n/admin-site.ts';
 import { useHref } from '../base-url.ts';
@@ -49,4 +50,38 @@ export function ShownOnce(props: { what: string; value: string | null }) {
       </p>
     </div>
   ) : null;
+}
+
+/**
+ * Rows under column headings. With a label, the table sits in a region a keyboard can focus, so
+ * that it can be scrolled when it is wider than the screen.
+ */
+export function DataTable(props: { columns: readonly string[]; rows: readonly (readonly Child[])[]; label?: string }) {
+  const table = (
+    <table>
+      <thead>
+        <tr>
+          {props.columns.map((name) => (
+            <th scope="col">{name}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((cells) => (
+          <tr>
+            {cells.map((cell) => (
+              <td>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return props.label ? (
+    <div class="table-scroll" tabindex={0} role="region" aria-label={props.label}>
+      {table}
+    </div>
+  ) : (
+    table
+  );
 }

@@ -4,7 +4,7 @@ import type { Delivery, Endpoint } from '../../src/domain/webhook-endpoints.ts';
 import type { AdminMessages } from '../../src/i18n/admin.ts';
 import { useHref } from '../base-url.ts';
 import { Layout, type LanguageLink } from '../layout.tsx';
-import { BackLink, Notice, ShownOnce } from './parts.tsx';
+import { BackLink, DataTable, Notice, ShownOnce } from './parts.tsx';
 
 interface Common {
   lang: string;
@@ -98,28 +98,11 @@ export function DeliveriesPage(props: Common & { endpoint: Endpoint; deliveries:
       {props.deliveries.length === 0 ? (
         <p>{w.noDeliveries}</p>
       ) : (
-        <div class="table-scroll" tabindex={0} role="region" aria-label={w.deliveries}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{w.created}</th>
-                <th scope="col">{w.type}</th>
-                <th scope="col">{w.attempts}</th>
-                <th scope="col">{w.answer}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.deliveries.map((d) => (
-                <tr>
-                  <td>{props.formatMoment(d.createdAt)}</td>
-                  <td>{d.type}</td>
-                  <td>{d.attempts}</td>
-                  <td>{answerOf(props.t, d)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label={w.deliveries}
+          columns={[w.created, w.type, w.attempts, w.answer]}
+          rows={props.deliveries.map((d) => [props.formatMoment(d.createdAt), d.type, d.attempts, answerOf(props.t, d)])}
+        />
       )}
     </Layout>
   );
