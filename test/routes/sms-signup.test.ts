@@ -125,6 +125,15 @@ describe('SMS signup', () => {
     expect(await t.deliverSms()).toEqual([]);
   });
 
+  it('says how many tries are left after each wrong code, counting this one', async () => {
+    const answered = await signupSms({ phone: '090-5555-6666' });
+    const codePath = answered.headers.get('Location')!;
+    const [text] = await t.deliverSms();
+    const wrong = codeOf(text!.body) === '000000' ? '111111' : '000000';
+    expect(await (await enter(codePath, wrong)).text()).toContain('4 tries are left.');
+    expect(await (await enter(codePath, wrong)).text()).toContain('3 tries are left.');
+  });
+
   it('counts every try before comparing: 10 parallel guesses take 5 tries, and then even the right code is refused', async () => {
     const answered = await signupSms({ phone: '090-3333-4444' });
     const codePath = answered.headers.get('Location')!;
