@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { ContactRow, Database } from './schema.ts';
 
+/** The site's contact with this number (its keyed hash: sms/phone.ts phoneLookupHash). */
+export function findContactByPhoneHash(db: Kysely<Database>, siteId: string, phoneHash: string): Promise<ContactRow | undefined> {
+  return db.selectFrom('contacts').selectAll().where('site_id', '=', siteId).where('phone_hash', '=', phoneHash).executeTakeFirst();
+}
+
 export function findContactByEmailHash(
   db: Kysely<Database>,
   siteId: string,

@@ -23,7 +23,7 @@
 import { sql, type CompiledQuery } from 'kysely';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { consentStatuses } from '../db/consents.ts';
-import { findContactByEmailHash, newContactRow } from '../db/contacts.ts';
+import { findContactByEmailHash, findContactByPhoneHash, newContactRow } from '../db/contacts.ts';
 import { grantInForceId, grantsInForce, type GrantInForce } from '../db/grants.ts';
 import type { Channel, ConsentBasis, ConsentStatus, ContactRow, SiteRow } from '../db/schema.ts';
 import { channelsOf, findSite } from '../db/sites.ts';
@@ -381,7 +381,7 @@ class Contacts {
 
   private async findByPhone(hash: string): Promise<Subject | null> {
     if (this.byPhone.has(hash)) return this.byPhone.get(hash)!;
-    const existing = await this.deps.db.selectFrom('contacts').selectAll().where('site_id', '=', this.site.id).where('phone_hash', '=', hash).executeTakeFirst();
+    const existing = await findContactByPhoneHash(this.deps.db, this.site.id, hash);
     // Erasure forgets a number, so an erased contact is rarely found by one; if it is, it stays erased.
     const subject = existing?.email === '' ? REFUSED : existing ? this.knownOf(existing) : null;
     this.byPhone.set(hash, subject);

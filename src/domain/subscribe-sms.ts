@@ -6,7 +6,7 @@
 // of the statement that stores the code: parallel signups cannot get past them.
 import { sql, type CompiledQuery } from 'kysely';
 import { contactChangedBy } from '../db/ledger.ts';
-import { findContact, newContactRow } from '../db/contacts.ts';
+import { findContact, findContactByPhoneHash, newContactRow } from '../db/contacts.ts';
 import { storeConsentTextQuery } from '../db/consent-texts.ts';
 import { storeFormQuery } from '../db/forms.ts';
 import type { ContactRow, SiteRow } from '../db/schema.ts';
@@ -49,7 +49,7 @@ async function attempt(deps: Deps, input: SmsSignupInput): Promise<string> {
   const numberHash = await phoneLookupHash(config.lookupKey, input.e164);
   const [encryptedPhone, byNumber, byEmail] = await Promise.all([
     deps.cipher.encrypt(input.e164),
-    db.selectFrom('contacts').selectAll().where('site_id', '=', input.site.id).where('phone_hash', '=', numberHash).executeTakeFirst(),
+    findContactByPhoneHash(db, input.site.id, numberHash),
     input.emailContactId ? findContact(db, input.site.id, input.emailContactId) : undefined,
   ]);
   const queries: CompiledQuery[] = [storeConsentTextQuery(db, input.wording, at)];

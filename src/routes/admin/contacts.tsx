@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../app-env.ts';
 import { listConsents } from '../../db/consents.ts';
-import { findContact, findContactByEmailHash } from '../../db/contacts.ts';
+import { findContact, findContactByEmailHash, findContactByPhoneHash } from '../../db/contacts.ts';
 import type { ContactRow, SiteRow } from '../../db/schema.ts';
 import { listCategories } from '../../db/sites.ts';
 import { buildContactRecord } from '../../domain/contact-record.ts';
@@ -33,7 +33,7 @@ contactPages.get('/', async (c) => {
   else if (phone) {
     const normal = normalisePhone(phone, site.default_country);
     const hash = normal.ok ? await phoneLookupHash(config.lookupKey, normal.e164) : null;
-    contact = hash ? await db.selectFrom('contacts').selectAll().where('site_id', '=', site.id).where('phone_hash', '=', hash).executeTakeFirst() : undefined;
+    contact = hash ? await findContactByPhoneHash(db, site.id, hash) : undefined;
   }
   if (contact) return redirect(c, `/admin/sites/${site.id}/contacts/${contact.id}?lang=${copy(c).lang}`);
   const searched = email !== '' || phone !== '';

@@ -1,7 +1,7 @@
 // Contacts: who is this and what may we send them, the evidence, and per-recipient links.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppContext, AppEnv } from '../../app-env.ts';
-import { findContact, findContactByEmailHash } from '../../db/contacts.ts';
+import { findContact, findContactByEmailHash, findContactByPhoneHash } from '../../db/contacts.ts';
 import { listConsents } from '../../db/consents.ts';
 import { listEventsWithText, readableEvent } from '../../db/events.ts';
 import type { ContactRow } from '../../db/schema.ts';
@@ -48,7 +48,7 @@ async function contactByPhone(c: AppContext, siteId: string, phone: string): Pro
   const site = await findSite(deps.db, siteId);
   if (!site) return apiError(c, 'not_found', 'No site with this id.');
   const hash = await phoneLookupHash(deps.config.lookupKey, phone);
-  const contact = await deps.db.selectFrom('contacts').selectAll().where('site_id', '=', site.id).where('phone_hash', '=', hash).executeTakeFirst();
+  const contact = await findContactByPhoneHash(deps.db, site.id, hash);
   if (!contact) return apiError(c, 'not_found', 'No contact with this number on this site.');
   c.set('auditContact', contact.id);
   return contact;
