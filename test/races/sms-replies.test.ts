@@ -1,6 +1,8 @@
 // Inbound SMS fired in parallel at two server processes sharing one database file (see
 // races.test.ts for why two): a provider that delivers one webhook many times at once must get
-// it recorded once and answered once, and many different STOPs at once withdraw each consent once.
+// it recorded once and answered once, and many different STOPs at once withdraw each consent once;
+// SMS signups for one number at once stay within the codes' hourly limit, and parallel guesses
+// within a code's 5 tries.
 import BetterSqlite3 from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,4 +114,36 @@ describe('inbound SMS in parallel', () => {
     expect(count(`SELECT count(*) AS n FROM consent_events WHERE contact_id = ? AND action = 'resubscribed'`, id)).toBeGreaterThan(0);
     expect(count(`SELECT count(*) AS n FROM sms_inbound WHERE message_id LIKE 'SM-mixed-%'`)).toBe(N);
   });
+});
+
+describe('SMS signups and codes in parallel', () => {
+  async function signupSms(i: number, phone: string) {
+    const html = await (await via(i).fetch('/s/demo')).text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    const body = new URLSearchParams({ email: '', name: '', consent: field('consent'), form: field('form'), lang: 'en', phone, sms_categories: 'offers' });
+    return via(i).fetch('/s/demo', { method: 'POST', body, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BASE_URL }, redirect: 'manual' });
+  }
+
+  it('8 signups for one number at once get 3 codes (the hourly limit, counted in the write), and 10 guesses at once take 5 tries', async () => {
+    db.prepare(`UPDATE sites SET default_country = 'JP' WHERE id = 'demo'`).run();
+    // The site content is kept a second per process: let both see the change.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => signupSms(i, '090-5555-0001')));
+    expect(answers.map((res) => res.status)).toEqual(Array(8).fill(303));
+    const hash = createHmac('sha256', LOOKUP_KEY).update('phone:+819055550001').digest('hex');
+    expect(count(`SELECT count(*) AS n FROM sms_codes WHERE number_hash = ?`, hash)).toBe(3);
+    expect(count(`SELECT count(*) AS n FROM contacts WHERE phone_hash = ?`, hash)).toBe(1);
+
+    const codePath = answers[0]!.headers.get('Location')!.replace(BASE_URL, '');
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        via(i).fetch(codePath, { method: 'POST', body: new URLSearchParams({ code: '000000' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: BASE_URL } }),
+      ),
+    );
+    expect(guesses.every((res) => res.status === 400)).toBe(true);
+    // Each guess took a try of the newest open code before comparing: no more than 5 in all.
+    const newest = db.prepare(`SELECT attempts FROM sms_codes WHERE number_hash = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(hash) as { attempts: number };
+    expect(newest.attempts).toBeLessThanOrEqual(5);
+    expect(count(`SELECT sum(attempts) AS n FROM sms_codes WHERE number_hash = ?`, hash)).toBe(5);
+  }, 60_000);
 });
