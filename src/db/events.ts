@@ -19,9 +19,11 @@ export interface LatestRequest {
   sha256: string | null;
   policyVersion: string | null;
   sourceUrl: string | null;
+  /** Which form it came through (signup_form, embedded_form, preference_page...). */
+  method: string;
 }
 
-/** The latest request for each of these categories: its id and the wording it showed. */
+/** The latest request for each of these categories: its id, method and the wording it showed. */
 export async function latestRequests(
   db: Kysely<Database>,
   contactId: string,
@@ -31,7 +33,7 @@ export async function latestRequests(
   if (categoryKeys.length === 0) return new Map();
   const rows = await db
     .selectFrom('consent_events')
-    .select(['id', 'category_key', 'consent_text_sha256', 'policy_version', 'source_url'])
+    .select(['id', 'category_key', 'consent_text_sha256', 'policy_version', 'source_url', 'method'])
     .where('contact_id', '=', contactId)
     .where('action', '=', 'requested')
     .where('channel', '=', channel)
@@ -45,6 +47,7 @@ export async function latestRequests(
       sha256: row.consent_text_sha256,
       policyVersion: row.policy_version,
       sourceUrl: row.source_url,
+      method: row.method,
     });
   }
   return latest;

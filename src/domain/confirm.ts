@@ -105,11 +105,9 @@ export async function confirm(deps: Deps, context: ConfirmationContext, evidence
     // this batch confirmed every category it names.
     const answered = pending.map((key) => `${key}:${requests.get(key)?.eventId ?? 0}`).sort().join(',');
     const welcomeId = `welcome-${(await sha256Hex(`${contact.id}|${answered}`)).slice(0, 32)}`;
-    const consent = {
-      confirmedAt: new Date(now),
-      confirmMethod: 'confirmation_link' as const,
-      requestEventIds: pending.flatMap((key) => requests.get(key)?.eventId ?? []),
-    };
+    // The forms the requests came through, each once, in ledger order.
+    const methods = pending.flatMap((key) => requests.get(key) ?? []).sort((a, b) => a.eventId - b.eventId).map((request) => request.method);
+    const consent = { confirmedAt: new Date(now), requestMethods: [...new Set(methods)] };
     queries.push(await welcomeMailQuery(deps, site, contact, welcomeId, pending, consent, contactChangedBy(contact.id, batch, { every: pending })));
   }
   await deps.atomic(queries);

@@ -31,10 +31,8 @@ async function footerAndHeaders(deps: Deps, site: SiteRow, contact: Recipient) {
 export interface WelcomeConsent {
   /** The time of the confirmed events. */
   confirmedAt: Date;
-  /** Their method: the only way to a welcome today is the link in the confirmation email. */
-  confirmMethod: 'confirmation_link';
-  /** The request events it answers: their method names the form the person used. */
-  requestEventIds: readonly number[];
+  /** The methods of the requests it answers (each once, in ledger order): the forms the person used; the confirmation itself is by the emailed link, the only way to a welcome today. */
+  requestMethods: readonly string[];
 }
 
 /**
@@ -65,7 +63,7 @@ export async function welcomeMailQuery(
     }),
     receipt: {
       confirmedAt: formatDateTime(locale, site.time_zone, consent.confirmedAt),
-      how: howSentence(t, site, await requestMethods(deps, contact.id, consent.requestEventIds)),
+      how: howSentence(t, site, consent.requestMethods),
       recordUrl: footer.manageUrl,
     },
     footer: { t, ...footer },
@@ -87,20 +85,6 @@ export async function welcomeMailQuery(
   );
 }
 
-/** The methods of these request events, each once, in ledger order. */
-async function requestMethods(deps: Deps, contactId: string, eventIds: readonly number[]): Promise<string[]> {
-  if (eventIds.length === 0) return [];
-  const rows = await deps.db
-    .selectFrom('consent_events')
-    .select('method')
-    .where('contact_id', '=', contactId)
-    .where('id', 'in', [...eventIds])
-    .orderBy('id')
-    .execute();
-  return [...new Set(rows.map((row) => row.method))];
-}
-
-/** Where the person asked (the forms of the requests), then the link that confirmed it. */
 function howSentence(t: Messages, site: SiteRow, methods: readonly string[]): string {
   const e = t.email;
   const where = methods.flatMap((method) => {
