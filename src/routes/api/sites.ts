@@ -41,7 +41,7 @@ const CONFLICT = { 409: { description: 'The id or key is taken', content: { 'app
 const described = {
   privacyPolicyUrl: HttpsUrl.openapi({ example: 'https://example.com/privacy' }),
   timeZone: TimeZone.openapi({ example: 'Asia/Tokyo' }),
-  senderAddress: SenderAddress.nullable().optional().openapi({ description: 'From address for this site; null: MAIL_FROM', example: 'Shop <news@shop.example>' }),
+  senderAddress: SenderAddress.nullable().optional().openapi({ description: 'From address for this site; null: the site’s name at MAIL_FROM’s address', example: 'Shop <news@shop.example>' }),
   defaultCountry: CountryCode.nullable().optional().openapi({
     description: 'The country (ISO 3166 alpha-2) of phone numbers typed without +country code; null: such numbers are refused',
     example: 'JP',
